@@ -1,0 +1,10 @@
+import type { AllEntities } from 'n8n-workflow';
+
+type NodeMap = {
+	message: 'send' | 'sendMany' | 'recall';
+	attachment: 'upload' | 'get';
+	acknowledgement: 'ack';
+	conversation: 'create';
+};
+
+export type MixinMessengerType = AllEntities<NodeMap>;

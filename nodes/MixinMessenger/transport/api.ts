@@ -1,0 +1,305 @@
+/**
+ * Mixin Messenger bot API client: request shapes, the response envelope, errors, retries, batching and the
+ * presigned upload. It has no n8n UI code; the HTTP functions it is given do the signing and the sending.
+ */
+import { chunk, chunkByCountAndBytes, utf8Length } from '../../common/batching';
+import { PlatformApiError } from '../../common/errors';
+import type { HttpFn, HttpResponse } from '../../common/http';
+import { parseJsonOrUndefined, settle } from '../../common/settle';
+import { DEFAULT_RETRY, withRetry, type RetryPolicy, type Sleep } from '../../common/retry';
+import { uniqueConversationId } from './signing';
+
+export const PLATFORM = 'Mixin';
+
+/** Documented limits of POST /messages and POST /acknowledgements (the stricter reading of "128 KB" and "1 MB"). */
+export const MAX_MESSAGES_PER_REQUEST = 100;
+export const MAX_MESSAGE_BYTES = 128_000;
+export const MAX_REQUEST_BYTES = 1_000_000;
+export const MAX_ACKS_PER_REQUEST = 100;
+
+export interface OutgoingMessage {
+	conversation_id: string;
+	recipient_id?: string;
+	message_id: string;
+	category: string;
+	data_base64: string;
+	quote_message_id?: string;
+	silent?: boolean;
+}
+
+export interface Attachment {
+	type?: string;
+	attachment_id: string;
+	upload_url?: string;
+	view_url: string;
+	created_at?: string;
+}
+
+export type MessageView = Record<string, unknown> & { message_id: string; conversation_id: string };
+
+export interface Acknowledgement {
+	message_id: string;
+	status: 'READ' | 'DELIVERED';
+}
+
+export type SendOutcome =
+	| { ok: true; message: OutgoingMessage; response?: MessageView; batchSize: number; createdConversation: boolean }
+	| { ok: false; message: OutgoingMessage; error: unknown };
+
+const HINTS: Record<number, string> = {
+	400: 'Mixin could not parse the request body.',
+	401: "Mixin rejected the signature: check the credential's app ID, session ID and private key, and that this machine's clock is right.",
+	403: 'The user has not started a conversation with the bot, accepts messages only from contacts, or blocked the bot.',
+	404: 'Not found: the attachment expired or does not exist, or the endpoint is wrong.',
+	429: 'Mixin rate limit reached; retries back off automatically.',
+	10002: 'Mixin found an invalid field in the request.',
+	20116: 'The group chat is full.',
+};
+
+function header(response: HttpResponse, name: string): string | undefined {
+	const value = response.headers[name] ?? response.headers[name.toLowerCase()];
+	return typeof value === 'string' ? value : undefined;
+}
+
+/** Interpret Mixin's envelope: HTTP 202 or 500 with `{error}` is a failure whatever the status says. */
+export function parseEnvelope<T>(response: HttpResponse): T {
+	const parsed = response.body === '' ? { value: {} } : parseJsonOrUndefined(response.body);
+	if (!parsed) {
+		throw new PlatformApiError({
+			platform: PLATFORM,
+			code: response.statusCode,
+			text: `unparsable response (HTTP ${response.statusCode})`,
+			httpStatus: response.statusCode,
+			hint: 'The server answered with something other than JSON (often a gateway page); retried automatically.',
+			retryable: true,
+		});
+	}
+	const doc = parsed.value;
+	const error = (doc as { error?: { code?: number; description?: string; extra?: unknown } } | null)?.error;
+	if (error && typeof error === 'object') {
+		const code = Number(error.code ?? response.statusCode);
+		const extra = error.extra ? ` ${JSON.stringify(error.extra)}` : '';
+		throw new PlatformApiError({
+			platform: PLATFORM,
+			code,
+			text: `${error.description ?? 'error'}${extra}`,
+			httpStatus: response.statusCode,
+			hint: HINTS[code],
+			retryable: code === 429 || code >= 500 || response.statusCode >= 500,
+		});
+	}
+	if (response.statusCode >= 300) {
+		const retryAfter = Number(header(response, 'retry-after'));
+		throw new PlatformApiError({
+			platform: PLATFORM,
+			code: response.statusCode,
+			text: `HTTP ${response.statusCode}`,
+			httpStatus: response.statusCode,
+			hint: HINTS[response.statusCode],
+			retryable: response.statusCode === 429 || response.statusCode >= 500,
+			retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
+		});
+	}
+	return (doc as { data?: T }).data as T;
+}
+
+export function isForbidden(error: unknown): boolean {
+	return error instanceof PlatformApiError && Number(error.code) === 403;
+}
+
+export function messageBytes(message: OutgoingMessage): number {
+	return utf8Length(JSON.stringify(message));
+}
+
+export interface MixinClientOptions {
+	/** Signs with the bot session (JWT) and resolves paths against the API base URL. */
+	signed: HttpFn;
+	/** Sends with no credential, for presigned upload and download URLs. */
+	plain: HttpFn;
+	/** The bot's own user id, for deriving 1:1 conversation ids. */
+	botUserId: string;
+	retry?: RetryPolicy;
+	timeoutMs?: number;
+	sleep?: Sleep;
+}
+
+export class MixinClient {
+	private readonly retry: RetryPolicy;
+
+	constructor(private readonly options: MixinClientOptions) {
+		this.retry = options.retry ?? DEFAULT_RETRY;
+	}
+
+	get botUserId(): string {
+		return this.options.botUserId;
+	}
+
+	/** One API call with retries: the body is serialised once, each attempt is signed anew by the HTTP function. */
+	async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+		const serialized = body === undefined ? undefined : JSON.stringify(body);
+		return await withRetry(
+			this.retry,
+			async () =>
+				parseEnvelope<T>(
+					await this.options.signed({
+						method,
+						url: path,
+						body: serialized,
+						headers: { 'Content-Type': 'application/json' },
+						timeoutMs: this.options.timeoutMs,
+					}),
+				),
+			undefined,
+			this.options.sleep,
+		);
+	}
+
+	async me(): Promise<Record<string, unknown>> {
+		return await this.call('GET', '/me');
+	}
+
+	conversationIdWith(userId: string): string {
+		return uniqueConversationId(this.options.botUserId, userId);
+	}
+
+	/** Create (or fetch, it is idempotent) the CONTACT conversation between the bot and a user. */
+	async createContactConversation(userId: string): Promise<Record<string, unknown>> {
+		return await this.call('POST', '/conversations', {
+			category: 'CONTACT',
+			conversation_id: this.conversationIdWith(userId),
+			participants: [{ user_id: userId }],
+		});
+	}
+
+	private isContactMessage(message: OutgoingMessage): boolean {
+		return !!message.recipient_id && message.conversation_id === this.conversationIdWith(message.recipient_id);
+	}
+
+	/**
+	 * Send one message in the single-object form, which returns the created message. On 403 to a user, create
+	 * the CONTACT conversation once and send again with the same message id.
+	 */
+	async sendMessage(message: OutgoingMessage): Promise<{ response: MessageView; createdConversation: boolean }> {
+		const first = await settle(this.call<MessageView>('POST', '/messages', message));
+		if (first.ok) return { response: first.value, createdConversation: false };
+		if (!isForbidden(first.error) || !this.isContactMessage(message)) throw first.error;
+		await this.createContactConversation(message.recipient_id!);
+		return { response: await this.call<MessageView>('POST', '/messages', message), createdConversation: true };
+	}
+
+	/**
+	 * Send many messages in requests of at most 100 messages and 1 MB. A batch refused with 403 is sent again one
+	 * message at a time (same ids), so only the messages that really cannot be delivered fail.
+	 */
+	async sendMessages(messages: OutgoingMessage[]): Promise<SendOutcome[]> {
+		const outcomes = new Map<OutgoingMessage, SendOutcome>();
+		const batches = chunkByCountAndBytes(messages, MAX_MESSAGES_PER_REQUEST, MAX_REQUEST_BYTES, messageBytes);
+		for (const batch of batches) {
+			const sent = await settle(this.call('POST', '/messages', batch));
+			if (sent.ok) {
+				for (const message of batch) {
+					outcomes.set(message, { ok: true, message, batchSize: batch.length, createdConversation: false });
+				}
+				continue;
+			}
+			if (!isForbidden(sent.error)) {
+				for (const message of batch) outcomes.set(message, { ok: false, message, error: sent.error });
+				continue;
+			}
+			for (const message of batch) {
+				const one = await settle(this.sendMessage(message));
+				outcomes.set(
+					message,
+					one.ok
+						? { ok: true, message, batchSize: 1, ...one.value }
+						: { ok: false, message, error: one.error },
+				);
+			}
+		}
+		return messages.map((m) => outcomes.get(m)!);
+	}
+
+	/** Acknowledge messages in requests of at most 100. Returns, per ack, null or the error of its request. */
+	async acknowledge(acks: Acknowledgement[]): Promise<Array<unknown | null>> {
+		const results: Array<unknown | null> = [];
+		for (const part of chunk(acks, MAX_ACKS_PER_REQUEST)) {
+			const sent = await settle(this.call('POST', '/acknowledgements', part));
+			results.push(...part.map(() => (sent.ok ? null : sent.error)));
+		}
+		return results;
+	}
+
+	async getAttachment(attachmentId: string): Promise<Attachment> {
+		return await this.call('GET', `/attachments/${encodeURIComponent(attachmentId)}`);
+	}
+
+	/**
+	 * Create an attachment and PUT the bytes to its presigned URL with exactly the headers it was signed for
+	 * (and no Authorization header).
+	 */
+	async uploadAttachment(bytes: Buffer): Promise<Attachment> {
+		const attachment = await this.call<Attachment>('POST', '/attachments', {});
+		if (!attachment?.upload_url) {
+			throw new PlatformApiError({ platform: PLATFORM, code: 'NO_UPLOAD_URL', text: 'attachment has no upload_url' });
+		}
+		const uploadUrl = attachment.upload_url;
+		await withRetry(
+			this.retry,
+			async () => {
+				const response = await this.options.plain({
+					method: 'PUT',
+					url: uploadUrl,
+					body: bytes,
+					headers: {
+						'Content-Type': 'application/octet-stream',
+						'x-amz-acl': 'public-read',
+						'Content-Length': String(bytes.length),
+					},
+					timeoutMs: this.options.timeoutMs,
+				});
+				if (response.statusCode >= 300) {
+					const code = /<Code>([^<]+)<\/Code>/.exec(response.body)?.[1] ?? String(response.statusCode);
+					throw new PlatformApiError({
+						platform: PLATFORM,
+						code,
+						text: `attachment upload refused by storage (HTTP ${response.statusCode})`,
+						httpStatus: response.statusCode,
+						hint: 'The presigned upload URL refused the file.',
+						retryable: response.statusCode >= 500,
+					});
+				}
+			},
+			undefined,
+			this.options.sleep,
+		);
+		const { upload_url: _omitted, ...rest } = attachment;
+		return rest;
+	}
+
+	/** Download an attachment's bytes from its view URL. */
+	async download(viewUrl: string): Promise<{ bytes: Buffer; contentType?: string }> {
+		return await withRetry(
+			this.retry,
+			async () => {
+				const response = await this.options.plain({
+					method: 'GET',
+					url: viewUrl,
+					binary: true,
+					timeoutMs: this.options.timeoutMs,
+				});
+				if (response.statusCode >= 300) {
+					throw new PlatformApiError({
+						platform: PLATFORM,
+						code: response.statusCode,
+						text: `attachment download failed (HTTP ${response.statusCode})`,
+						httpStatus: response.statusCode,
+						retryable: response.statusCode >= 500,
+					});
+				}
+				return { bytes: response.bytes ?? Buffer.alloc(0), contentType: header(response, 'content-type') };
+			},
+			undefined,
+			this.options.sleep,
+		);
+	}
+}

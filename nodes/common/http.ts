@@ -1,0 +1,123 @@
+import type { IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
+
+import { findCredentialProblem, CredentialInputError, PlatformApiError } from './errors';
+import { redact } from './redact';
+
+/** One HTTP exchange as the transports see it, independent of n8n. */
+export interface HttpRequest {
+	method: IHttpRequestMethods;
+	/** Absolute URL, or a path the HTTP function resolves against its base URL. */
+	url: string;
+	body?: string | Buffer;
+	headers?: Record<string, string>;
+	timeoutMs?: number;
+	/** Return the body as bytes instead of text. */
+	binary?: boolean;
+}
+
+export interface HttpResponse {
+	statusCode: number;
+	headers: Record<string, unknown>;
+	body: string;
+	bytes?: Buffer;
+}
+
+/**
+ * Sends one request and resolves with whatever status came back; rejects only when no response arrived
+ * (connection refused or dropped, timeout). Transports take it as a parameter so they run inside n8n
+ * (with its proxy, TLS and credential handling) or on their own.
+ */
+export type HttpFn = (request: HttpRequest) => Promise<HttpResponse>;
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+function toN8nOptions(request: HttpRequest): IHttpRequestOptions {
+	return {
+		method: request.method,
+		url: request.url,
+		body: request.body,
+		headers: request.headers,
+		timeout: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		json: false,
+		encoding: request.binary ? 'arraybuffer' : 'text',
+	};
+}
+
+function toHttpResponse(raw: unknown, binary: boolean | undefined): HttpResponse {
+	const response = raw as { statusCode: number; headers?: Record<string, unknown>; body: unknown };
+	const body = response.body;
+	let bytes: Buffer | undefined;
+	let text: string;
+	if (Buffer.isBuffer(body) || body instanceof ArrayBuffer) {
+		bytes = Buffer.from(body as Buffer);
+		text = binary ? '' : bytes.toString('utf8');
+	} else if (typeof body === 'string') {
+		text = body;
+	} else if (body === undefined || body === null) {
+		text = '';
+	} else {
+		text = JSON.stringify(body);
+	}
+	return { statusCode: response.statusCode, headers: response.headers ?? {}, body: text, bytes };
+}
+
+/** The error code of a failed exchange (ECONNRESET, ECONNABORTED, ETIMEDOUT …) wherever n8n put it. */
+function networkCode(error: unknown): string {
+	let current: unknown = error;
+	for (let depth = 0; depth < 5 && current; depth++) {
+		const code = (current as { code?: unknown }).code;
+		if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+		current = (current as { cause?: unknown }).cause;
+	}
+	const message = error instanceof Error ? error.message : String(error);
+	if (/timeout/i.test(message)) return 'ETIMEDOUT';
+	if (/socket hang up|ECONNRESET/i.test(message)) return 'ECONNRESET';
+	return 'NETWORK_ERROR';
+}
+
+/**
+ * Rebuild a failed exchange as our own error: a credential problem stays one (and is never retried); anything
+ * else is a retryable network failure carrying only the error code and a redacted message.
+ */
+export function networkFailure(platform: string, error: unknown): Error {
+	const credentialText = findCredentialProblem(error);
+	if (credentialText) return new CredentialInputError(`Credential problem: ${credentialText}`);
+	const code = networkCode(error);
+	const message = error instanceof Error ? error.message : String(error);
+	return new PlatformApiError({
+		platform,
+		code,
+		text: redact(message),
+		hint: 'No answer came back from the server (connection dropped, refused or timed out).',
+		retryable: true,
+	});
+}
+
+/** An HttpFn that signs through the node's credential (n8n's httpRequestWithAuthentication). */
+export function signedHttp(ctx: IExecuteFunctions, credentialType: string, platform: string): HttpFn {
+	return async (request) => {
+		try {
+			const raw = await ctx.helpers.httpRequestWithAuthentication.call(ctx, credentialType, toN8nOptions(request));
+			return toHttpResponse(raw, request.binary);
+		} catch (error) {
+			throw networkFailure(platform, error);
+		}
+	};
+}
+
+/**
+ * An HttpFn with no credential at all, for presigned storage URLs that must not carry an Authorization header.
+ * It deliberately never reads credentials.
+ */
+export function unsignedHttp(ctx: IExecuteFunctions, platform: string): HttpFn {
+	return async (request) => {
+		try {
+			const raw = await ctx.helpers.httpRequest(toN8nOptions(request));
+			return toHttpResponse(raw, request.binary);
+		} catch (error) {
+			throw networkFailure(platform, error);
+		}
+	};
+}
