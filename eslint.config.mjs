@@ -63,6 +63,10 @@ export default tseslint.config(
 		languageOptions: {
 			globals: { process: 'readonly', console: 'readonly', require: 'readonly', module: 'writable', __dirname: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', Buffer: 'readonly', URL: 'readonly', fetch: 'readonly' },
 		},
-		rules: { '@typescript-eslint/no-require-imports': 'off' },
+		rules: {
+			'@typescript-eslint/no-require-imports': 'off',
+			// tests read loosely typed JSON replies from the emulators
+			'@typescript-eslint/no-explicit-any': 'off',
+		},
 	},
 );
