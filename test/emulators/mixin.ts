@@ -1,0 +1,926 @@
+/**
+ * Mixin Messenger bot API emulator: a loopback server that speaks Mixin's wire protocol (EdDSA JWT auth with a
+ * request-bound `sig` claim, the `{"data":…}` / `{"error":…}` envelope with HTTP 202 client errors, POST /messages in
+ * single and batch form, acknowledgements, attachments with a presigned fake-S3 upload, CONTACT conversations, GET /me).
+ *
+ * Written only from the platform rules in shared/reference/mixin.md and the seed; it never imports the node's code,
+ * so a wrong constant in the node makes a test fail instead of agreeing with itself.
+ *
+ * RecordedRequest.note is set to `duplicate` on a success that absorbed a repeated message id, and to
+ * `<kind>: <detail>` on failures, kind ∈ unauthorized | forbidden | invalid | not-found | bad-json | server-error | s3.
+ */
+import * as crypto from 'node:crypto';
+import { LoopbackEmulator, jsonReply, type RecordedRequest, type Reply } from './common';
+
+export interface MixinUser {
+	userId: string;
+	/** The 1:1 conversation with the bot exists (the user messaged/added the bot, or POST /conversations ran). Default true. */
+	hasConversation?: boolean;
+	/** CONTACTS: the user refuses messages from strangers, so the bot always gets 403. Default EVERYBODY. */
+	receiveMessageSource?: 'EVERYBODY' | 'CONTACTS';
+	blockedBot?: boolean;
+}
+
+export interface StoredMessage {
+	message_id: string;
+	conversation_id: string;
+	recipient_id?: string;
+	category: string;
+	/** Decoded bytes of `data` / `data_base64`. */
+	payload: Buffer;
+	/** Parsed payload for the JSON categories (everything but PLAIN_TEXT / PLAIN_POST). */
+	json?: unknown;
+	quote_message_id?: string;
+	silent?: boolean;
+	/** Sender: the bot's uid. */
+	user_id: string;
+	via: 'single' | 'batch';
+	/** Which field carried the content, so tests can insist on `data_base64`. */
+	dataField: 'data' | 'data_base64';
+	created_at: string;
+}
+
+export interface StoredConversation {
+	conversation_id: string;
+	category: 'CONTACT' | 'GROUP';
+	creator_id: string;
+	participants: string[];
+}
+
+export interface StoredAttachment {
+	attachment_id: string;
+	/** Bytes received by the fake S3 PUT; absent until uploaded. */
+	uploaded?: Buffer;
+	created_at: string;
+	view_url: string;
+	upload_url: string;
+}
+
+export interface MixinEmulatorOptions {
+	/** Answer a repeated message id with 202/10002 instead of absorbing it (negative tests). */
+	rejectDuplicateMessageIds?: boolean;
+	/** Answer a token whose jti was already accepted with 202/401 (the docs say tokens cannot be reused). */
+	rejectReusedJti?: boolean;
+	/** 'allow' (default): an unknown user id behaves as a user with hasConversation true; 'forbid': 403 / 10002. */
+	unknownUsers?: 'allow' | 'forbid';
+	/** Clock in epoch milliseconds (token exp/iat, upload URL expiry, timestamps). Default Date.now. */
+	now?: () => number;
+}
+
+// ---- Platform constants (reference §1.2, §2.3, §3.1–3.3, §5) -------------------------------------------------------
+
+const MAX_MESSAGES_PER_BATCH = 100;
+const MAX_MESSAGE_BYTES = 128 * 1024;
+const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_ACKS_PER_REQUEST = 100;
+/** Server clock tolerance for `iat` in the future (drift over ~5 min yields 401). */
+const IAT_SKEW_SECONDS = 300;
+/** Presigned upload URLs are valid 6 h (X-Amz-Expires=21600). */
+const UPLOAD_URL_TTL_SECONDS = 21600;
+const SIGNED_HEADERS = 'content-type;host;x-amz-acl';
+const UPLOAD_CONTENT_TYPE = 'application/octet-stream';
+const UPLOAD_ACL = 'public-read';
+const CARD_TITLE_MAX = 36;
+const CARD_DESCRIPTION_MAX = 1024;
+const BUTTON_LABEL_MAX = 36;
+const BUTTON_GROUP_MAX = 18;
+/** Ed25519 SubjectPublicKeyInfo DER header; the raw 32-byte key follows. */
+const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+
+const TEXT_CATEGORIES = new Set(['PLAIN_TEXT', 'PLAIN_POST']);
+const CATEGORIES = new Set([
+	'PLAIN_TEXT',
+	'PLAIN_POST',
+	'PLAIN_IMAGE',
+	'PLAIN_DATA',
+	'PLAIN_STICKER',
+	'PLAIN_CONTACT',
+	'PLAIN_AUDIO',
+	'PLAIN_VIDEO',
+	'PLAIN_LIVE',
+	'PLAIN_LOCATION',
+	'APP_CARD',
+	'APP_BUTTON_GROUP',
+	'MESSAGE_RECALL',
+]);
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const BASE64URL_RAW_RE = /^[A-Za-z0-9_-]*$/;
+/** The legacy `data` field is lenient: std or url-safe alphabet, optional padding, line breaks (Ruby gem). */
+const BASE64_LENIENT_RE = /^[A-Za-z0-9+/_\-=\r\n]*$/;
+const COLOR_RE = /^#[0-9A-Fa-f]{6}$/;
+
+/**
+ * Mixin's unique 1:1 conversation id (§4.1): md5 of the two lower-case uuid strings in ascending order, then
+ * version nibble 3 and the RFC 4122 variant bits.
+ */
+export function uniqueConversationId(a: string, b: string): string {
+	const [x, y] = [a.toLowerCase(), b.toLowerCase()].sort();
+	const h = crypto.createHash('md5').update(x + y).digest();
+	h[6] = (h[6] & 0x0f) | 0x30;
+	h[8] = (h[8] & 0x3f) | 0x80;
+	const hex = h.toString('hex');
+	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+// ---- Errors in Mixin's envelope (§2.2, §2.3) -----------------------------------------------------------------------
+
+class MixinApiError extends Error {
+	constructor(
+		readonly httpStatus: number,
+		readonly code: number,
+		readonly description: string,
+		readonly note: string,
+		readonly extra?: Record<string, unknown>,
+	) {
+		super(description);
+	}
+}
+
+const unauthorized = (why: string) =>
+	new MixinApiError(202, 401, 'Unauthorized, maybe invalid token.', `unauthorized: ${why}`);
+const forbidden = (why: string) => new MixinApiError(202, 403, 'Forbidden', `forbidden: ${why}`);
+const notFound = (why: string) => new MixinApiError(202, 404, 'The endpoint is not found.', `not-found: ${why}`);
+// The server's own spelling ("pasred") is kept on purpose.
+const badJson = () =>
+	new MixinApiError(202, 400, 'The request body can’t be pasred as valid data.', 'bad-json: body is not JSON');
+const invalid = (field: string, reason: string) =>
+	new MixinApiError(202, 10002, 'The request data has invalid field.', `invalid: ${field}: ${reason}`, {
+		field,
+		reason,
+	});
+const serverError = (why: string) => new MixinApiError(500, 500, 'Internal Server Error', `server-error: ${why}`);
+
+// ---- Small helpers -------------------------------------------------------------------------------------------------
+
+type Json = Record<string, unknown>;
+
+function isObject(v: unknown): v is Json {
+	return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** RFC3339 with nanoseconds, as Mixin prints timestamps (`2022-08-19T03:06:17.363215481Z`). */
+function rfc3339Nano(ms: number): string {
+	return new Date(ms).toISOString().replace('Z', '000000Z');
+}
+
+function sha256hex(data: Buffer | string): string {
+	return crypto.createHash('sha256').update(data).digest('hex');
+}
+
+/** Length in user-visible characters (code points), which is what the 36/1024 limits count. */
+function charLength(s: string): number {
+	return [...s].length;
+}
+
+const isPositiveInt = (v: unknown) => Number.isSafeInteger(v) && (v as number) > 0;
+const isNonNegativeInt = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
+const isNonEmptyString = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+
+interface Session {
+	uid: string;
+	sid: string;
+	publicKey: crypto.KeyObject;
+	rawPublicKey: Buffer;
+}
+
+interface AttachmentSecrets {
+	objectPath: string;
+	amzDate: string;
+	signature: string;
+	createdMs: number;
+}
+
+/** Outcome of checking one message: a new message to store, or a repeat of one already stored. */
+type Checked = { kind: 'new'; message: StoredMessage } | { kind: 'duplicate'; original: StoredMessage };
+
+export class MixinEmulator {
+	readonly http: LoopbackEmulator;
+	readonly messages: StoredMessage[] = [];
+	readonly acknowledgements: Array<{ message_id: string; status: 'READ' | 'DELIVERED' }> = [];
+	readonly conversations = new Map<string, StoredConversation>();
+	readonly attachments = new Map<string, StoredAttachment>();
+	duplicatesSeen = 0;
+
+	private readonly opts: Required<Omit<MixinEmulatorOptions, 'now'>>;
+	private readonly now: () => number;
+	private readonly sessions = new Map<string, Session>();
+	private readonly users = new Map<string, MixinUser>();
+	private readonly seenJti = new Set<string>();
+	private readonly attachmentSecrets = new Map<string, AttachmentSecrets>();
+	/** Object path (/s3/…) → attachment id, for the fake S3. */
+	private readonly objects = new Map<string, string>();
+	/** Per-emulator key that "presigns" upload URLs, so a tampered URL fails like a real S3 signature. */
+	private readonly s3Secret = crypto.randomBytes(32);
+
+	constructor(opts: MixinEmulatorOptions = {}) {
+		this.opts = {
+			rejectDuplicateMessageIds: opts.rejectDuplicateMessageIds ?? false,
+			rejectReusedJti: opts.rejectReusedJti ?? false,
+			unknownUsers: opts.unknownUsers ?? 'allow',
+		};
+		this.now = opts.now ?? Date.now;
+		this.http = new LoopbackEmulator((req) => this.handle(req));
+	}
+
+	get baseUrl(): string {
+		return this.http.baseUrl;
+	}
+
+	start(): Promise<string> {
+		return this.http.start();
+	}
+
+	stop(): Promise<void> {
+		return this.http.stop();
+	}
+
+	/** Register a bot session; the bot's user id is its app id. */
+	registerSession(s: { appId: string; sessionId: string; publicKey: Buffer }): void {
+		if (s.publicKey.length !== 32) throw new Error('registerSession: publicKey must be the 32 raw Ed25519 bytes');
+		const publicKey = crypto.createPublicKey({
+			key: Buffer.concat([ED25519_SPKI_PREFIX, s.publicKey]),
+			format: 'der',
+			type: 'spki',
+		});
+		const uid = s.appId.toLowerCase();
+		const sid = s.sessionId.toLowerCase();
+		this.sessions.set(`${uid}|${sid}`, { uid, sid, publicKey, rawPublicKey: Buffer.from(s.publicKey) });
+	}
+
+	addUser(u: MixinUser): void {
+		const userId = u.userId.toLowerCase();
+		this.users.set(userId, { hasConversation: true, receiveMessageSource: 'EVERYBODY', blockedBot: false, ...u, userId });
+	}
+
+	/** A group the test declares; include the bot's uid in participants or sends to it are 403 (bot not a member). */
+	addGroup(g: { conversationId: string; participants: string[] }): void {
+		const participants = g.participants.map((p) => p.toLowerCase());
+		const id = g.conversationId.toLowerCase();
+		this.conversations.set(id, { conversation_id: id, category: 'GROUP', creator_id: participants[0] ?? '', participants });
+	}
+
+	/** A registered user, or a default one for unknown ids when unknownUsers is 'allow'. */
+	private userFor(userId: string): MixinUser | undefined {
+		const known = this.users.get(userId);
+		if (known) return known;
+		return this.opts.unknownUsers === 'allow' ? { userId, hasConversation: true } : undefined;
+	}
+
+	// ---- Dispatch --------------------------------------------------------------------------------------------------
+
+	private async handle(req: RecordedRequest): Promise<Reply> {
+		// The fake S3 lives on the same server but is not part of the API: no JWT, XML errors.
+		if (req.path.startsWith('/s3/')) return this.handleS3(req);
+		// Mixin echoes the caller's X-Request-Id (fox-one rejects a response whose id differs).
+		const sent = req.headers['x-request-id'];
+		const requestId = typeof sent === 'string' && sent.length > 0 ? sent : crypto.randomUUID();
+		const headers = { 'x-request-id': requestId };
+		try {
+			const route = this.route(req);
+			const session = this.authenticate(req);
+			const data = route(session);
+			return jsonReply(200, data, headers);
+		} catch (e) {
+			if (!(e instanceof MixinApiError)) throw e;
+			req.note = e.note;
+			const error: Json = { status: e.httpStatus, code: e.code, description: e.description };
+			if (e.extra) error.extra = e.extra;
+			return jsonReply(e.httpStatus, { error: { ...error, request_id: requestId } }, headers);
+		}
+	}
+
+	/** Unknown routes answer 404 before auth: there is nothing to authorize. */
+	private route(req: RecordedRequest): (s: Session) => unknown {
+		const key = `${req.method} ${req.path}`;
+		switch (key) {
+			case 'GET /me':
+				return (s) => ({ data: this.meView(s) });
+			case 'POST /conversations':
+				return (s) => this.postConversations(req, s);
+			case 'POST /messages':
+				return (s) => this.postMessages(req, s);
+			case 'POST /acknowledgements':
+				return () => this.postAcknowledgements(req);
+			case 'POST /attachments':
+				return () => this.postAttachments(req);
+		}
+		const m = /^\/attachments\/([^/]+)$/.exec(req.path);
+		if (req.method === 'GET' && m) return () => this.getAttachment(decodeURIComponent(m[1]));
+		throw notFound(`no route ${key}`);
+	}
+
+	// ---- Auth (§1.2–1.5) -------------------------------------------------------------------------------------------
+
+	private authenticate(req: RecordedRequest): Session {
+		const header = req.headers.authorization;
+		if (typeof header !== 'string') throw unauthorized('no Authorization header');
+		const m = /^Bearer ([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/.exec(header);
+		if (!m) throw unauthorized('Authorization is not "Bearer <compact JWS>"');
+		const [, h64, p64, s64] = m;
+		const jose = decodeSegment(h64);
+		if (!jose || jose.alg !== 'EdDSA') throw unauthorized('JWT header alg is not EdDSA');
+		const claims = decodeSegment(p64);
+		if (!claims) throw unauthorized('JWT payload is not a JSON object');
+		if (typeof claims.uid !== 'string' || typeof claims.sid !== 'string') throw unauthorized('uid/sid missing');
+		const session = this.sessions.get(`${claims.uid.toLowerCase()}|${claims.sid.toLowerCase()}`);
+		if (!session) throw unauthorized('no session registered for uid/sid');
+		// The signature covers the transmitted segments exactly; claim order and spacing are irrelevant.
+		const signature = Buffer.from(s64, 'base64url');
+		const signedOk =
+			signature.length === 64 && crypto.verify(null, Buffer.from(`${h64}.${p64}`, 'ascii'), session.publicKey, signature);
+		if (!signedOk) throw unauthorized('Ed25519 signature does not verify with the session key');
+		const nowSec = Math.floor(this.now() / 1000);
+		if (typeof claims.exp !== 'number' || !(claims.exp > nowSec)) throw unauthorized('token expired or exp missing');
+		if (typeof claims.iat !== 'number' || claims.iat > nowSec + IAT_SKEW_SECONDS) {
+			throw unauthorized('iat missing or too far in the future');
+		}
+		if (!isNonEmptyString(claims.scp)) throw unauthorized('scp missing');
+		if (!isNonEmptyString(claims.jti)) throw unauthorized('jti missing');
+		// sig binds the token to this very request: METHOD + path?query + raw body bytes, as received.
+		const expectedSig = sha256hex(Buffer.concat([Buffer.from(req.method + req.url, 'utf8'), req.body]));
+		if (claims.sig !== expectedSig) throw unauthorized('sig does not match METHOD+URI+BODY of this request');
+		const jtiKey = `${session.uid}|${claims.jti}`;
+		if (this.opts.rejectReusedJti && this.seenJti.has(jtiKey)) throw unauthorized('jti reused');
+		this.seenJti.add(jtiKey);
+		return session;
+	}
+
+	/** Parse the JSON body; an empty body is `undefined` (allowed only where the caller says so). */
+	private parseBody(req: RecordedRequest): unknown {
+		if (req.body.length === 0) return undefined;
+		try {
+			return JSON.parse(req.text);
+		} catch {
+			throw badJson();
+		}
+	}
+
+	// ---- GET /me (§3.5) --------------------------------------------------------------------------------------------
+
+	private meView(s: Session): Json {
+		// Bot identity numbers are 7000…; derive one deterministically from the uid.
+		const digits = BigInt(`0x${sha256hex(s.uid).slice(0, 12)}`).toString().padStart(6, '0').slice(0, 6);
+		return {
+			type: 'user',
+			user_id: s.uid,
+			identity_number: `7000${digits}`,
+			phone: '',
+			full_name: 'Emulator Bot',
+			biography: '',
+			avatar_url: '',
+			relationship: 'ME',
+			mute_until: '0001-01-01T00:00:00Z',
+			created_at: rfc3339Nano(0),
+			is_verified: false,
+			is_scam: false,
+			is_deactivated: false,
+			session_id: s.sid,
+			code_id: '',
+			code_url: '',
+			has_pin: false,
+			has_emergency_contact: false,
+			receive_message_source: 'EVERYBODY',
+			accept_conversation_source: 'EVERYBODY',
+			accept_search_source: 'EVERYBODY',
+			fiat_currency: 'USD',
+			transfer_notification_threshold: 0,
+			transfer_confirmation_threshold: 100,
+			app_id: s.uid,
+		};
+	}
+
+	// ---- POST /conversations (§3.4) --------------------------------------------------------------------------------
+
+	private postConversations(req: RecordedRequest, s: Session): unknown {
+		const body = this.parseBody(req);
+		if (!isObject(body)) throw invalid('body', 'expected a conversation object');
+		if (body.category !== 'CONTACT') throw invalid('category', 'emulator supports CONTACT conversations only');
+		if (typeof body.conversation_id !== 'string' || !UUID_RE.test(body.conversation_id)) {
+			throw invalid('conversation_id', 'not a uuid');
+		}
+		if (!Array.isArray(body.participants)) throw invalid('participants', 'not an array');
+		const ids: string[] = [];
+		for (const [i, p] of body.participants.entries()) {
+			if (!isObject(p) || typeof p.user_id !== 'string' || !UUID_RE.test(p.user_id)) {
+				throw invalid(`participants[${i}].user_id`, 'not a uuid');
+			}
+			ids.push(p.user_id.toLowerCase());
+		}
+		// Listing the bot itself (e.g. as OWNER) makes the real server fail with 500 (bot-api-go-client#88).
+		if (ids.includes(s.uid)) throw serverError('CONTACT participants include the bot itself');
+		if (ids.length !== 1) throw invalid('participants', 'CONTACT needs exactly one participant');
+		const userId = ids[0];
+		const conversationId = body.conversation_id.toLowerCase();
+		if (conversationId !== uniqueConversationId(s.uid, userId)) {
+			throw invalid('conversation_id', 'not the unique conversation id of the bot and the participant');
+		}
+		const user = this.userFor(userId);
+		if (!user) throw invalid('participants[0].user_id', 'no such user');
+		if (user.blockedBot) throw forbidden('user blocked the bot');
+		// Idempotent: creating it again returns the existing conversation.
+		let conv = this.conversations.get(conversationId);
+		if (!conv) {
+			conv = { conversation_id: conversationId, category: 'CONTACT', creator_id: s.uid, participants: [s.uid, userId] };
+			this.conversations.set(conversationId, conv);
+		}
+		this.users.set(userId, { ...user, hasConversation: true });
+		return { data: this.conversationView(conv, s) };
+	}
+
+	private conversationView(conv: StoredConversation, s: Session): Json {
+		const createdAt = rfc3339Nano(this.now());
+		return {
+			type: 'conversation',
+			conversation_id: conv.conversation_id,
+			creator_id: conv.creator_id,
+			category: conv.category,
+			name: '',
+			icon_url: '',
+			announcement: '',
+			created_at: createdAt,
+			code_id: '',
+			code_url: '',
+			mute_until: '0001-01-01T00:00:00Z',
+			expire_in: 0,
+			participants: conv.participants.map((user_id) => ({ type: 'participant', user_id, role: '', created_at: createdAt })),
+			participant_sessions: [
+				{
+					type: 'participant_session',
+					user_id: s.uid,
+					session_id: s.sid,
+					public_key: s.rawPublicKey.toString('base64url'),
+				},
+			],
+			circles: [],
+		};
+	}
+
+	// ---- POST /messages (§3.1, §5) ---------------------------------------------------------------------------------
+
+	private postMessages(req: RecordedRequest, s: Session): unknown {
+		if (req.body.length > MAX_BODY_BYTES) throw invalid('body', 'request body exceeds 1 MB');
+		const body = this.parseBody(req);
+		const single = isObject(body);
+		if (!single && !Array.isArray(body)) throw invalid('body', 'expected a message object or an array of messages');
+		const list: unknown[] = single ? [body] : (body as unknown[]);
+		if (list.length < 1 || list.length > MAX_MESSAGES_PER_BATCH) {
+			throw invalid('body', `a batch holds 1 to ${MAX_MESSAGES_PER_BATCH} messages`);
+		}
+		// Atomic: check every message first, store only when all pass.
+		const accepted: StoredMessage[] = [];
+		const outcomes: Checked[] = [];
+		for (const [i, raw] of list.entries()) {
+			const outcome = this.checkMessage(raw, single ? 'message' : `messages[${i}]`, s, accepted, single ? 'single' : 'batch');
+			if (outcome.kind === 'new') accepted.push(outcome.message);
+			outcomes.push(outcome);
+		}
+		this.messages.push(...accepted);
+		const dupes = outcomes.filter((o) => o.kind === 'duplicate').length;
+		this.duplicatesSeen += dupes;
+		if (dupes > 0) req.note = 'duplicate';
+		if (!single) return {}; // documented: "It returns empty JSON on success"
+		const o = outcomes[0];
+		return { data: this.messageView(o.kind === 'new' ? o.message : o.original, s) };
+	}
+
+	private checkMessage(raw: unknown, at: string, s: Session, earlier: StoredMessage[], via: 'single' | 'batch'): Checked {
+		if (!isObject(raw)) throw invalid(at, 'not an object');
+		if (Buffer.byteLength(JSON.stringify(raw)) > MAX_MESSAGE_BYTES) throw invalid(at, 'message exceeds 128 KB');
+		const messageId = uuidField(raw, 'message_id', at, true)!;
+		const conversationId = uuidField(raw, 'conversation_id', at, true)!;
+		let recipientId = uuidField(raw, 'recipient_id', at, false);
+		const quoteId = uuidField(raw, 'quote_message_id', at, false);
+		uuidField(raw, 'representative_id', at, false);
+		if (raw.silent !== undefined && typeof raw.silent !== 'boolean') throw invalid(`${at}.silent`, 'not a boolean');
+		if (raw.expire_in !== undefined && !isNonNegativeInt(raw.expire_in)) {
+			throw invalid(`${at}.expire_in`, 'not a non-negative integer');
+		}
+		const category = raw.category;
+		if (typeof category !== 'string' || !CATEGORIES.has(category)) throw invalid(`${at}.category`, 'unknown category');
+		const { payload, dataField } = decodeData(raw, at);
+		const json = TEXT_CATEGORIES.has(category) ? checkText(payload, at) : this.checkPayload(category, payload, at);
+
+		// Where the message goes: a declared group, or the bot's 1:1 conversation with recipient_id.
+		const group = this.conversations.get(conversationId);
+		if (group?.category === 'GROUP') {
+			if (recipientId && !group.participants.includes(recipientId)) {
+				throw invalid(`${at}.recipient_id`, 'not a participant of the group');
+			}
+		} else {
+			if (!recipientId && group?.category === 'CONTACT') recipientId = group.participants.find((p) => p !== s.uid);
+			if (!recipientId) throw invalid(`${at}.recipient_id`, 'required for a 1:1 conversation');
+			if (recipientId === s.uid) throw invalid(`${at}.recipient_id`, 'the bot cannot message itself');
+			if (conversationId !== uniqueConversationId(s.uid, recipientId)) {
+				throw invalid(`${at}.conversation_id`, 'not the unique conversation id of the bot and recipient_id');
+			}
+		}
+		if (category === 'MESSAGE_RECALL') {
+			const target = (json as Json).message_id as string;
+			const sent = [...this.messages, ...earlier].find((m) => m.message_id === target && m.user_id === s.uid);
+			if (!sent || sent.conversation_id !== conversationId) {
+				throw invalid(`${at}.data.message_id`, 'not a message this bot sent in this conversation');
+			}
+		}
+
+		// message_id is the idempotency key: a repeat from the same sender succeeds without a second copy.
+		const original = [...this.messages, ...earlier].find((m) => m.message_id === messageId && m.user_id === s.uid);
+		if (original) {
+			if (this.opts.rejectDuplicateMessageIds) throw invalid(`${at}.message_id`, 'message_id already used');
+			return { kind: 'duplicate', original };
+		}
+
+		if (group?.category === 'GROUP') {
+			if (!group.participants.includes(s.uid)) throw forbidden('the bot is not a participant of the group');
+		} else {
+			const user = this.userFor(recipientId!);
+			if (!user) throw forbidden('unknown user');
+			if (user.blockedBot) throw forbidden('user blocked the bot');
+			if (user.hasConversation === false) throw forbidden('conversation not created yet');
+			if (user.receiveMessageSource === 'CONTACTS') throw forbidden('user only accepts messages from contacts');
+		}
+
+		const message: StoredMessage = {
+			message_id: messageId,
+			conversation_id: conversationId,
+			category,
+			payload,
+			user_id: s.uid,
+			via,
+			dataField,
+			created_at: rfc3339Nano(this.now()),
+		};
+		if (recipientId) message.recipient_id = recipientId;
+		if (json !== undefined) message.json = json;
+		if (quoteId) message.quote_message_id = quoteId;
+		if (typeof raw.silent === 'boolean') message.silent = raw.silent;
+		return { kind: 'new', message };
+	}
+
+	/** Validate the JSON payload of a non-text category (§5); returns the parsed value. */
+	private checkPayload(category: string, payload: Buffer, at: string): unknown {
+		const where = `${at}.data`;
+		let v: unknown;
+		try {
+			v = JSON.parse(payload.toString('utf8'));
+		} catch {
+			throw invalid(where, `${category} payload is not JSON`);
+		}
+		if (category === 'APP_BUTTON_GROUP') {
+			if (!Array.isArray(v) || v.length < 1 || v.length > BUTTON_GROUP_MAX) {
+				throw invalid(where, `APP_BUTTON_GROUP needs an array of 1 to ${BUTTON_GROUP_MAX} buttons`);
+			}
+			v.forEach((b, i) => checkButton(b, `${where}[${i}]`));
+			return v;
+		}
+		if (!isObject(v)) throw invalid(where, `${category} payload is not a JSON object`);
+		const f = new FieldChecker(v, where);
+		switch (category) {
+			case 'PLAIN_IMAGE':
+				this.checkAttachmentRef(f);
+				f.require('mime_type', isNonEmptyString, 'a non-empty string');
+				f.require('width', isPositiveInt, 'a positive integer');
+				f.require('height', isPositiveInt, 'a positive integer');
+				f.require('size', isNonNegativeInt, 'a non-negative integer');
+				f.optional('thumbnail', (x) => typeof x === 'string', 'a base64 string');
+				break;
+			case 'PLAIN_DATA':
+				this.checkAttachmentRef(f);
+				f.require('mime_type', isNonEmptyString, 'a non-empty string');
+				f.require('size', isNonNegativeInt, 'a non-negative integer');
+				f.require('name', isNonEmptyString, 'a non-empty string');
+				break;
+			case 'PLAIN_AUDIO':
+				this.checkAttachmentRef(f);
+				f.require('mime_type', isNonEmptyString, 'a non-empty string');
+				f.require('size', isNonNegativeInt, 'a non-negative integer');
+				f.require('duration', isNonNegativeInt, 'a non-negative integer (milliseconds)');
+				f.optional('waveform', (x) => typeof x === 'string', 'a base64 string');
+				break;
+			case 'PLAIN_VIDEO':
+				this.checkAttachmentRef(f);
+				f.require('mime_type', isNonEmptyString, 'a non-empty string');
+				f.require('width', isPositiveInt, 'a positive integer');
+				f.require('height', isPositiveInt, 'a positive integer');
+				f.require('size', isNonNegativeInt, 'a non-negative integer');
+				f.require('duration', isNonNegativeInt, 'a non-negative integer (milliseconds)');
+				f.optional('thumbnail', (x) => typeof x === 'string', 'a base64 string');
+				break;
+			case 'PLAIN_STICKER':
+				f.require('sticker_id', isUuid, 'a uuid');
+				break;
+			case 'PLAIN_CONTACT':
+				f.require('user_id', isUuid, 'a uuid');
+				break;
+			case 'PLAIN_LIVE':
+				f.require('width', isPositiveInt, 'a positive integer');
+				f.require('height', isPositiveInt, 'a positive integer');
+				f.require('thumb_url', isNonEmptyString, 'a non-empty string');
+				f.require('url', isNonEmptyString, 'a non-empty string');
+				f.optional('shareable', (x) => typeof x === 'boolean', 'a boolean');
+				break;
+			case 'PLAIN_LOCATION':
+				// Clients parse these as doubles; the seed's '' placeholders are not valid.
+				f.require('latitude', (x) => typeof x === 'number' && Math.abs(x) <= 90, 'a number in [-90, 90]');
+				f.require('longitude', (x) => typeof x === 'number' && Math.abs(x) <= 180, 'a number in [-180, 180]');
+				f.optional('name', (x) => typeof x === 'string', 'a string');
+				f.optional('address', (x) => typeof x === 'string', 'a string');
+				break;
+			case 'APP_CARD': {
+				f.require(
+					'title',
+					(x) => typeof x === 'string' && inRange(charLength(x), 1, CARD_TITLE_MAX),
+					`1 to ${CARD_TITLE_MAX} characters`,
+				);
+				f.require(
+					'description',
+					(x) => typeof x === 'string' && inRange(charLength(x), 1, CARD_DESCRIPTION_MAX),
+					`1 to ${CARD_DESCRIPTION_MAX} characters`,
+				);
+				f.optional('app_id', isUuid, 'a uuid');
+				f.optional('shareable', (x) => typeof x === 'boolean', 'a boolean');
+				f.optional('action', isNonEmptyString, 'a non-empty string');
+				f.optional('actions', (x) => Array.isArray(x) && x.length > 0, 'a non-empty array of buttons');
+				if (v.action === undefined && v.actions === undefined) throw invalid(where, 'APP_CARD needs action or actions');
+				if (Array.isArray(v.actions)) v.actions.forEach((b, i) => checkButton(b, `${where}.actions[${i}]`));
+				break;
+			}
+			case 'MESSAGE_RECALL':
+				f.require('message_id', isUuid, 'a uuid');
+				v.message_id = (v.message_id as string).toLowerCase();
+				break;
+		}
+		return v;
+	}
+
+	/** Media payloads must point at an attachment that exists and whose bytes were uploaded. */
+	private checkAttachmentRef(f: FieldChecker): void {
+		f.require('attachment_id', isUuid, 'a uuid');
+		const id = (f.obj.attachment_id as string).toLowerCase();
+		const att = this.attachments.get(id);
+		if (!att) throw invalid(`${f.where}.attachment_id`, 'no such attachment');
+		if (!att.uploaded) throw invalid(`${f.where}.attachment_id`, 'attachment was never uploaded');
+	}
+
+	private messageView(m: StoredMessage, s: Session): Json {
+		return {
+			type: 'message',
+			representative_id: '',
+			quote_message_id: m.quote_message_id ?? '',
+			conversation_id: m.conversation_id,
+			user_id: m.user_id,
+			session_id: s.sid,
+			message_id: m.message_id,
+			category: m.category,
+			data: m.payload.toString('base64'), // std alphabet, padded (seed: "aGVsbG8=")
+			data_base64: m.payload.toString('base64url'), // url alphabet, unpadded (seed: "aGVsbG8")
+			status: '',
+			source: 'CREATE_MESSAGE',
+			silent: m.silent ?? false,
+			expire_in: 0,
+			created_at: m.created_at,
+			updated_at: m.created_at,
+		};
+	}
+
+	// ---- POST /acknowledgements (§3.2) ------------------------------------------------------------------------------
+
+	private postAcknowledgements(req: RecordedRequest): unknown {
+		const body = this.parseBody(req);
+		if (!Array.isArray(body) || body.length < 1 || body.length > MAX_ACKS_PER_REQUEST) {
+			throw invalid('body', `expected an array of 1 to ${MAX_ACKS_PER_REQUEST} acknowledgements`);
+		}
+		const acks = body.map((a, i) => {
+			if (!isObject(a)) throw invalid(`[${i}]`, 'not an object');
+			if (!isUuid(a.message_id)) throw invalid(`[${i}].message_id`, 'not a uuid');
+			if (a.status !== 'READ' && a.status !== 'DELIVERED') throw invalid(`[${i}].status`, 'not READ or DELIVERED');
+			return { message_id: (a.message_id as string).toLowerCase(), status: a.status as 'READ' | 'DELIVERED' };
+		});
+		this.acknowledgements.push(...acks);
+		return { data: acks };
+	}
+
+	// ---- Attachments (§3.3) ----------------------------------------------------------------------------------------
+
+	private postAttachments(req: RecordedRequest): unknown {
+		const body = this.parseBody(req);
+		if (body !== undefined && !isObject(body)) throw invalid('body', 'expected an empty body or a JSON object');
+		const createdMs = this.now();
+		const attachmentId = crypto.randomUUID();
+		const objectPath = `/s3/mixin/attachments/${Math.floor(createdMs / 1000)}-${sha256hex(crypto.randomBytes(32))}`;
+		const amzDate = new Date(createdMs).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+		const signature = this.presign(objectPath, amzDate);
+		const query = new URLSearchParams({
+			'X-Amz-Algorithm': 'AWS4-HMAC-SHA256',
+			'X-Amz-Content-Sha256': 'UNSIGNED-PAYLOAD',
+			'X-Amz-Credential': `AKIAEMULATOR/${amzDate.slice(0, 8)}/us-east-1/s3/aws4_request`,
+			'X-Amz-Date': amzDate,
+			'X-Amz-Expires': String(UPLOAD_URL_TTL_SECONDS),
+			'X-Amz-SignedHeaders': SIGNED_HEADERS,
+			'X-Amz-Signature': signature,
+		});
+		const viewUrl = `${this.baseUrl}${objectPath}`;
+		const att: StoredAttachment = {
+			attachment_id: attachmentId,
+			created_at: rfc3339Nano(createdMs),
+			view_url: viewUrl,
+			upload_url: `${viewUrl}?${query.toString()}`,
+		};
+		this.attachments.set(attachmentId, att);
+		this.attachmentSecrets.set(attachmentId, { objectPath, amzDate, signature, createdMs });
+		this.objects.set(objectPath, attachmentId);
+		return { data: attachmentView(att) };
+	}
+
+	private getAttachment(id: string): unknown {
+		const att = this.attachments.get(id.toLowerCase());
+		if (!att) throw notFound(`no attachment ${id}`);
+		return { data: attachmentView(att) };
+	}
+
+	/** What the fake S3 expects X-Amz-Signature to be for an object (stands in for SigV4). */
+	private presign(objectPath: string, amzDate: string): string {
+		const canonical = `PUT\n${objectPath}\ncontent-type:${UPLOAD_CONTENT_TYPE}\nx-amz-acl:${UPLOAD_ACL}\n${amzDate}`;
+		return crypto.createHmac('sha256', this.s3Secret).update(canonical).digest('hex');
+	}
+
+	// ---- Fake S3 -----------------------------------------------------------------------------------------------------
+
+	private handleS3(req: RecordedRequest): Reply {
+		const attachmentId = this.objects.get(req.path);
+		const att = attachmentId ? this.attachments.get(attachmentId) : undefined;
+		const secrets = attachmentId ? this.attachmentSecrets.get(attachmentId) : undefined;
+		if (req.method === 'GET') {
+			if (!att?.uploaded) return s3Error(req, 404, 'NoSuchKey', 'The specified key does not exist.');
+			return {
+				status: 200,
+				headers: { 'content-type': UPLOAD_CONTENT_TYPE, etag: etagOf(att.uploaded) },
+				body: att.uploaded,
+			};
+		}
+		if (req.method !== 'PUT') {
+			return s3Error(req, 405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.');
+		}
+		// Query-string auth plus an Authorization header is refused outright.
+		if (req.headers.authorization !== undefined) {
+			return s3Error(
+				req,
+				400,
+				'InvalidArgument',
+				'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string ' +
+					'parameter or the Authorization header should be specified',
+			);
+		}
+		if (req.headers['transfer-encoding'] !== undefined) {
+			const why = 'A header you provided implies functionality that is not implemented';
+			return s3Error(req, 501, 'NotImplemented', why);
+		}
+		const length = req.headers['content-length'];
+		if (length === undefined) {
+			return s3Error(req, 411, 'MissingContentLength', 'You must provide the Content-Length HTTP header.');
+		}
+		if (Number(length) !== req.body.length) {
+			const why = 'You did not provide the number of bytes specified by the Content-Length HTTP header';
+			return s3Error(req, 400, 'IncompleteBody', why);
+		}
+		const q = req.query;
+		// content-type and x-amz-acl are signed headers: any other value breaks the presigned signature.
+		const signatureOk =
+			att !== undefined &&
+			secrets !== undefined &&
+			q.get('X-Amz-Algorithm') === 'AWS4-HMAC-SHA256' &&
+			q.get('X-Amz-SignedHeaders') === SIGNED_HEADERS &&
+			q.get('X-Amz-Date') === secrets.amzDate &&
+			q.get('X-Amz-Signature') === this.presign(req.path, q.get('X-Amz-Date') ?? '') &&
+			req.headers['content-type'] === UPLOAD_CONTENT_TYPE &&
+			req.headers['x-amz-acl'] === UPLOAD_ACL;
+		if (!signatureOk || !att || !secrets) {
+			return s3Error(
+				req,
+				403,
+				'SignatureDoesNotMatch',
+				'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+			);
+		}
+		if (this.now() > secrets.createdMs + UPLOAD_URL_TTL_SECONDS * 1000) {
+			return s3Error(req, 403, 'AccessDenied', 'Request has expired');
+		}
+		att.uploaded = Buffer.from(req.body);
+		return { status: 200, headers: { etag: etagOf(att.uploaded), 'content-length': '0' }, body: '' };
+	}
+}
+
+// ---- Module-level helpers ------------------------------------------------------------------------------------------
+
+function decodeSegment(seg: string): Json | undefined {
+	try {
+		const v: unknown = JSON.parse(Buffer.from(seg, 'base64url').toString('utf8'));
+		return isObject(v) ? v : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+function isUuid(v: unknown): v is string {
+	return typeof v === 'string' && UUID_RE.test(v);
+}
+
+function inRange(n: number, min: number, max: number): boolean {
+	return n >= min && n <= max;
+}
+
+/** A uuid field, lower-cased; optional fields may be absent, null or '' (SDKs send empty strings). */
+function uuidField(obj: Json, key: string, at: string, required: boolean): string | undefined {
+	const v = obj[key];
+	if (v === undefined || v === null || v === '') {
+		if (required) throw invalid(`${at}.${key}`, 'required');
+		return undefined;
+	}
+	if (!isUuid(v)) throw invalid(`${at}.${key}`, 'not a uuid');
+	return v.toLowerCase();
+}
+
+/** Exactly one of data / data_base64; data_base64 must be strict base64url without padding. */
+function decodeData(raw: Json, at: string): { payload: Buffer; dataField: 'data' | 'data_base64' } {
+	const present = (k: string) => raw[k] !== undefined && raw[k] !== null && raw[k] !== '';
+	const hasData = present('data');
+	const hasB64 = present('data_base64');
+	if (hasData === hasB64) throw invalid(`${at}.data_base64`, 'send exactly one of data and data_base64');
+	const field = hasB64 ? 'data_base64' : 'data';
+	const v = raw[field];
+	if (typeof v !== 'string') throw invalid(`${at}.${field}`, 'not a string');
+	if (hasB64) {
+		// Decoded like Go's RawURLEncoding: no '+', '/', '=' and no impossible lengths.
+		if (!BASE64URL_RAW_RE.test(v) || v.length % 4 === 1) throw invalid(`${at}.data_base64`, 'not base64url without padding');
+		return { payload: Buffer.from(v, 'base64url'), dataField: 'data_base64' };
+	}
+	const compact = v.replace(/[\r\n]/g, '');
+	const unpadded = compact.replace(/=+$/, '');
+	if (!BASE64_LENIENT_RE.test(v) || unpadded.includes('=') || unpadded.length % 4 === 1) {
+		throw invalid(`${at}.data`, 'not base64');
+	}
+	return { payload: Buffer.from(unpadded.replace(/\+/g, '-').replace(/\//g, '_'), 'base64url'), dataField: 'data' };
+}
+
+/** PLAIN_TEXT / PLAIN_POST carry raw UTF-8 text; an empty or non-UTF-8 payload is refused. */
+function checkText(payload: Buffer, at: string): undefined {
+	if (payload.length === 0) throw invalid(`${at}.data`, 'empty text');
+	try {
+		new TextDecoder('utf-8', { fatal: true }).decode(payload);
+	} catch {
+		throw invalid(`${at}.data`, 'text is not valid UTF-8');
+	}
+	return undefined;
+}
+
+/** One APP_BUTTON_GROUP / APP_CARD action button: label 1–36, color #RRGGBB, non-empty action. */
+function checkButton(b: unknown, where: string): void {
+	if (!isObject(b)) throw invalid(where, 'button is not an object');
+	const f = new FieldChecker(b, where);
+	f.require(
+		'label',
+		(x) => typeof x === 'string' && inRange(charLength(x), 1, BUTTON_LABEL_MAX),
+		`1 to ${BUTTON_LABEL_MAX} characters`,
+	);
+	f.require('color', (x) => typeof x === 'string' && COLOR_RE.test(x), 'a #RRGGBB color');
+	f.require('action', isNonEmptyString, 'a non-empty string');
+}
+
+/** Tiny field validator that turns a failed predicate into 202/10002 naming the field. */
+class FieldChecker {
+	constructor(
+		readonly obj: Json,
+		readonly where: string,
+	) {}
+
+	require(key: string, ok: (v: unknown) => boolean, what: string): void {
+		if (this.obj[key] === undefined || !ok(this.obj[key])) throw invalid(`${this.where}.${key}`, `must be ${what}`);
+	}
+
+	optional(key: string, ok: (v: unknown) => boolean, what: string): void {
+		if (this.obj[key] !== undefined && !ok(this.obj[key])) throw invalid(`${this.where}.${key}`, `must be ${what}`);
+	}
+}
+
+function attachmentView(att: StoredAttachment): Json {
+	return {
+		type: 'attachment',
+		attachment_id: att.attachment_id,
+		upload_url: att.upload_url,
+		view_url: att.view_url,
+		created_at: att.created_at,
+	};
+}
+
+function etagOf(bytes: Buffer): string {
+	return `"${crypto.createHash('md5').update(bytes).digest('hex')}"`;
+}
+
+function s3Error(req: RecordedRequest, status: number, code: string, message: string): Reply {
+	req.note = `s3: ${code}`;
+	const requestId = crypto.randomBytes(8).toString('hex').toUpperCase();
+	const body =
+		'<?xml version="1.0" encoding="UTF-8"?>\n' +
+		`<Error><Code>${code}</Code><Message>${message}</Message><RequestId>${requestId}</RequestId></Error>`;
+	return { status, headers: { 'content-type': 'application/xml', 'x-amz-request-id': requestId }, body };
+}
