@@ -3,7 +3,9 @@ import type { ICredentialDataDecryptedObject, INodeExecutionData } from 'n8n-wor
 
 import type { RecordedRequest } from '../emulators/common';
 import { MixinEmulator } from '../emulators/mixin';
+import { TencentImEmulator } from '../emulators/tencent-im';
 import { BOT_ID, SEED_HEX, SESSION_ID, USER_ID, publicKeyOf } from '../mixin/fixtures';
+import { ADMIN, SDK_APP_ID, SECRET_KEY } from '../tencent-im/fixtures';
 
 export interface DemoEmulator {
 	baseUrl: string;
@@ -64,4 +66,32 @@ const mixin: Demo = {
 	},
 };
 
-export const demos: Demo[] = [mixin];
+const tencentIm: Demo = {
+	platform: 'Tencent IM',
+	file: 'tencent-im.json',
+	async start() {
+		const emulator = new TencentImEmulator({ apps: [{ sdkAppId: SDK_APP_ID, secretKey: SECRET_KEY, admin: ADMIN }] });
+		await emulator.start();
+		emulator.importAccount('bob');
+		return {
+			emulator,
+			credentials: {
+				tencentImApi: {
+					sdkAppId: SDK_APP_ID,
+					adminIdentifier: ADMIN,
+					secretKey: SECRET_KEY,
+					region: 'custom',
+					customBaseUrl: emulator.baseUrl,
+					userSigLifetime: 3600,
+				},
+			},
+			input: [{ json: { userId: 'alice' } }],
+			summary: () => [
+				`stored messages: ${emulator.messages.map((m) => `${m.To_Account}${m.recalled ? ' (recalled)' : ''}`).join(', ')}`,
+				`alice's unread count now: ${emulator.unread('alice')}`,
+			],
+		};
+	},
+};
+
+export const demos: Demo[] = [mixin, tencentIm];

@@ -1,46 +1,16 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { mixinSessionFromCredentials } from '../../../credentials/MixinMessengerApi.credentials';
 import { signedHttp, unsignedHttp } from '../../common/http';
+import { oncePerRun, readRequestOptions, requestOptionsProperty as requestOptions } from '../../common/options';
 import { MixinClient, PLATFORM } from '../transport/api';
 
 export const CREDENTIAL_TYPE = 'mixinMessengerApi';
 
-/** Request behaviour options every operation shows. */
-export const requestOptionsProperty: INodeProperties = {
-	displayName: 'Request Options',
-	name: 'requestOptions',
-	type: 'collection',
-	placeholder: 'Add Option',
-	default: {},
-	options: [
-		{
-			displayName: 'Retry Attempts',
-			name: 'retryAttempts',
-			type: 'number',
-			typeOptions: { minValue: 1, maxValue: 10 },
-			default: 4,
-			description:
-				'How many times to try a request in all when the network fails, Mixin answers 5xx or 429, or the answer cannot be read. Message IDs stay the same, so a retry never sends twice.',
-		},
-		{
-			displayName: 'Retry Base Delay (Ms)',
-			name: 'retryDelayMs',
-			type: 'number',
-			typeOptions: { minValue: 0 },
-			default: 500,
-			description: 'Wait before the first retry; it doubles with each further retry',
-		},
-		{
-			displayName: 'Timeout (Ms)',
-			name: 'timeoutMs',
-			type: 'number',
-			typeOptions: { minValue: 100 },
-			default: 30000,
-			description: 'How long to wait for one answer before treating the request as failed',
-		},
-	],
-};
+export const requestOptionsProperty = requestOptions(
+	'Mixin',
+	'the network fails, Mixin answers 5xx or 429, or the answer cannot be read; message IDs stay the same',
+);
 
 /** The bot's own user id: reads the credential only (no request is made here). */
 async function botUserId(ctx: IExecuteFunctions): Promise<string> {
@@ -48,24 +18,16 @@ async function botUserId(ctx: IExecuteFunctions): Promise<string> {
 	return mixinSessionFromCredentials(credentials).appId;
 }
 
-const clients = new WeakMap<IExecuteFunctions, MixinClient>();
-
-/** One client per node run; request options are read from the first item. */
+/** One client per node run. */
 export async function mixinClient(ctx: IExecuteFunctions): Promise<MixinClient> {
-	const cached = clients.get(ctx);
-	if (cached) return cached;
-	const options = ctx.getNodeParameter('requestOptions', 0, {}) as {
-		retryAttempts?: number;
-		retryDelayMs?: number;
-		timeoutMs?: number;
-	};
-	const client = new MixinClient({
-		signed: signedHttp(ctx, CREDENTIAL_TYPE, PLATFORM),
-		plain: unsignedHttp(ctx, PLATFORM),
-		botUserId: await botUserId(ctx),
-		retry: { attempts: options.retryAttempts ?? 4, baseDelayMs: options.retryDelayMs ?? 500 },
-		timeoutMs: options.timeoutMs ?? 30000,
+	return await oncePerRun(ctx, 'mixin', async () => {
+		const { retry, timeoutMs } = readRequestOptions(ctx);
+		return new MixinClient({
+			signed: signedHttp(ctx, CREDENTIAL_TYPE, PLATFORM),
+			plain: unsignedHttp(ctx, PLATFORM),
+			botUserId: await botUserId(ctx),
+			retry,
+			timeoutMs,
+		});
 	});
-	clients.set(ctx, client);
-	return client;
 }

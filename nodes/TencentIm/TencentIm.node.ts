@@ -1,0 +1,44 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import * as account from './actions/account';
+import { requestOptionsProperty } from './actions/client';
+import * as message from './actions/message';
+import { router } from './actions/router';
+
+export class TencentIm implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Tencent Cloud IM',
+		name: 'tencentIm',
+		icon: { light: 'file:../../icons/tencent-im.svg', dark: 'file:../../icons/tencent-im.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Send, list, recall and mark Tencent Cloud IM one-to-one messages through the server REST API',
+		defaults: { name: 'Tencent Cloud IM' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'tencentImApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Account', value: 'account' },
+					{ name: 'Message', value: 'message' },
+				],
+				default: 'message',
+			},
+			...message.description,
+			...account.description,
+			requestOptionsProperty,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

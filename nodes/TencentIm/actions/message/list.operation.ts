@@ -1,0 +1,83 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { InputError } from '../../../common/errors';
+import type { ItemResult } from '../../../common/router';
+import { requireNumber } from '../../../common/validate';
+import { requireUserId } from '../accounts';
+import { tencentClient } from '../client';
+
+const DAY_SECONDS = 86_400;
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Account',
+		name: 'operatorAccount',
+		type: 'string',
+		required: true,
+		default: '',
+		description: 'Whose view of the conversation to read',
+	},
+	{
+		displayName: 'Peer Account',
+		name: 'peerAccount',
+		type: 'string',
+		required: true,
+		default: '',
+		description: 'The other party of the conversation',
+	},
+	{
+		displayName: 'From',
+		name: 'minTime',
+		type: 'dateTime',
+		default: '',
+		description: 'Earliest message time; 7 days ago when empty',
+	},
+	{
+		displayName: 'To',
+		name: 'maxTime',
+		type: 'dateTime',
+		default: '',
+		description: 'Latest message time; now when empty',
+	},
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { returnAll: [false] } },
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['list'] } }, properties);
+
+function unixSeconds(value: unknown, field: string, fallback: number): number {
+	if (value === undefined || value === null || value === '') return fallback;
+	const ms = typeof value === 'number' ? value : Date.parse(String(value));
+	if (!Number.isFinite(ms)) throw new InputError(field, `"${field}" is not a date`);
+	return Math.floor(ms / 1000);
+}
+
+/** One output item per message, newest first; recalled messages are included and marked. */
+export async function execute(this: IExecuteFunctions, i: number): Promise<ItemResult> {
+	const operator = requireUserId(this.getNodeParameter('operatorAccount', i), 'Account');
+	const peer = requireUserId(this.getNodeParameter('peerAccount', i), 'Peer Account');
+	const now = Math.floor(Date.now() / 1000);
+	const maxTime = unixSeconds(this.getNodeParameter('maxTime', i, ''), 'To', now);
+	const minTime = unixSeconds(this.getNodeParameter('minTime', i, ''), 'From', maxTime - 7 * DAY_SECONDS);
+	if (minTime > maxTime) throw new InputError('From', '"From" is later than "To"');
+	const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
+	const limit = returnAll ? undefined : requireNumber(this.getNodeParameter('limit', i), 'Limit', { min: 1, integer: true });
+	const client = await tencentClient(this);
+	const messages = await client.listMessages({ operator, peer, minTime, maxTime, limit });
+	return messages.map((m) => ({ ...m, recalled: m.MsgFlagBits === 8 }) as IDataObject);
+}

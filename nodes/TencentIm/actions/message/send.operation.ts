@@ -1,0 +1,35 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import type { ItemResult } from '../../../common/router';
+import { requireUserId } from '../accounts';
+import { tencentClient } from '../client';
+import { messageProperties, msgSeqBase, readMessage } from './content';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'To Account',
+		name: 'toAccount',
+		type: 'string',
+		required: true,
+		default: '',
+		description: 'UserID of the recipient; it must have been imported',
+	},
+	...messageProperties,
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['send'] } }, properties);
+
+export async function execute(this: IExecuteFunctions, i: number): Promise<ItemResult> {
+	const toAccount = requireUserId(this.getNodeParameter('toAccount', i), 'To Account');
+	const message = readMessage(this, i, await msgSeqBase(this));
+	const client = await tencentClient(this);
+	const sent = await client.sendMessage(toAccount, message);
+	return {
+		...sent,
+		To_Account: toAccount,
+		...(message.From_Account ? { From_Account: message.From_Account } : {}),
+		MsgRandom: message.MsgRandom,
+		MsgSeq: message.MsgSeq,
+	};
+}

@@ -1,0 +1,312 @@
+/**
+ * Tencent Cloud IM server REST client: request shapes, the ActionStatus envelope, error codes, rate limits,
+ * retries and batching. No n8n UI code; the HTTP function it is given signs each request (UserSig in the query).
+ */
+import { chunk, utf8Length } from '../../common/batching';
+import { InputError, PlatformApiError } from '../../common/errors';
+import type { HttpFn, HttpResponse } from '../../common/http';
+import { LimiterPool, SlidingWindowLimiter } from '../../common/rateLimit';
+import { DEFAULT_RETRY, withRetry, type RetryPolicy, type Sleep } from '../../common/retry';
+import { parseJsonOrUndefined, settle } from '../../common/settle';
+
+export const PLATFORM = 'Tencent IM';
+
+/** Documented limits. */
+export const MAX_BODY_BYTES = 8192;
+export const REQUESTS_PER_SECOND = 200;
+/** A little over a second, so requests that arrive late still fall into separate windows at the server. */
+export const RATE_WINDOW_MS = 1100;
+export const BATCH_MAX_RECIPIENTS = 500;
+export const BATCH_RECIPIENTS_PER_MINUTE = 12_000;
+export const BATCH_WINDOW_MS = 61_000;
+export const MAX_MSG_LIFETIME_SECONDS = 604_800;
+export const UNREAD_PEERS_PER_REQUEST = 10;
+export const ACCOUNT_CHECK_PER_REQUEST = 100;
+export const ROAM_PAGE_SIZE = 100;
+
+/** Codes worth sending again: internal errors, timeouts, rate limits. */
+const TRANSIENT_CODES = new Set([20004, 20005, 91000, 90992, 70169, 60008]);
+const RATE_LIMIT_CODES = new Set([60007, 60011, 60018, 60019]);
+
+const HINTS: Record<number, string> = {
+	70001: 'The UserSig expired: check the clock of the n8n server and the credential\'s UserSig lifetime.',
+	70002: 'No UserSig was sent: check the credential.',
+	70003: 'Tencent could not read the UserSig: check the secret key.',
+	70009: "The UserSig does not verify: the secret key belongs to another SDKAppID, or the credential's region is not the app's data centre.",
+	70013: 'The admin identifier does not match the one inside the UserSig.',
+	70014: 'The SDKAppID does not match the one inside the UserSig.',
+	70016: "The key was not found: the credential's region is probably not the app's data centre.",
+	70020: "The SDKAppID was not found: the credential's region is probably not the app's data centre.",
+	70107: 'The account has not been imported: use Account → Import first.',
+	70398: 'The account quota of the app is used up (a trial app allows 100 accounts).',
+	70403: 'The identifier is not an app admin: use an admin account from the IM console.',
+	90009: 'The identifier is not an app admin: use an admin account from the IM console.',
+	20003: 'The sender or recipient has not been imported: use Account → Import first.',
+	90012: 'The recipient has not been imported: use Account → Import first.',
+	90048: 'The account does not exist: use Account → Import first.',
+	20022: 'No message with this MsgKey between these accounts.',
+	20023: 'The message was already recalled.',
+	90054: 'The MsgKey is malformed; use the MsgKey a send returned.',
+	90026: 'Message lifetime must be 0 to 604800 seconds.',
+	93000: 'The request is larger than Tencent accepts (8 KB).',
+	60007: 'Tencent rate limit reached; retried automatically.',
+	60011: 'The SDKAppID rate limit was reached; retried automatically.',
+	60021: "The n8n server's IP address is not in the app's IP allow-list.",
+	80001: 'Tencent content moderation rejected the text.',
+	80004: 'Tencent content moderation rejected the media.',
+};
+
+export interface Envelope {
+	ActionStatus: 'OK' | 'FAIL';
+	ErrorCode: number;
+	ErrorInfo: string;
+	[key: string]: unknown;
+}
+
+export function isRetryableCode(code: number): boolean {
+	return TRANSIENT_CODES.has(code) || RATE_LIMIT_CODES.has(code);
+}
+
+/** Interpret Tencent's reply: HTTP 200 says nothing, the body decides. */
+export function parseEnvelope(response: HttpResponse): Envelope {
+	if (response.statusCode !== 200) {
+		throw new PlatformApiError({
+			platform: PLATFORM,
+			code: response.statusCode,
+			text: `HTTP ${response.statusCode}`,
+			httpStatus: response.statusCode,
+			hint: 'The gateway answered with an HTTP error; retried automatically when it is temporary.',
+			retryable: response.statusCode >= 500 || response.statusCode === 429 || response.statusCode === 408,
+		});
+	}
+	const parsed = parseJsonOrUndefined(response.body);
+	const doc = parsed?.value as Partial<Envelope> | undefined;
+	if (!doc || typeof doc !== 'object' || typeof doc.ActionStatus !== 'string') {
+		throw new PlatformApiError({
+			platform: PLATFORM,
+			code: 'INVALID_RESPONSE',
+			text: 'the answer is not a Tencent IM JSON envelope',
+			httpStatus: response.statusCode,
+			retryable: true,
+		});
+	}
+	const code = Number(doc.ErrorCode ?? 0);
+	if (doc.ActionStatus !== 'OK' || code !== 0) {
+		throw new PlatformApiError({
+			platform: PLATFORM,
+			code,
+			text: String(doc.ErrorInfo || doc.ActionStatus),
+			httpStatus: response.statusCode,
+			hint: HINTS[code],
+			retryable: isRetryableCode(code),
+		});
+	}
+	return doc as Envelope;
+}
+
+export type MsgElement = { MsgType: string; MsgContent: Record<string, unknown> };
+
+/** Message fields shared by sendmsg and batchsendmsg. */
+export interface MessageRequest {
+	From_Account?: string;
+	MsgRandom: number;
+	MsgSeq?: number;
+	MsgBody: MsgElement[];
+	SyncOtherMachine?: number;
+	MsgLifeTime?: number;
+	CloudCustomData?: string;
+	OfflinePushInfo?: Record<string, unknown>;
+	SendMsgControl?: string[];
+	IsNeedReadReceipt?: number;
+}
+
+export interface RecipientOutcome {
+	To_Account: string;
+	ok: boolean;
+	ErrorCode?: number;
+	error?: string;
+	MsgKey?: string;
+}
+
+export interface RoamMessage {
+	From_Account: string;
+	To_Account: string;
+	MsgKey: string;
+	MsgFlagBits?: number;
+	[key: string]: unknown;
+}
+
+export interface TencentImClientOptions {
+	http: HttpFn;
+	retry?: RetryPolicy;
+	timeoutMs?: number;
+	sleep?: Sleep;
+	now?: () => number;
+}
+
+export class TencentImClient {
+	private readonly requestLimiters: LimiterPool;
+	private readonly recipientLimiter: SlidingWindowLimiter;
+	private readonly retry: RetryPolicy;
+
+	constructor(private readonly options: TencentImClientOptions) {
+		this.retry = options.retry ?? DEFAULT_RETRY;
+		const now = options.now ?? Date.now;
+		this.requestLimiters = new LimiterPool(
+			() => new SlidingWindowLimiter(REQUESTS_PER_SECOND, RATE_WINDOW_MS, now, options.sleep),
+		);
+		this.recipientLimiter = new SlidingWindowLimiter(BATCH_RECIPIENTS_PER_MINUTE, BATCH_WINDOW_MS, now, options.sleep);
+	}
+
+	/**
+	 * One REST call. The body is serialised once and checked against the 8 KB ceiling before anything is sent; each
+	 * attempt waits for the API's rate limit, and the HTTP function signs it anew.
+	 */
+	async call<T extends Envelope = Envelope>(api: string, body: object, beforeAttempt?: () => Promise<void>): Promise<T> {
+		const serialized = JSON.stringify(body);
+		const bytes = utf8Length(serialized);
+		if (bytes > MAX_BODY_BYTES) {
+			throw new InputError(
+				'Message',
+				`the request is ${bytes} bytes; Tencent Cloud IM accepts at most ${MAX_BODY_BYTES}`,
+				'Shorten the message or its custom data, or send fewer recipients per call.',
+			);
+		}
+		const limiter = this.requestLimiters.get(api);
+		return await withRetry(
+			this.retry,
+			async () => {
+				await limiter.acquire();
+				if (beforeAttempt) await beforeAttempt();
+				const response = await this.options.http({
+					method: 'POST',
+					url: `/v4/${api}`,
+					body: serialized,
+					headers: { 'Content-Type': 'application/json; charset=utf-8' },
+					timeoutMs: this.options.timeoutMs,
+				});
+				return parseEnvelope(response) as T;
+			},
+			undefined,
+			this.options.sleep,
+		);
+	}
+
+	async sendMessage(toAccount: string, message: MessageRequest): Promise<{ MsgKey: string; MsgTime: number; MsgId?: string }> {
+		const reply = await this.call('openim/sendmsg', { To_Account: toAccount, ...message });
+		return { MsgKey: String(reply.MsgKey), MsgTime: Number(reply.MsgTime), ...(reply.MsgId ? { MsgId: String(reply.MsgId) } : {}) };
+	}
+
+	/**
+	 * Send one message to many accounts: calls of at most 500 recipients, held under 12,000 recipients a minute.
+	 * Returns one outcome per recipient; a recipient Tencent listed in ErrorList is never reported as sent.
+	 */
+	async batchSendMessage(toAccounts: string[], message: MessageRequest): Promise<RecipientOutcome[]> {
+		const outcomes: RecipientOutcome[] = [];
+		for (const part of chunk(toAccounts, BATCH_MAX_RECIPIENTS)) {
+			const sent = await settle(
+				this.call('openim/batchsendmsg', { To_Account: part, ...message }, () => this.recipientLimiter.acquire(part.length)),
+			);
+			if (!sent.ok) {
+				// every recipient refused (90012) is a per-recipient failure; anything else fails the whole item
+				const error = sent.error;
+				if (error instanceof PlatformApiError && Number(error.code) === 90012) {
+					outcomes.push(...part.map((to) => ({ To_Account: to, ok: false, ErrorCode: 90012, error: error.text })));
+					continue;
+				}
+				throw error;
+			}
+			const failed = new Map<string, number>();
+			for (const entry of (sent.value.ErrorList as Array<{ To_Account: string; ErrorCode: number }> | undefined) ?? []) {
+				failed.set(entry.To_Account, Number(entry.ErrorCode));
+			}
+			for (const to of part) {
+				const code = failed.get(to);
+				outcomes.push(
+					code === undefined
+						? { To_Account: to, ok: true, MsgKey: String(sent.value.MsgKey) }
+						: { To_Account: to, ok: false, ErrorCode: code, error: HINTS[code] ?? `Tencent error ${code}` },
+				);
+			}
+		}
+		return outcomes;
+	}
+
+	/**
+	 * A conversation's history between two accounts in [minTime, maxTime], newest first, following
+	 * LastMsgKey/LastMsgTime until Tencent says Complete or `limit` messages were read.
+	 */
+	async listMessages(params: {
+		operator: string;
+		peer: string;
+		minTime: number;
+		maxTime: number;
+		limit?: number;
+	}): Promise<RoamMessage[]> {
+		const messages: RoamMessage[] = [];
+		let maxTime = params.maxTime;
+		let lastMsgKey: string | undefined;
+		const limit = params.limit ?? Infinity;
+		for (;;) {
+			const reply = await this.call('openim/admin_getroammsg', {
+				Operator_Account: params.operator,
+				Peer_Account: params.peer,
+				MaxCnt: Math.min(ROAM_PAGE_SIZE, limit - messages.length),
+				MinTime: params.minTime,
+				MaxTime: maxTime,
+				...(lastMsgKey ? { LastMsgKey: lastMsgKey } : {}),
+			});
+			const page = ((reply.MsgList as RoamMessage[] | undefined) ?? []).slice().reverse();
+			messages.push(...page.slice(0, limit - messages.length));
+			const complete = Number(reply.Complete) === 1;
+			if (complete || messages.length >= limit || page.length === 0 || !reply.LastMsgKey) break;
+			maxTime = Number(reply.LastMsgTime);
+			lastMsgKey = String(reply.LastMsgKey);
+		}
+		return messages;
+	}
+
+	async recallMessage(fromAccount: string, toAccount: string, msgKey: string): Promise<void> {
+		await this.call('openim/admin_msgwithdraw', { From_Account: fromAccount, To_Account: toAccount, MsgKey: msgKey });
+	}
+
+	async markRead(reportAccount: string, peerAccount: string, msgReadTime?: number): Promise<void> {
+		await this.call('openim/admin_set_msg_read', {
+			Report_Account: reportAccount,
+			Peer_Account: peerAccount,
+			...(msgReadTime !== undefined ? { MsgReadTime: msgReadTime } : {}),
+		});
+	}
+
+	/** Unread counts of an account, in total or per peer (asked 10 peers per call, as the API allows). */
+	async unreadCount(
+		toAccount: string,
+		peers: string[] = [],
+	): Promise<{ total?: number; perPeer?: Array<{ Peer_Account: string; C2CUnreadMsgNum: number }>; errors?: Array<{ Peer_Account: string; ErrorCode: number }> }> {
+		if (peers.length === 0) {
+			const reply = await this.call('openim/get_c2c_unread_msg_num', { To_Account: toAccount });
+			return { total: Number(reply.AllC2CUnreadMsgNum ?? 0) };
+		}
+		const perPeer: Array<{ Peer_Account: string; C2CUnreadMsgNum: number }> = [];
+		const errors: Array<{ Peer_Account: string; ErrorCode: number }> = [];
+		for (const part of chunk(peers, UNREAD_PEERS_PER_REQUEST)) {
+			const reply = await this.call('openim/get_c2c_unread_msg_num', { To_Account: toAccount, Peer_Account: part });
+			perPeer.push(...((reply.C2CUnreadMsgNumList as typeof perPeer | undefined) ?? []));
+			errors.push(...((reply.ErrorList as typeof errors | undefined) ?? []));
+		}
+		return { perPeer, errors };
+	}
+
+	async importAccount(userId: string, profile: { Nick?: string; FaceUrl?: string } = {}): Promise<void> {
+		await this.call('im_open_login_svc/account_import', { UserID: userId, ...profile });
+	}
+
+	async checkAccounts(userIds: string[]): Promise<Array<{ UserID: string; AccountStatus: string; ResultCode?: number; ResultInfo?: string }>> {
+		const results: Array<{ UserID: string; AccountStatus: string; ResultCode?: number; ResultInfo?: string }> = [];
+		for (const part of chunk(userIds, ACCOUNT_CHECK_PER_REQUEST)) {
+			const reply = await this.call('im_open_login_svc/account_check', { CheckItem: part.map((UserID) => ({ UserID })) });
+			results.push(...((reply.ResultItem as typeof results | undefined) ?? []));
+		}
+		return results;
+	}
+}
