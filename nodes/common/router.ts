@@ -1,5 +1,5 @@
 import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { toNodeError } from './errors';
 
@@ -100,4 +100,23 @@ export async function runOperation(this: IExecuteFunctions, operation: Operation
 export function atItem<E>(error: E, itemIndex: number): E {
 	if (error && typeof error === 'object') (error as { itemIndex?: number }).itemIndex = itemIndex;
 	return error;
+}
+
+/** Each resource's operations, checked against the node's typed union of resource → operation names. */
+export type OperationMap<T extends { resource: string; operation: string }> = {
+	[R in T['resource']]: { [O in Extract<T, { resource: R }>['operation']]: Operation };
+};
+
+/** Dispatch to the operation chosen in the node's Resource and Operation dropdowns, then run the item loop. */
+export async function routeOperation<T extends { resource: string; operation: string }>(
+	this: IExecuteFunctions,
+	operations: OperationMap<T>,
+): Promise<INodeExecutionData[][]> {
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const handler = (operations as Record<string, Record<string, Operation> | undefined>)[resource]?.[operation];
+	if (!handler) {
+		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+	}
+	return await runOperation.call(this, handler);
 }

@@ -36,8 +36,19 @@ export function isUuid(value: unknown): value is string {
 	return typeof value === 'string' && UUID_RE.test(value);
 }
 
+const keyCache = new Map<string, KeyObject>();
+const KEY_CACHE_SIZE = 16;
+
+/** Key objects are costly to build and every request is signed, so the last few are kept. */
 function ed25519KeyFromSeed(seed: Buffer): KeyObject {
-	return createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: 'der', type: 'pkcs8' });
+	const id = createHash('sha256').update(seed).digest('hex');
+	let key = keyCache.get(id);
+	if (!key) {
+		key = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: 'der', type: 'pkcs8' });
+		if (keyCache.size >= KEY_CACHE_SIZE) keyCache.delete(keyCache.keys().next().value as string);
+		keyCache.set(id, key);
+	}
+	return key;
 }
 
 /** Raw 32-byte public key of a seed. */
