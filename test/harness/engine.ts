@@ -239,3 +239,34 @@ export function binaryItem(
 		binary: { [property]: { data: bytes.toString('base64'), fileName, mimeType, fileSize: String(bytes.length) } },
 	};
 }
+
+/**
+ * What n8n's credential tester does with a credential's `test`: resolve its expressions against the credential,
+ * sign the request with the credential's `authenticate`, send it, and fail when a `responseSuccessBody` rule
+ * matches the answer (n8n fails the test when the value at `key` equals `value`).
+ */
+export async function runCredentialTest(
+	credentialType: string,
+	data: ICredentialDataDecryptedObject,
+	send: (request: IHttpRequestOptions) => Promise<{ statusCode: number; body: unknown }>,
+): Promise<{ status: 'OK' | 'Error'; message: string; request: IHttpRequestOptions }> {
+	const loader = await loadPackage();
+	const type = loader.credentialTypes[credentialType].type;
+	if (!type.test) throw new Error(`${credentialType} has no test`);
+	// any node of the package will do: the expressions only read $credentials
+	const node: INode = { id: 't', name: 'test', type: Object.keys(loader.nodeTypes)[0], typeVersion: 1, position: [0, 0], parameters: {} };
+	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: new PackageNodeTypes(loader) });
+	const resolve = (value: unknown) =>
+		workflow.expression.getParameterValue(value as string, null, 0, 0, node.name, [], 'internal', { $credentials: data });
+	const request = resolve(type.test.request) as unknown as IHttpRequestOptions;
+	const authenticate = type.authenticate;
+	const signed = typeof authenticate === 'function' ? await authenticate(data, request) : request;
+	const response = await send(signed);
+	if (response.statusCode >= 400) return { status: 'Error', message: `HTTP ${response.statusCode}`, request: signed };
+	for (const rule of type.test.rules ?? []) {
+		if (rule.type !== 'responseSuccessBody') continue;
+		const found = rule.properties.key.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as IDataObject)[k] : undefined), response.body);
+		if (found === rule.properties.value) return { status: 'Error', message: rule.properties.message, request: signed };
+	}
+	return { status: 'OK', message: 'Connection successful!', request: signed };
+}
