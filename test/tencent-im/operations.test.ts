@@ -53,6 +53,26 @@ describe('Message › Send to Many', () => {
 			['ghost2', false, 90012],
 		]);
 	});
+
+	test('a call that fails outright marks its recipients failed; the other calls still go out', async () => {
+		const recipients = Array.from({ length: 1200 }, (_, n) => `user${n}`);
+		recipients.forEach((id) => emu.importAccount(id));
+		let batchCalls = 0;
+		emu.http.inject({ match: (r) => r.path.endsWith('batchsendmsg') && ++batchCalls === 2, fault: { kind: 'status', status: 400, body: 'Bad Request' } });
+		const result = await runTencent(emu, 'send-to-many', [{ json: { to: recipients, text: 'x' } }]);
+		expect(result.error?.message).toBeUndefined();
+		const out = result.output().map((o) => o.json);
+		expect(out.filter((o) => o.sent).map((o) => o.To_Account)).toEqual([...recipients.slice(0, 500), ...recipients.slice(1000)]);
+		expect(out.slice(500, 1000).every((o) => o.sent === false && o.ErrorCode === 400)).toBe(true);
+		expect(emu.messages).toHaveLength(700);
+	});
+
+	test('when no recipient could be sent because the call failed, the item fails', async () => {
+		emu.injectErrorCode({ command: 'batchsendmsg', code: 90010, times: 1 });
+		const result = await runTencent(emu, 'send-to-many', [{ json: { to: 'alice,bob', text: 'x' } }]);
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toMatch(/^Tencent IM error 90010/);
+	});
 });
 
 describe('Message › List', () => {

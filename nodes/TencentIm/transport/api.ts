@@ -199,22 +199,26 @@ export class TencentImClient {
 
 	/**
 	 * Send one message to many accounts: calls of at most 500 recipients, held under 12,000 recipients a minute.
-	 * Returns one outcome per recipient; a recipient Tencent listed in ErrorList is never reported as sent.
+	 * Returns one outcome per recipient; a recipient Tencent listed in ErrorList is never reported as sent. When a
+	 * call fails outright its recipients are reported with that error and the other calls still go out; only when
+	 * no recipient at all was sent is the error thrown.
 	 */
 	async batchSendMessage(toAccounts: string[], message: MessageRequest): Promise<RecipientOutcome[]> {
 		const outcomes: RecipientOutcome[] = [];
+		let callError: unknown;
 		for (const part of chunk(toAccounts, BATCH_MAX_RECIPIENTS)) {
 			const sent = await settle(
 				this.call('openim/batchsendmsg', { To_Account: part, ...message }, () => this.recipientLimiter.acquire(part.length)),
 			);
 			if (!sent.ok) {
-				// every recipient refused (90012) is a per-recipient failure; anything else fails the whole item
 				const error = sent.error;
-				if (error instanceof PlatformApiError && Number(error.code) === 90012) {
-					outcomes.push(...part.map((to) => ({ To_Account: to, ok: false, ErrorCode: 90012, error: error.text })));
-					continue;
-				}
-				throw error;
+				const apiError = error instanceof PlatformApiError ? error : undefined;
+				// 90012: Tencent refused every recipient of this call; that is an answer per recipient, not a failure
+				if (Number(apiError?.code) !== 90012) callError ??= error;
+				const code = apiError ? Number(apiError.code) : undefined;
+				const text = apiError?.text ?? (error instanceof Error ? error.message : String(error));
+				outcomes.push(...part.map((to) => ({ To_Account: to, ok: false, ErrorCode: code, error: text })));
+				continue;
 			}
 			const failed = new Map<string, number>();
 			for (const entry of (sent.value.ErrorList as Array<{ To_Account: string; ErrorCode: number }> | undefined) ?? []) {
@@ -229,6 +233,7 @@ export class TencentImClient {
 				);
 			}
 		}
+		if (callError && !outcomes.some((o) => o.ok)) throw callError;
 		return outcomes;
 	}
 
