@@ -3,6 +3,10 @@ import { parseJsonOrUndefined } from './settle';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+export function isUuid(value: unknown): boolean {
+	return typeof value === 'string' && UUID_RE.test(value);
+}
+
 /** A required text parameter, trimmed. */
 export function requireText(value: unknown, field: string): string {
 	const text = typeof value === 'string' ? value.trim() : value === undefined || value === null ? '' : String(value);
@@ -12,7 +16,7 @@ export function requireText(value: unknown, field: string): string {
 
 export function requireUuid(value: unknown, field: string): string {
 	const text = requireText(value, field);
-	if (!UUID_RE.test(text)) throw new InputError(field, `"${field}" must be a UUID, got "${text.slice(0, 60)}"`);
+	if (!isUuid(text)) throw new InputError(field, `"${field}" must be a UUID, got "${text.slice(0, 60)}"`);
 	return text.toLowerCase();
 }
 

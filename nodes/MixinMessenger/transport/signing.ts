@@ -3,6 +3,7 @@
  * request) and the node (which derives conversation ids).
  */
 import { parseJsonOrUndefined } from '../../common/settle';
+import { isUuid } from '../../common/validate';
 import { createHash, createPrivateKey, createPublicKey, randomUUID, sign, type KeyObject } from 'node:crypto';
 
 export interface MixinSession {
@@ -29,12 +30,7 @@ export class MixinKeyError extends Error {
 	}
 }
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
-
-export function isUuid(value: unknown): value is string {
-	return typeof value === 'string' && UUID_RE.test(value);
-}
 
 const keyCache = new Map<string, KeyObject>();
 const KEY_CACHE_SIZE = 16;
