@@ -20,6 +20,7 @@ describe('Bad input is refused before anything is sent', () => {
 		['two custom elements', hi(), { elements: { element: [{ type: 'custom', data: 'a' }, { type: 'custom', data: 'b' }] } }, 'Item 0: a message may contain at most one custom element'],
 		['image without a URL', hi(), { elements: { element: [{ type: 'image', url: 'ftp://x', width: 1, height: 1 }] } }, 'Item 0: "Elements › 1 › URL" must be an http(s):// URL'],
 		['image without a width', hi(), { elements: { element: [{ type: 'image', url: 'https://x/y.png', width: 0, height: 1 }] } }, 'Item 0: "Elements › 1 › Width" must be at least 1'],
+		['negative file size', hi(), { elements: { element: [{ type: 'file', url: 'https://x/f.pdf', fileName: 'f.pdf', size: -1 }] } }, 'Item 0: "Elements › 1 › Size (Bytes)" must be at least 0'],
 		['message lifetime over 7 days', hi(), { messageOptions: { msgLifeTime: 604801 } }, 'Item 0: "Message Lifetime (Seconds)" must be at most 604800'],
 		['MsgRandom above 32 bits', hi(), { messageOptions: { msgRandom: 2 ** 32 } }, 'Item 0: "MsgRandom" must be at most 4294967295'],
 		['MsgBody JSON that is not an array', hi(), { bodyInput: 'json', msgBodyJson: '{"MsgType":"TIMTextElem"}' }, 'Item 0: "MsgBody (JSON)" must be a non-empty array of elements'],

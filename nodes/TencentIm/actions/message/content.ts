@@ -173,6 +173,10 @@ function positive(value: unknown, field: string): number {
 	return requireNumber(value, field, { min: 1, integer: true });
 }
 
+function byteSize(value: unknown, field: string): number {
+	return requireNumber(value ?? 0, field, { min: 0, integer: true });
+}
+
 /** One element from the UI fields, with the fields Tencent requires for REST-sent media. */
 function buildElement(e: IDataObject, n: number): MsgElement {
 	const f = (name: string) => `Elements › ${n + 1} › ${name}`;
@@ -199,7 +203,7 @@ function buildElement(e: IDataObject, n: number): MsgElement {
 		}
 		case 'image': {
 			const address = url(e.url, f('URL'));
-			const info = { Size: Number(e.size ?? 0), Width: positive(e.width, f('Width')), Height: positive(e.height, f('Height')), URL: address };
+			const info = { Size: byteSize(e.size, f('Size (Bytes)')), Width: positive(e.width, f('Width')), Height: positive(e.height, f('Height')), URL: address };
 			return {
 				MsgType: 'TIMImageElem',
 				MsgContent: {
@@ -217,7 +221,7 @@ function buildElement(e: IDataObject, n: number): MsgElement {
 				MsgContent: {
 					Url: address,
 					UUID: String(e.uuid || md5(address)),
-					FileSize: Number(e.size ?? 0),
+					FileSize: byteSize(e.size, f('Size (Bytes)')),
 					FileName: requireText(e.fileName, f('File Name')),
 					Download_Flag: DOWNLOAD_FROM_URL,
 				},
@@ -230,7 +234,7 @@ function buildElement(e: IDataObject, n: number): MsgElement {
 				MsgContent: {
 					Url: address,
 					UUID: String(e.uuid || md5(address)),
-					Size: Number(e.size ?? 0),
+					Size: byteSize(e.size, f('Size (Bytes)')),
 					Second: requireNumber(e.seconds, f('Duration (Seconds)'), { min: 0, integer: true }),
 					Download_Flag: DOWNLOAD_FROM_URL,
 				},
@@ -244,13 +248,13 @@ function buildElement(e: IDataObject, n: number): MsgElement {
 				MsgContent: {
 					VideoUrl: address,
 					VideoUUID: String(e.uuid || md5(address)),
-					VideoSize: Number(e.size ?? 0),
+					VideoSize: byteSize(e.size, f('Size (Bytes)')),
 					VideoSecond: requireNumber(e.seconds, f('Duration (Seconds)'), { min: 0, integer: true }),
 					VideoFormat: String(e.videoFormat || 'mp4'),
 					VideoDownloadFlag: DOWNLOAD_FROM_URL,
 					ThumbUrl: thumb,
 					ThumbUUID: md5(thumb),
-					ThumbSize: Number(e.thumbSize ?? 0),
+					ThumbSize: byteSize(e.thumbSize, f('Thumbnail Size (Bytes)')),
 					ThumbWidth: positive(e.thumbWidth, f('Thumbnail Width')),
 					ThumbHeight: positive(e.thumbHeight, f('Thumbnail Height')),
 					ThumbFormat: String(e.thumbFormat || 'JPG'),
