@@ -407,6 +407,8 @@ export interface MessageDraft {
 	/** Payload; for media read from binary, attachment fields are filled in after the upload. */
 	payload: string | IDataObject | IDataObject[];
 	upload?: PendingUpload;
+	/** The finished message, once nothing is left to upload. */
+	assembled?: OutgoingMessage;
 }
 
 function additional(ctx: IExecuteFunctions, i: number): IDataObject {
@@ -599,16 +601,14 @@ export async function readMessageDraft(ctx: IExecuteFunctions, i: number, botUse
 	if (quote) message.quote_message_id = quote;
 	if (extra.silent === true) message.silent = true;
 	const draft: MessageDraft = { itemIndex: i, message, payload, upload };
-	if (!upload) checkMessageSize(assembleMessage(draft));
+	if (!upload) draft.assembled = assembleMessage(draft);
 	return draft;
 }
 
+/** Encode the payload into the message and check the encoded size against Mixin's per-message limit. */
 function assembleMessage(draft: MessageDraft): OutgoingMessage {
 	const payload = typeof draft.payload === 'string' ? draft.payload : JSON.stringify(draft.payload);
-	return { ...draft.message, data_base64: encodeMessageData(payload) };
-}
-
-function checkMessageSize(message: OutgoingMessage): void {
+	const message = { ...draft.message, data_base64: encodeMessageData(payload) };
 	const bytes = messageBytes(message);
 	if (bytes > MAX_MESSAGE_BYTES) {
 		throw new InputError(
@@ -617,18 +617,19 @@ function checkMessageSize(message: OutgoingMessage): void {
 			'Shorten the text, or send long content as a file.',
 		);
 	}
+	return message;
 }
 
 /** Upload the draft's media, if any, and produce the message to send. */
 export async function finalizeMessage(client: MixinClient, draft: MessageDraft): Promise<OutgoingMessage> {
+	if (draft.assembled) return draft.assembled;
 	if (draft.upload && typeof draft.payload === 'object' && !Array.isArray(draft.payload)) {
 		const attachment = await client.uploadAttachment(draft.upload.bytes);
 		draft.payload = { attachment_id: attachment.attachment_id, ...draft.payload };
 		draft.upload = undefined;
 	}
-	const message = assembleMessage(draft);
-	checkMessageSize(message);
-	return message;
+	draft.assembled = assembleMessage(draft);
+	return draft.assembled;
 }
 
 /** The output item of a sent message. */
