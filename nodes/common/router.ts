@@ -69,7 +69,10 @@ export async function runOperation(this: IExecuteFunctions, operation: Operation
 			outcomes = await operation.executeBatch.call(this, indexes);
 		} catch (error) {
 			const itemIndex = (error as { itemIndex?: number }).itemIndex ?? 0;
-			throw toNodeError(node, error, itemIndex);
+			const nodeError = toNodeError(node, error, itemIndex);
+			if (!this.continueOnFail()) throw nodeError;
+			// nothing was sent (e.g. an unusable credential): every item gets the error
+			return [indexes.map((i) => errorItem(nodeError, i))];
 		}
 		outcomes.forEach((outcome, i) => {
 			if (outcome.ok) {

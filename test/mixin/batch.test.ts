@@ -93,6 +93,17 @@ describe('Message › Send Many', () => {
 		expect(emu.messages.map((m) => m.payload.toString())).toEqual(['fine', 'also fine']);
 	});
 
+	test('with continue on fail, an unusable credential gives every item an error item', async () => {
+		const input = [{ json: { userId: USER_ID, text: 'a' } }, { json: { userId: USER_ID, text: 'b' } }];
+		const result = await runMixin(emu, 'send-many', input, { continueOnFail: true }, { keyFormat: 'fields', appId: 'x', sessionId: 'y', sessionPrivateKey: 'z', baseUrl: emu.baseUrl });
+		expect(result.status).toBe('success');
+		expect(result.output().map((o) => [o.pairedItem, o.json.error])).toEqual([
+			[{ item: 0 }, expect.stringMatching(/Mixin Messenger API › "App ID" must be a UUID/)],
+			[{ item: 1 }, expect.stringMatching(/Mixin Messenger API › "App ID" must be a UUID/)],
+		]);
+		expect(emu.http.requests).toHaveLength(0);
+	});
+
 	test('a batch retried after a dropped connection is not delivered twice', async () => {
 		emu.http.inject({ match: (r) => r.path === '/messages', fault: { kind: 'dropAfterHandling' } });
 		const input = Array.from({ length: 5 }, (_, n) => ({ json: { userId: USER_ID, text: `m${n}` } }));
