@@ -52,28 +52,32 @@ export class InputError extends Error {
 	}
 }
 
-/** A credential that cannot be used as entered (malformed key, missing id). Raised before any request. */
+const CREDENTIAL_ERROR_MARK = 'Credential problem:';
+
+/**
+ * A credential that cannot be used as entered (malformed key, missing id), raised before any request. Its message
+ * carries a mark so it can still be recognised after n8n wraps it; `problem` is the text without the mark.
+ */
 export class CredentialInputError extends Error {
-	constructor(message: string) {
-		super(message);
+	constructor(readonly problem: string) {
+		super(`${CREDENTIAL_ERROR_MARK} ${problem}`);
 		this.name = 'CredentialInputError';
 	}
 }
 
-const CREDENTIAL_ERROR_MARK = 'Credential problem:';
-
-/** Message prefix the credentials' `authenticate` functions use, so the node can recognise them after n8n wraps them. */
+/** The error the credentials' `authenticate` functions throw for a field that cannot be used. */
 export function credentialProblem(credentialName: string, field: string, detail: string): CredentialInputError {
-	return new CredentialInputError(`${CREDENTIAL_ERROR_MARK} ${credentialName} › "${field}" ${detail}`);
+	return new CredentialInputError(`${credentialName} › "${field}" ${detail}`);
 }
 
-/** Find a credential problem inside whatever n8n wrapped around it. */
-export function findCredentialProblem(error: unknown): string | undefined {
+/** Find a credential problem inside whatever n8n wrapped around it (it keeps the message, not always the class). */
+export function findCredentialProblem(error: unknown): CredentialInputError | undefined {
 	let current: unknown = error;
 	for (let depth = 0; depth < 5 && current; depth++) {
+		if (current instanceof CredentialInputError) return current;
 		const message = (current as { message?: unknown }).message;
 		if (typeof message === 'string' && message.includes(CREDENTIAL_ERROR_MARK)) {
-			return message.slice(message.indexOf(CREDENTIAL_ERROR_MARK) + CREDENTIAL_ERROR_MARK.length).trim();
+			return new CredentialInputError(message.slice(message.indexOf(CREDENTIAL_ERROR_MARK) + CREDENTIAL_ERROR_MARK.length).trim());
 		}
 		current = (current as { cause?: unknown }).cause;
 	}
@@ -107,9 +111,9 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number): Nod
 		});
 		return apiError;
 	}
-	const credentialProblemText = findCredentialProblem(error);
-	if (credentialProblemText) {
-		return new NodeOperationError(node, credentialProblemText, {
+	const credentialError = findCredentialProblem(error);
+	if (credentialError) {
+		return new NodeOperationError(node, credentialError.problem, {
 			itemIndex,
 			description: 'Fix the credential; nothing was sent.',
 		});

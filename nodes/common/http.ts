@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
 
-import { findCredentialProblem, CredentialInputError, PlatformApiError } from './errors';
+import { findCredentialProblem, PlatformApiError } from './errors';
 import { redact } from './redact';
 
 /** One HTTP exchange as the transports see it, independent of n8n. */
@@ -82,8 +82,8 @@ function networkCode(error: unknown): string {
  * else is a retryable network failure carrying only the error code and a redacted message.
  */
 export function networkFailure(platform: string, error: unknown): Error {
-	const credentialText = findCredentialProblem(error);
-	if (credentialText) return new CredentialInputError(`Credential problem: ${credentialText}`);
+	const credentialError = findCredentialProblem(error);
+	if (credentialError) return credentialError;
 	const code = networkCode(error);
 	const message = error instanceof Error ? error.message : String(error);
 	return new PlatformApiError({

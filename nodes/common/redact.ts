@@ -19,12 +19,9 @@ const SECRET_PATTERNS: Array<[RegExp, string]> = [
 	],
 ];
 
-/** Remove known secret shapes and every literal secret given from a piece of text. */
-export function redact(text: string, literalSecrets: Array<string | undefined> = []): string {
+/** Remove known secret shapes from a piece of text. */
+export function redact(text: string): string {
 	let out = text;
-	for (const secret of literalSecrets) {
-		if (secret && secret.length >= 6) out = out.split(secret).join('[redacted]');
-	}
 	for (const [pattern, replacement] of SECRET_PATTERNS) out = out.replace(pattern, replacement);
 	return out;
 }
