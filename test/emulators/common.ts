@@ -55,6 +55,42 @@ export function jsonReply(status: number, body: unknown, headers: Record<string,
 	return { status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
 }
 
+/**
+ * What every platform emulator shares: its loopback server, start/stop, the base URL, and a list of protocol
+ * violations. Where the real platform silently ignores a mistake (an unknown protobuf field, say), the emulator
+ * answers as the platform would and records the mistake here; the tests' shared helpers fail any test that leaves
+ * one behind.
+ */
+export abstract class PlatformEmulator {
+	readonly http: LoopbackEmulator;
+	readonly violations: string[] = [];
+
+	constructor() {
+		this.http = new LoopbackEmulator((req) => this.handle(req));
+	}
+
+	/** The platform's answer to one request (faults are applied before it runs). */
+	protected abstract handle(req: RecordedRequest): Promise<Reply> | Reply;
+
+	get baseUrl(): string {
+		return this.http.baseUrl;
+	}
+
+	async start(port = 0): Promise<string> {
+		return await this.http.start(port);
+	}
+
+	async stop(): Promise<void> {
+		await this.http.stop();
+	}
+
+	/** Record a request the platform would accept but that is still wrong (the node sent something it should not). */
+	protected violation(req: RecordedRequest | undefined, message: string): void {
+		this.violations.push(req ? `${req.method} ${req.path}: ${message}` : message);
+		if (req) req.note = req.note ? `${req.note}; violation: ${message}` : `violation: ${message}`;
+	}
+}
+
 export class LoopbackEmulator {
 	readonly requests: RecordedRequest[] = [];
 	private faults: Array<Fault & { remaining: number }> = [];

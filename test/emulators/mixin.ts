@@ -10,7 +10,7 @@
  * `<kind>: <detail>` on failures, kind ∈ unauthorized | forbidden | invalid | not-found | bad-json | server-error | s3.
  */
 import * as crypto from 'node:crypto';
-import { LoopbackEmulator, jsonReply, type RecordedRequest, type Reply } from './common';
+import { PlatformEmulator, jsonReply, type RecordedRequest, type Reply } from './common';
 
 export interface MixinUser {
 	userId: string;
@@ -194,8 +194,7 @@ interface AttachmentSecrets {
 /** Outcome of checking one message: a new message to store, or a repeat of one already stored. */
 type Checked = { kind: 'new'; message: StoredMessage } | { kind: 'duplicate'; original: StoredMessage };
 
-export class MixinEmulator {
-	readonly http: LoopbackEmulator;
+export class MixinEmulator extends PlatformEmulator {
 	readonly messages: StoredMessage[] = [];
 	readonly acknowledgements: Array<{ message_id: string; status: 'READ' | 'DELIVERED' }> = [];
 	readonly conversations = new Map<string, StoredConversation>();
@@ -214,25 +213,13 @@ export class MixinEmulator {
 	private readonly s3Secret = crypto.randomBytes(32);
 
 	constructor(opts: MixinEmulatorOptions = {}) {
+		super();
 		this.opts = {
 			rejectDuplicateMessageIds: opts.rejectDuplicateMessageIds ?? false,
 			rejectReusedJti: opts.rejectReusedJti ?? false,
 			unknownUsers: opts.unknownUsers ?? 'allow',
 		};
 		this.now = opts.now ?? Date.now;
-		this.http = new LoopbackEmulator((req) => this.handle(req));
-	}
-
-	get baseUrl(): string {
-		return this.http.baseUrl;
-	}
-
-	start(): Promise<string> {
-		return this.http.start();
-	}
-
-	stop(): Promise<void> {
-		return this.http.stop();
 	}
 
 	/** Register a bot session; the bot's user id is its app id. */
@@ -269,7 +256,7 @@ export class MixinEmulator {
 
 	// ---- Dispatch --------------------------------------------------------------------------------------------------
 
-	private async handle(req: RecordedRequest): Promise<Reply> {
+	protected async handle(req: RecordedRequest): Promise<Reply> {
 		// The fake S3 lives on the same server but is not part of the API: no JWT, XML errors.
 		if (req.path.startsWith('/s3/')) return this.handleS3(req);
 		// Mixin echoes the caller's X-Request-Id (fox-one rejects a response whose id differs).

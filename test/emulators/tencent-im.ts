@@ -9,7 +9,7 @@
  */
 import { createHash, createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import { inflateSync } from 'node:zlib';
-import { LoopbackEmulator, jsonReply, type RecordedRequest, type Reply } from './common';
+import { PlatformEmulator, jsonReply, type RecordedRequest, type Reply } from './common';
 
 export interface TencentImAppConfig {
 	sdkAppId: number;
@@ -225,8 +225,7 @@ function validateMsgBody(body: unknown): unknown[] {
 	return body;
 }
 
-export class TencentImEmulator {
-	readonly http: LoopbackEmulator;
+export class TencentImEmulator extends PlatformEmulator {
 	readonly accounts = new Set<string>();
 	readonly messages: StoredC2CMessage[] = [];
 	/** Requests refused by the emulator's own rate limiters (per-API and batch recipients/min). */
@@ -246,6 +245,7 @@ export class TencentImEmulator {
 	private injected: Array<{ command?: string; code: number; remaining: number }> = [];
 
 	constructor(opts: TencentImEmulatorOptions) {
+		super();
 		for (const app of opts.apps) {
 			const admins = new Set([app.admin ?? 'administrator', ...(app.extraAdmins ?? [])]);
 			this.apps.set(app.sdkAppId, { secretKey: app.secretKey, admins });
@@ -257,19 +257,6 @@ export class TencentImEmulator {
 		this.now = opts.now ?? Date.now;
 		this.maxBodyBytes = opts.maxBodyBytes ?? 8192;
 		this.roamPageBytes = opts.roamPageBytes ?? 13 * 1024;
-		this.http = new LoopbackEmulator((rec) => this.handle(rec));
-	}
-
-	get baseUrl(): string {
-		return this.http.baseUrl;
-	}
-
-	start(): Promise<string> {
-		return this.http.start();
-	}
-
-	stop(): Promise<void> {
-		return this.http.stop();
 	}
 
 	importAccount(id: string): void {
@@ -305,7 +292,7 @@ export class TencentImEmulator {
 		return Math.floor(this.now() / 1000);
 	}
 
-	private async handle(rec: RecordedRequest): Promise<Reply> {
+	protected async handle(rec: RecordedRequest): Promise<Reply> {
 		try {
 			const result = this.dispatch(rec);
 			rec.note ??= 'ok';
