@@ -7,56 +7,17 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-import { credentialProblem } from '../nodes/common/errors';
 import {
-	MixinKeyError,
-	sessionFromFields,
-	sessionFromKeystore,
-	signRequestToken,
-	type MixinSession,
-} from '../nodes/MixinMessenger/transport/signing';
-
-export const MIXIN_DEFAULT_BASE_URL = 'https://api.mixin.one';
-const CREDENTIAL_NAME = 'Mixin Messenger API';
-
-/** The session described by a credential, or an error naming the credential field that is wrong. */
-export function mixinSessionFromCredentials(credentials: ICredentialDataDecryptedObject): MixinSession {
-	try {
-		if (credentials.keyFormat === 'fields') {
-			return sessionFromFields(credentials.appId, credentials.sessionId, credentials.sessionPrivateKey);
-		}
-		return sessionFromKeystore(String(credentials.keystoreSecret ?? ''));
-	} catch (error) {
-		if (error instanceof MixinKeyError) {
-			throw credentialProblem(CREDENTIAL_NAME, error.field, error.message.slice(error.field.length + 3));
-		}
-		throw credentialProblem(CREDENTIAL_NAME, 'Keystore JSON', 'could not be read');
-	}
-}
-
-function joinQuery(url: string, qs: IHttpRequestOptions['qs']): string {
-	if (!qs || Object.keys(qs).length === 0) return url;
-	const params = new URLSearchParams();
-	for (const [k, v] of Object.entries(qs)) {
-		if (v !== undefined && v !== null) params.append(k, String(v));
-	}
-	const query = params.toString();
-	if (!query) return url;
-	return url + (url.includes('?') ? '&' : '?') + query;
-}
-
-/** The path-with-query Mixin signs: what follows the base URL (the API is served at the host's root). */
-function signedUri(baseUrl: string, url: string): string {
-	const full = new URL(url, baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
-	const basePath = new URL(baseUrl).pathname.replace(/\/+$/, '');
-	const path = basePath && full.pathname.startsWith(basePath) ? full.pathname.slice(basePath.length) : full.pathname;
-	return (path.startsWith('/') ? path : `/${path}`) + full.search;
-}
+	MIXIN_CREDENTIAL_NAME,
+	MIXIN_CREDENTIAL_TYPE,
+	MIXIN_DEFAULT_BASE_URL,
+	signMixinRequest,
+} from '../nodes/MixinMessenger/transport/credential';
 
 export class MixinMessengerApi implements ICredentialType {
-	name = 'mixinMessengerApi';
+	name = MIXIN_CREDENTIAL_TYPE;
 
-	displayName = 'Mixin Messenger API';
+	displayName = MIXIN_CREDENTIAL_NAME;
 
 	icon: Icon = { light: 'file:../icons/mixin.svg', dark: 'file:../icons/mixin.dark.svg' };
 
@@ -128,27 +89,7 @@ export class MixinMessengerApi implements ICredentialType {
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
-		const session = mixinSessionFromCredentials(credentials);
-		const baseUrl = String(requestOptions.baseURL || credentials.baseUrl || MIXIN_DEFAULT_BASE_URL).replace(/\/+$/, '');
-		const url = joinQuery(requestOptions.url, requestOptions.qs);
-		let body = '';
-		if (typeof requestOptions.body === 'string') body = requestOptions.body;
-		else if (requestOptions.body !== undefined && requestOptions.body !== null) body = JSON.stringify(requestOptions.body);
-		const method = (requestOptions.method ?? 'GET').toUpperCase();
-		const { token, jti } = signRequestToken(session, { method, uri: signedUri(baseUrl, url), body });
-		return {
-			...requestOptions,
-			baseURL: baseUrl,
-			url,
-			qs: undefined,
-			body: body === '' ? undefined : body,
-			headers: {
-				...(requestOptions.headers ?? {}),
-				Authorization: `Bearer ${token}`,
-				'Content-Type': 'application/json',
-				'X-Request-Id': jti,
-			},
-		};
+		return signMixinRequest(credentials, requestOptions);
 	}
 
 	test: ICredentialTestRequest = {

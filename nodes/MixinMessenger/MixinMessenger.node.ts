@@ -3,10 +3,10 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as acknowledgement from './actions/acknowledgement';
 import * as attachment from './actions/attachment';
-import { requestOptionsProperty } from './actions/client';
 import * as conversation from './actions/conversation';
 import * as message from './actions/message';
 import { router } from './actions/router';
+import { requestOptionsProperty } from './helpers/client';
 
 export class MixinMessenger implements INodeType {
 	description: INodeTypeDescription = {

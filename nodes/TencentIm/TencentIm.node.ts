@@ -2,9 +2,9 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as account from './actions/account';
-import { requestOptionsProperty } from './actions/client';
 import * as message from './actions/message';
 import { router } from './actions/router';
+import { requestOptionsProperty } from './helpers/client';
 
 export class TencentIm implements INodeType {
 	description: INodeTypeDescription = {

@@ -52,36 +52,19 @@ export class InputError extends Error {
 	}
 }
 
-const CREDENTIAL_ERROR_MARK = 'Credential problem:';
-
 /**
- * A credential that cannot be used as entered (malformed key, missing id), raised before any request. Its message
- * carries a mark so it can still be recognised after n8n wraps it; `problem` is the text without the mark.
+ * A credential that cannot be used as entered (malformed key, missing id). Platforms read their credential before
+ * the first request of a run (see `clientPerRun`), so this reaches the item loop as itself, never wrapped by n8n.
  */
 export class CredentialInputError extends Error {
-	constructor(readonly problem: string) {
-		super(`${CREDENTIAL_ERROR_MARK} ${problem}`);
+	constructor(
+		readonly credentialName: string,
+		readonly field: string,
+		readonly detail: string,
+	) {
+		super(`${credentialName} › "${field}" ${detail}`);
 		this.name = 'CredentialInputError';
 	}
-}
-
-/** The error the credentials' `authenticate` functions throw for a field that cannot be used. */
-export function credentialProblem(credentialName: string, field: string, detail: string): CredentialInputError {
-	return new CredentialInputError(`${credentialName} › "${field}" ${detail}`);
-}
-
-/** Find a credential problem inside whatever n8n wrapped around it (it keeps the message, not always the class). */
-export function findCredentialProblem(error: unknown): CredentialInputError | undefined {
-	let current: unknown = error;
-	for (let depth = 0; depth < 5 && current; depth++) {
-		if (current instanceof CredentialInputError) return current;
-		const message = (current as { message?: unknown }).message;
-		if (typeof message === 'string' && message.includes(CREDENTIAL_ERROR_MARK)) {
-			return new CredentialInputError(message.slice(message.indexOf(CREDENTIAL_ERROR_MARK) + CREDENTIAL_ERROR_MARK.length).trim());
-		}
-		current = (current as { cause?: unknown }).cause;
-	}
-	return undefined;
 }
 
 /**
@@ -111,11 +94,10 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number): Nod
 		});
 		return apiError;
 	}
-	const credentialError = findCredentialProblem(error);
-	if (credentialError) {
-		return new NodeOperationError(node, credentialError.problem, {
+	if (error instanceof CredentialInputError) {
+		return new NodeOperationError(node, error.message, {
 			itemIndex,
-			description: 'Fix the credential; nothing was sent.',
+			description: `Fix the "${error.field}" field of the ${error.credentialName} credential; nothing was sent.`,
 		});
 	}
 	const message = redact(error instanceof Error ? error.message : String(error));

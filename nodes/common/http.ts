@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
 
-import { findCredentialProblem, PlatformApiError } from './errors';
+import { PlatformApiError } from './errors';
 import { redact } from './redact';
 
 /** One HTTP exchange as the transports see it, independent of n8n. */
@@ -77,13 +77,8 @@ function networkCode(error: unknown): string {
 	return 'NETWORK_ERROR';
 }
 
-/**
- * Rebuild a failed exchange as our own error: a credential problem stays one (and is never retried); anything
- * else is a retryable network failure carrying only the error code and a redacted message.
- */
+/** Rebuild a failed exchange as a retryable network failure carrying only the error code and a redacted message. */
 export function networkFailure(platform: string, error: unknown): Error {
-	const credentialError = findCredentialProblem(error);
-	if (credentialError) return credentialError;
 	const code = networkCode(error);
 	const message = error instanceof Error ? error.message : String(error);
 	return new PlatformApiError({

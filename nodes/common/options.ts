@@ -64,16 +64,3 @@ export function readRequestOptions(ctx: IExecuteFunctions): RequestSettings {
 		timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
 	};
 }
-
-const perRun = new WeakMap<IExecuteFunctions, Map<string, unknown>>();
-
-/** One instance per node run (the execute context), e.g. a platform client with its rate limiters. */
-export async function oncePerRun<T>(ctx: IExecuteFunctions, key: string, create: () => Promise<T>): Promise<T> {
-	let cache = perRun.get(ctx);
-	if (!cache) {
-		cache = new Map();
-		perRun.set(ctx, cache);
-	}
-	if (!cache.has(key)) cache.set(key, await create());
-	return cache.get(key) as T;
-}

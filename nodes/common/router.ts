@@ -2,6 +2,7 @@ import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { toNodeError } from './errors';
+import { settle } from './settle';
 
 /** An item's JSON with binary data attached (what Attachment → Get returns when it downloads the file). */
 export class ItemWithBinary {
@@ -20,13 +21,20 @@ export interface ItemOperation {
 
 export type BatchOutcome = { ok: true; result: ItemResult } | { ok: false; error: unknown };
 
+/** An item that passed its checks, with what its operation read from it. */
+export interface PreparedItem<P> {
+	itemIndex: number;
+	value: P;
+}
+
 /**
- * An operation that needs all input items at once (batched sends, batched acknowledgements). It returns one
- * outcome per input item, in input order. It validates every item before sending anything; when the node does
- * not continue on fail it throws the first input error instead of sending.
+ * An operation that sends all input items together (batched sends, batched acknowledgements). The router first
+ * prepares every item (reads and checks it; nothing is sent), handling each item's bad input the way it handles
+ * any item error, then hands the items that passed to `executeBatch`, which returns one outcome per item, in order.
  */
-export interface BatchOperation {
-	executeBatch(this: IExecuteFunctions, itemIndexes: number[]): Promise<BatchOutcome[]>;
+export interface BatchOperation<P = unknown> {
+	prepareItem(this: IExecuteFunctions, itemIndex: number): Promise<P>;
+	executeBatch(this: IExecuteFunctions, items: Array<PreparedItem<P>>): Promise<BatchOutcome[]>;
 }
 
 export type Operation = ItemOperation | BatchOperation;
@@ -54,55 +62,52 @@ function errorItem(error: NodeApiError | { message: string; description?: string
 }
 
 /**
- * The item loop every node shares: runs the operation, pairs each output with its input item, turns failures
- * into n8n errors that carry the item index and no secret, and honours "continue on fail".
+ * The item loop every node shares, and the only place that decides what "continue on fail" means: runs the
+ * operation, pairs each output with its input item, turns failures into n8n errors that carry the item index and
+ * no secret, and either stops at the first failure or turns each failed item into an error item.
  */
 export async function runOperation(this: IExecuteFunctions, operation: Operation): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
-	const indexes = items.map((_, i) => i);
+	const indexes = this.getInputData().map((_, i) => i);
 	const node = this.getNode();
+	const continueOnFail = this.continueOnFail();
 	const output: INodeExecutionData[] = [];
-
-	if (isBatch(operation)) {
-		let outcomes: BatchOutcome[];
-		try {
-			outcomes = await operation.executeBatch.call(this, indexes);
-		} catch (error) {
-			const itemIndex = (error as { itemIndex?: number }).itemIndex ?? 0;
-			const nodeError = toNodeError(node, error, itemIndex);
-			if (!this.continueOnFail()) throw nodeError;
-			// nothing was sent (e.g. an unusable credential): every item gets the error
-			return [indexes.map((i) => errorItem(nodeError, i))];
+	const settleItem = (itemIndex: number, outcome: BatchOutcome) => {
+		if (outcome.ok) {
+			output.push(...toExecutionData(outcome.result, itemIndex));
+			return;
 		}
-		outcomes.forEach((outcome, i) => {
-			if (outcome.ok) {
-				output.push(...toExecutionData(outcome.result, i));
-				return;
-			}
-			const nodeError = toNodeError(node, outcome.error, i);
-			if (!this.continueOnFail()) throw nodeError;
-			output.push(errorItem(nodeError, i));
-		});
+		const nodeError = toNodeError(node, outcome.error, itemIndex);
+		if (!continueOnFail) throw nodeError;
+		output.push(errorItem(nodeError, itemIndex));
+	};
+
+	if (!isBatch(operation)) {
+		for (const i of indexes) settleItem(i, await settleResult(operation.execute.call(this, i)));
 		return [output];
 	}
 
+	// every item is checked before anything is sent; without continue-on-fail the first bad item stops the run
+	const prepared: Array<PreparedItem<unknown>> = [];
+	const outcomes = new Map<number, BatchOutcome>();
 	for (const i of indexes) {
-		try {
-			const result = await operation.execute.call(this, i);
-			output.push(...toExecutionData(result, i));
-		} catch (error) {
-			const nodeError = toNodeError(node, error, i);
-			if (!this.continueOnFail()) throw nodeError;
-			output.push(errorItem(nodeError, i));
-		}
+		const read = await settle(operation.prepareItem.call(this, i));
+		if (read.ok) prepared.push({ itemIndex: i, value: read.value });
+		else if (!continueOnFail) throw toNodeError(node, read.error, i);
+		else outcomes.set(i, { ok: false, error: read.error });
 	}
+	if (prepared.length > 0) {
+		const sent = await settle(operation.executeBatch.call(this, prepared));
+		// a batch that failed as a whole (nothing could be sent) fails each of its items
+		const results = sent.ok ? sent.value : prepared.map(() => ({ ok: false as const, error: sent.error }));
+		results.forEach((result, n) => outcomes.set(prepared[n].itemIndex, result));
+	}
+	for (const i of indexes) settleItem(i, outcomes.get(i)!);
 	return [output];
 }
 
-/** Attach the index of the item an error belongs to, for errors thrown out of a batch operation. */
-export function atItem<E>(error: E, itemIndex: number): E {
-	if (error && typeof error === 'object') (error as { itemIndex?: number }).itemIndex = itemIndex;
-	return error;
+async function settleResult(result: Promise<ItemResult>): Promise<BatchOutcome> {
+	const settled = await settle(result);
+	return settled.ok ? { ok: true, result: settled.value } : { ok: false, error: settled.error };
 }
 
 /** Each resource's operations, checked against the node's typed union of resource → operation names. */

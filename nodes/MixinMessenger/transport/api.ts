@@ -7,6 +7,7 @@ import { PlatformApiError } from '../../common/errors';
 import type { HttpFn, HttpResponse } from '../../common/http';
 import { parseJsonOrUndefined, settle } from '../../common/settle';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy, type Sleep } from '../../common/retry';
+import './secrets';
 import { uniqueConversationId } from './signing';
 
 export const PLATFORM = 'Mixin';
@@ -16,6 +17,23 @@ export const MAX_MESSAGES_PER_REQUEST = 100;
 export const MAX_MESSAGE_BYTES = 128_000;
 export const MAX_REQUEST_BYTES = 1_000_000;
 export const MAX_ACKS_PER_REQUEST = 100;
+
+/** Categories a bot may send through POST /messages. */
+export const SENDABLE_CATEGORIES = [
+	'PLAIN_TEXT',
+	'PLAIN_POST',
+	'PLAIN_IMAGE',
+	'PLAIN_DATA',
+	'PLAIN_STICKER',
+	'PLAIN_CONTACT',
+	'PLAIN_AUDIO',
+	'PLAIN_VIDEO',
+	'PLAIN_LIVE',
+	'PLAIN_LOCATION',
+	'APP_CARD',
+	'APP_BUTTON_GROUP',
+	'MESSAGE_RECALL',
+] as const;
 
 export interface OutgoingMessage {
 	conversation_id: string;

@@ -23,7 +23,7 @@ export interface SessionFieldNames {
 export class MixinKeyError extends Error {
 	constructor(
 		readonly field: string,
-		detail: string,
+		readonly detail: string,
 	) {
 		super(`"${field}" ${detail}`);
 		this.name = 'MixinKeyError';

@@ -8,6 +8,7 @@ import type { HttpFn, HttpResponse } from '../../common/http';
 import { LimiterPool, SlidingWindowLimiter } from '../../common/rateLimit';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy, type Sleep } from '../../common/retry';
 import { parseJsonOrUndefined, settle } from '../../common/settle';
+import './secrets';
 
 export const PLATFORM = 'Tencent IM';
 
@@ -103,6 +104,18 @@ export function parseEnvelope(response: HttpResponse): Envelope {
 	}
 	return doc as Envelope;
 }
+
+/** Element types a MsgBody may contain. */
+export const MSG_ELEMENT_TYPES = [
+	'TIMTextElem',
+	'TIMFaceElem',
+	'TIMLocationElem',
+	'TIMCustomElem',
+	'TIMImageElem',
+	'TIMFileElem',
+	'TIMSoundElem',
+	'TIMVideoFileElem',
+] as const;
 
 export type MsgElement = { MsgType: string; MsgContent: Record<string, unknown> };
 

@@ -1,10 +1,10 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { atItem, type BatchOutcome } from '../../../common/router';
+import type { BatchOutcome, PreparedItem } from '../../../common/router';
 import { requireUuid } from '../../../common/validate';
+import { mixinClient } from '../../helpers/client';
 import type { Acknowledgement } from '../../transport/api';
-import { mixinClient } from '../client';
 
 const properties: INodeProperties[] = [
 	{
@@ -38,22 +38,18 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[]): Promise<BatchOutcome[]> {
-	const outcomes: BatchOutcome[] = new Array(itemIndexes.length);
-	const acks: Array<{ itemIndex: number; ack: Acknowledgement }> = [];
-	for (const i of itemIndexes) {
-		try {
-			const status = this.getNodeParameter('status', i) as Acknowledgement['status'];
-			acks.push({ itemIndex: i, ack: { message_id: requireUuid(this.getNodeParameter('messageId', i), 'Message ID'), status } });
-		} catch (error) {
-			if (!this.continueOnFail()) throw atItem(error, i);
-			outcomes[i] = { ok: false, error };
-		}
-	}
+export async function prepareItem(this: IExecuteFunctions, i: number): Promise<Acknowledgement> {
+	const status = this.getNodeParameter('status', i) as Acknowledgement['status'];
+	return { message_id: requireUuid(this.getNodeParameter('messageId', i), 'Message ID'), status };
+}
+
+export async function executeBatch(
+	this: IExecuteFunctions,
+	items: Array<PreparedItem<Acknowledgement>>,
+): Promise<BatchOutcome[]> {
 	const client = await mixinClient(this);
-	const errors = await client.acknowledge(acks.map((a) => a.ack));
-	acks.forEach(({ itemIndex, ack }, n) => {
-		outcomes[itemIndex] = errors[n] ? { ok: false, error: errors[n] } : { ok: true, result: { ...ack, acknowledged: true } };
-	});
-	return outcomes;
+	const errors = await client.acknowledge(items.map((item) => item.value));
+	return items.map(({ value }, n) =>
+		errors[n] ? { ok: false, error: errors[n] } : { ok: true, result: { ...value, acknowledged: true } },
+	);
 }

@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { ItemWithBinary, type ItemResult } from '../../../common/router';
 import { requireText, requireUuid } from '../../../common/validate';
-import { mixinClient } from '../client';
+import { mixinClient } from '../../helpers/client';
 
 const properties: INodeProperties[] = [
 	{

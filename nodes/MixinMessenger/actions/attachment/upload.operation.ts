@@ -4,7 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { InputError } from '../../../common/errors';
 import type { ItemResult } from '../../../common/router';
 import { requireText } from '../../../common/validate';
-import { mixinClient } from '../client';
+import { mixinClient } from '../../helpers/client';
 
 const properties: INodeProperties[] = [
 	{

@@ -5,9 +5,9 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { ItemResult } from '../../../common/router';
 import { requireUuid } from '../../../common/validate';
 import { encodeMessageData } from '../../transport/signing';
-import { mixinClient } from '../client';
-import { sentMessageOutput } from './content';
-import { readRecipient, recipientProperties } from './recipient';
+import { mixinClient } from '../../helpers/client';
+import { sentMessageOutput } from '../../helpers/output';
+import { readRecipient, recipientProperties } from '../../helpers/recipient';
 
 const properties: INodeProperties[] = [
 	...recipientProperties,

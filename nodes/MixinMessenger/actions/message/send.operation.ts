@@ -2,12 +2,13 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemResult } from '../../../common/router';
-import { mixinClient } from '../client';
-import { finalizeMessage, messageContentProperties, readMessageDraft, sentMessageOutput } from './content';
+import { mixinClient } from '../../helpers/client';
+import { finalizeMessage, messageProperties, readMessageDraft } from '../../helpers/draft';
+import { sentMessageOutput } from '../../helpers/output';
 
 export const description: INodeProperties[] = updateDisplayOptions(
 	{ show: { resource: ['message'], operation: ['send', 'sendMany'] } },
-	messageContentProperties,
+	messageProperties,
 );
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<ItemResult> {

@@ -1,9 +1,11 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { atItem, type BatchOutcome } from '../../../common/router';
-import { mixinClient } from '../client';
+import type { BatchOutcome, PreparedItem } from '../../../common/router';
+import { settle } from '../../../common/settle';
+import { mixinClient } from '../../helpers/client';
+import { finalizeMessage, readMessageDraft, type MessageDraft } from '../../helpers/draft';
+import { sentMessageOutput } from '../../helpers/output';
 import type { OutgoingMessage } from '../../transport/api';
-import { finalizeMessage, readMessageDraft, sentMessageOutput, type MessageDraft } from './content';
 
 /** Send Many shares Send's fields (see send.operation.ts); it only changes how items are sent. */
 export const description: INodeProperties[] = [
@@ -17,31 +19,27 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[]): Promise<BatchOutcome[]> {
+export async function prepareItem(this: IExecuteFunctions, i: number): Promise<MessageDraft> {
 	const client = await mixinClient(this);
-	const outcomes: BatchOutcome[] = new Array(itemIndexes.length);
-	const drafts: MessageDraft[] = [];
-	// check every item before anything is uploaded or sent
-	for (const i of itemIndexes) {
-		try {
-			drafts.push(await readMessageDraft(this, i, client.botUserId));
-		} catch (error) {
-			if (!this.continueOnFail()) throw atItem(error, i);
-			outcomes[i] = { ok: false, error };
-		}
-	}
-	const ready: Array<{ itemIndex: number; message: OutgoingMessage }> = [];
-	for (const draft of drafts) {
-		try {
-			ready.push({ itemIndex: draft.itemIndex, message: await finalizeMessage(client, draft) });
-		} catch (error) {
-			outcomes[draft.itemIndex] = { ok: false, error };
-		}
+	return await readMessageDraft(this, i, client.botUserId);
+}
+
+export async function executeBatch(
+	this: IExecuteFunctions,
+	items: Array<PreparedItem<MessageDraft>>,
+): Promise<BatchOutcome[]> {
+	const client = await mixinClient(this);
+	const outcomes: BatchOutcome[] = new Array(items.length);
+	// uploads first: an item whose upload fails is reported alone, the others are still sent
+	const ready: Array<{ n: number; message: OutgoingMessage }> = [];
+	for (const [n, { value: draft }] of items.entries()) {
+		const finished = await settle(finalizeMessage(client, draft));
+		if (finished.ok) ready.push({ n, message: finished.value });
+		else outcomes[n] = { ok: false, error: finished.error };
 	}
 	const results = await client.sendMessages(ready.map((r) => r.message));
-	results.forEach((result, n) => {
-		const itemIndex = ready[n].itemIndex;
-		outcomes[itemIndex] = result.ok
+	results.forEach((result, k) => {
+		outcomes[ready[k].n] = result.ok
 			? {
 					ok: true,
 					result: sentMessageOutput(result.message, result.response, {

@@ -2,8 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemResult } from '../../../common/router';
-import { requireUserIdList } from '../accounts';
-import { tencentClient } from '../client';
+import { requireUserIdList } from '../../helpers/accounts';
+import { tencentClient } from '../../helpers/client';
 
 const properties: INodeProperties[] = [
 	{

@@ -2,8 +2,8 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemResult } from '../../../common/router';
-import { requireUserId } from '../accounts';
-import { tencentClient } from '../client';
+import { requireUserId } from '../../helpers/accounts';
+import { tencentClient } from '../../helpers/client';
 
 const properties: INodeProperties[] = [
 	{ displayName: 'User ID', name: 'userId', type: 'string', required: true, default: '', description: 'Up to 32 bytes of letters, digits, _ and -' },

@@ -2,8 +2,8 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemResult } from '../../../common/router';
-import { requireUserId, requireUserIdList } from '../accounts';
-import { tencentClient } from '../client';
+import { requireUserId, requireUserIdList } from '../../helpers/accounts';
+import { tencentClient } from '../../helpers/client';
 
 const properties: INodeProperties[] = [
 	{ displayName: 'Account', name: 'toAccount', type: 'string', required: true, default: '', description: 'Whose unread counts to read' },

@@ -4,8 +4,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { InputError } from '../../../common/errors';
 import type { ItemResult } from '../../../common/router';
 import { requireNumber } from '../../../common/validate';
-import { requireUserId } from '../accounts';
-import { tencentClient } from '../client';
+import { requireUserId } from '../../helpers/accounts';
+import { tencentClient } from '../../helpers/client';
 
 const DAY_SECONDS = 86_400;
 

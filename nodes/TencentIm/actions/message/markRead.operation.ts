@@ -3,8 +3,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { InputError } from '../../../common/errors';
 import type { ItemResult } from '../../../common/router';
-import { requireUserId } from '../accounts';
-import { tencentClient } from '../client';
+import { requireUserId } from '../../helpers/accounts';
+import { tencentClient } from '../../helpers/client';
 
 const properties: INodeProperties[] = [
 	{ displayName: 'Reader Account', name: 'reportAccount', type: 'string', required: true, default: '', description: 'Whose unread messages to clear' },

@@ -2,9 +2,9 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemResult } from '../../../common/router';
-import { requireUserId } from '../accounts';
-import { tencentClient } from '../client';
-import { messageProperties, msgSeqBase, readMessage } from './content';
+import { requireUserId } from '../../helpers/accounts';
+import { tencentClient } from '../../helpers/client';
+import { messageProperties, msgSeqBase, readMessage } from '../../helpers/messageOptions';
 
 const properties: INodeProperties[] = [
 	{

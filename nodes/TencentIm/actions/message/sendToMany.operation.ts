@@ -3,9 +3,9 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemResult } from '../../../common/router';
 import { BATCH_MAX_RECIPIENTS, BATCH_RECIPIENTS_PER_MINUTE } from '../../transport/api';
-import { requireUserIdList } from '../accounts';
-import { tencentClient } from '../client';
-import { messageProperties, msgSeqBase, readMessage } from './content';
+import { requireUserIdList } from '../../helpers/accounts';
+import { tencentClient } from '../../helpers/client';
+import { messageProperties, msgSeqBase, readMessage } from '../../helpers/messageOptions';
 
 const properties: INodeProperties[] = [
 	{

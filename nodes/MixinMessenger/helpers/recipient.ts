@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { InputError } from '../../../common/errors';
-import { optionalUuid, requireUuid } from '../../../common/validate';
-import { uniqueConversationId } from '../../transport/signing';
+import { InputError } from '../../common/errors';
+import { optionalUuid, requireUuid } from '../../common/validate';
+import { uniqueConversationId } from '../transport/signing';
 
 /** Who a message goes to: a user (the 1:1 conversation id is derived) or a conversation (groups). */
 export const recipientProperties: INodeProperties[] = [

@@ -1,0 +1,118 @@
+/** The options every Send and Send to Many message has (sender, lifetime, push, controls, MsgRandom and MsgSeq). */
+import { randomInt } from 'node:crypto';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { oncePerRun } from '../../common/context';
+import { requireNumber } from '../../common/validate';
+import { MAX_MSG_LIFETIME_SECONDS, type MessageRequest } from '../transport/api';
+import { optionalUserId } from './accounts';
+import { bodyProperties, readBody } from './body';
+
+/** Message body and options, shared by Send and Send to Many. */
+export const messageProperties: INodeProperties[] = [
+	...bodyProperties,
+	{
+		displayName: 'Message Options',
+		name: 'messageOptions',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{ displayName: 'Cloud Custom Data', name: 'cloudCustomData', type: 'string', default: '', description: 'Stored with the message and returned in history' },
+			{
+				displayName: 'Do Not Increase Badge (iOS)',
+				name: 'noBadge',
+				type: 'boolean',
+				default: false,
+				description: 'Whether the app badge stays as it is (ApnsInfo.BadgeMode 1)',
+			},
+			{ displayName: 'From Account', name: 'fromAccount', type: 'string', default: '', description: 'Send as this account instead of the admin' },
+			{
+				displayName: 'Message Lifetime (Seconds)',
+				name: 'msgLifeTime',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: MAX_MSG_LIFETIME_SECONDS },
+				default: MAX_MSG_LIFETIME_SECONDS,
+				description: 'How long an offline recipient can still receive it, 0 to 604800; 0 delivers only to online devices',
+			},
+			{ displayName: 'MsgRandom', name: 'msgRandom', type: 'number', default: 0, description: 'Random 32-bit number of the message; a new one is made when empty or 0. Tencent treats a resend with the same MsgRandom within 120 seconds as the same message.' },
+			{ displayName: 'MsgSeq', name: 'msgSeq', type: 'number', default: 0, description: 'Sequence number ordering messages sent in the same second; when 0 the node numbers the items of a run in order' },
+			{ displayName: 'Push Disabled', name: 'pushDisabled', type: 'boolean', default: false, description: 'Whether to send no offline push notification' },
+			{ displayName: 'Push Ext', name: 'pushExt', type: 'string', default: '', description: 'Data passed through with the push notification' },
+			{ displayName: 'Push Sound', name: 'pushSound', type: 'string', default: '', description: 'Sound file of the push notification (iOS and Android)' },
+			{ displayName: 'Push Text', name: 'pushDesc', type: 'string', default: '', description: 'Text of the offline push notification' },
+			{ displayName: 'Push Title', name: 'pushTitle', type: 'string', default: '', description: 'Title of the offline push notification' },
+			{ displayName: 'Read Receipt', name: 'needReadReceipt', type: 'boolean', default: false, description: 'Whether the message asks for a read receipt' },
+			{
+				displayName: 'Send Controls',
+				name: 'sendMsgControl',
+				type: 'multiOptions',
+				options: [
+					{ name: 'No Last Message Update', value: 'NoLastMsg', description: "Do not update the conversation list's last message" },
+					{ name: 'No Unread Count', value: 'NoUnread', description: 'Do not count it as unread' },
+					{ name: 'Respect Do Not Disturb', value: 'WithMuteNotifications' },
+					{ name: 'Skip Moderation', value: 'NoMsgCheck' },
+				],
+				default: [],
+			},
+			{
+				displayName: 'Sync to Sender',
+				name: 'syncOtherMachine',
+				type: 'options',
+				options: [
+					{ name: 'Default (Store in Sender History)', value: 0 },
+					{ name: 'Sync to Sender Devices and History', value: 1 },
+					{ name: 'Do Not Store for Sender', value: 2 },
+				],
+				default: 0,
+			},
+		],
+	},
+];
+
+function optionalUint32(value: unknown, field: string): number | undefined {
+	if (value === undefined || value === null || value === '' || value === 0) return undefined;
+	return requireNumber(value, field, { min: 1, max: 0xffffffff, integer: true });
+}
+
+/**
+ * A MsgSeq base for one node run. Tencent orders messages of the same second by MsgSeq and fills a random one when
+ * it is missing, so the node numbers the items of a run upwards from this base to keep their order.
+ */
+export async function msgSeqBase(ctx: IExecuteFunctions): Promise<number> {
+	return await oncePerRun(ctx, 'tencentMsgSeqBase', async () => randomInt(1, 0x8000_0000));
+}
+
+/** The message of one item, with its MsgRandom and MsgSeq made once here so every retry repeats it exactly. */
+export function readMessage(ctx: IExecuteFunctions, i: number, seqBase: number): MessageRequest {
+	const options = ctx.getNodeParameter('messageOptions', i, {}) as IDataObject;
+	const message: MessageRequest = {
+		MsgRandom: optionalUint32(options.msgRandom, 'MsgRandom') ?? randomInt(1, 0x1_0000_0000),
+		MsgBody: readBody(ctx, i),
+	};
+	const from = optionalUserId(options.fromAccount, 'From Account');
+	if (from) message.From_Account = from;
+	message.MsgSeq = optionalUint32(options.msgSeq, 'MsgSeq') ?? seqBase + i;
+	if (options.syncOtherMachine === 1 || options.syncOtherMachine === 2) message.SyncOtherMachine = options.syncOtherMachine;
+	if (options.msgLifeTime !== undefined) {
+		message.MsgLifeTime = requireNumber(options.msgLifeTime, 'Message Lifetime (Seconds)', { min: 0, max: MAX_MSG_LIFETIME_SECONDS, integer: true });
+	}
+	if (options.cloudCustomData) message.CloudCustomData = String(options.cloudCustomData);
+	const push: IDataObject = {};
+	if (options.pushDisabled === true) push.PushFlag = 1;
+	if (options.pushTitle) push.Title = String(options.pushTitle);
+	if (options.pushDesc) push.Desc = String(options.pushDesc);
+	if (options.pushExt) push.Ext = String(options.pushExt);
+	const apns: IDataObject = {};
+	if (options.noBadge === true) apns.BadgeMode = 1;
+	if (options.pushSound) {
+		apns.Sound = String(options.pushSound);
+		push.AndroidInfo = { Sound: String(options.pushSound) };
+	}
+	if (Object.keys(apns).length > 0) push.ApnsInfo = apns;
+	if (Object.keys(push).length > 0) message.OfflinePushInfo = push;
+	const controls = (options.sendMsgControl as string[] | undefined) ?? [];
+	if (controls.length > 0) message.SendMsgControl = controls;
+	if (options.needReadReceipt === true) message.IsNeedReadReceipt = 1;
+	return message;
+}
