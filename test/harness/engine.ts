@@ -1,36 +1,43 @@
 /**
  * Runs workflow JSON through n8n's real engine (WorkflowExecute from n8n-core), with this package loaded from
- * dist/ the way n8n loads a community package. Credentials are applied by each credential type's own
- * `authenticate`, exactly as n8n's CredentialsHelper does for function-form authentication.
+ * dist/ the way n8n loads a community package. Credentials go through credentials.ts, which mirrors n8n's
+ * CredentialsHelper. Webhook triggers are called the way n8n's webhook handler calls them (the request body parsed
+ * first, WebhookContext, the onReceived answer), and their items then run the workflow.
  */
 import * as path from 'node:path';
 
-import { ExecutionLifecycleHooks, PackageDirectoryLoader, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, PackageDirectoryLoader, WebhookContext, WorkflowExecute } from 'n8n-core';
 import {
 	createDeferredPromise,
 	createRunExecutionData,
-	ICredentialsHelper,
 	NodeHelpers,
 	Workflow,
 	type ICredentialDataDecryptedObject,
-	type ICredentials,
 	type ICredentialType,
 	type IDataObject,
 	type IHttpRequestOptions,
 	type INode,
 	type INodeExecutionData,
-	type INodeProperties,
 	type INodeType,
 	type INodeTypes,
 	type IRun,
 	type IVersionedNodeType,
+	type IWebhookData,
+	type IWebhookResponseData,
 	type IWorkflowBase,
 	type IWorkflowExecuteAdditionalData,
 	type IConnections,
+	type WorkflowExecuteMode,
 } from 'n8n-workflow';
+
+import { CredentialStore, TestCredentialsHelper } from './credentials';
+
+export { CredentialStore } from './credentials';
 
 export const PACKAGE_ROOT = path.resolve(__dirname, '..', '..');
 export const PACKAGE_NAME = 'n8n-nodes-chat-platforms';
+/** Prefix of node and credential types that tests register themselves (harness self-tests). */
+export const TEST_PREFIX = 'test.';
 
 let loaderPromise: Promise<PackageDirectoryLoader> | undefined;
 
@@ -44,11 +51,24 @@ export async function loadPackage(): Promise<PackageDirectoryLoader> {
 	return await loaderPromise;
 }
 
-class PackageNodeTypes implements INodeTypes {
+const testNodeTypes = new Map<string, INodeType>();
+const testCredentialTypes = new Map<string, ICredentialType>();
+
+/** Make node and credential types written in a test available to the harness (types are named `test.<name>`). */
+export function registerTestTypes(types: { nodes?: INodeType[]; credentials?: ICredentialType[] }): void {
+	for (const node of types.nodes ?? []) testNodeTypes.set(`${TEST_PREFIX}${node.description.name}`, node);
+	for (const credential of types.credentials ?? []) testCredentialTypes.set(credential.name, credential);
+}
+
+class HarnessNodeTypes implements INodeTypes {
 	constructor(private readonly loader: PackageDirectoryLoader) {}
 
 	getByName(nodeType: string): INodeType | IVersionedNodeType {
-		return this.loader.nodeTypes[nodeType.replace(`${PACKAGE_NAME}.`, '')].type;
+		const own = testNodeTypes.get(nodeType);
+		if (own) return own;
+		const loaded = this.loader.nodeTypes[nodeType.replace(`${PACKAGE_NAME}.`, '')];
+		if (!loaded) throw new Error(`test harness: unknown node type ${nodeType}`);
+		return loaded.type;
 	}
 
 	getByNameAndVersion(nodeType: string, version?: number): INodeType {
@@ -60,62 +80,10 @@ class PackageNodeTypes implements INodeTypes {
 	}
 }
 
-/** Credentials helper for tests: decrypted data comes from the test, authentication from the credential type. */
-class TestCredentialsHelper extends ICredentialsHelper {
-	constructor(
-		private readonly loader: PackageDirectoryLoader,
-		private readonly credentials: Record<string, ICredentialDataDecryptedObject>,
-	) {
-		super();
-	}
-
-	private type(name: string): ICredentialType {
-		return this.loader.credentialTypes[name].type;
-	}
-
-	getParentTypes(): string[] {
-		return [];
-	}
-
-	async authenticate(
-		credentials: ICredentialDataDecryptedObject,
-		typeName: string,
-		requestOptions: IHttpRequestOptions,
-		_workflow: Workflow,
-		_node: INode,
-	): Promise<IHttpRequestOptions> {
-		const authenticate = this.type(typeName).authenticate;
-		if (typeof authenticate === 'function') return await authenticate(credentials, requestOptions);
-		if (!authenticate) return requestOptions;
-		throw new Error(`test harness: generic authentication of ${typeName} is not supported`);
-	}
-
-	async preAuthentication(): Promise<ICredentialDataDecryptedObject | undefined> {
-		return undefined;
-	}
-
-	async getCredentials(): Promise<ICredentials> {
-		throw new Error('test harness: getCredentials is not used');
-	}
-
-	async getDecrypted(
-		_additionalData: IWorkflowExecuteAdditionalData,
-		_nodeCredentials: unknown,
-		type: string,
-	): Promise<ICredentialDataDecryptedObject> {
-		const data = this.credentials[type];
-		if (!data) throw new Error(`test harness: no credentials of type ${type}`);
-		// a copy, as n8n decrypts anew for every use
-		return JSON.parse(JSON.stringify(data)) as ICredentialDataDecryptedObject;
-	}
-
-	async updateCredentials(): Promise<void> {}
-
-	async updateCredentialsOauthTokenData(): Promise<void> {}
-
-	getCredentialsProperties(type: string): INodeProperties[] {
-		return this.type(type).properties;
-	}
+function credentialType(loader: PackageDirectoryLoader, name: string): ICredentialType {
+	const type = testCredentialTypes.get(name) ?? loader.credentialTypes[name]?.type;
+	if (!type) throw new Error(`test harness: unknown credential type ${name}`);
+	return type;
 }
 
 export interface WorkflowJson {
@@ -124,11 +92,18 @@ export interface WorkflowJson {
 	connections?: IConnections;
 }
 
+export type CredentialsOption = Record<string, ICredentialDataDecryptedObject> | CredentialStore;
+
 export interface RunOptions {
 	/** Items given to the first node (or `startNode`), as if a trigger had produced them. */
 	input?: INodeExecutionData[];
+	/** All outputs of the start node at once (a webhook trigger's workflowData); overrides `input`. */
+	inputMain?: INodeExecutionData[][];
 	startNode?: string;
-	credentials?: Record<string, ICredentialDataDecryptedObject>;
+	/** Decrypted credential data by type, or a store shared by several runs. */
+	credentials?: CredentialsOption;
+	executionId?: string;
+	mode?: WorkflowExecuteMode;
 }
 
 export interface RunResult {
@@ -146,26 +121,36 @@ function normalizeNodes(workflow: WorkflowJson): INode[] {
 		typeVersion: node.typeVersion ?? 1,
 		position: node.position ?? [i * 200, 0],
 		...node,
-		type: node.type.startsWith(`${PACKAGE_NAME}.`) ? node.type : `${PACKAGE_NAME}.${node.type}`,
+		type:
+			node.type.startsWith(`${PACKAGE_NAME}.`) || node.type.startsWith(TEST_PREFIX)
+				? node.type
+				: `${PACKAGE_NAME}.${node.type}`,
 	})) as INode[];
 }
 
-/** Run a workflow in n8n's engine and return what every node produced. */
-export async function runWorkflow(workflowJson: WorkflowJson, options: RunOptions = {}): Promise<RunResult> {
+interface Prepared {
+	workflow: Workflow;
+	workflowData: IWorkflowBase;
+	nodes: INode[];
+	additionalData: IWorkflowExecuteAdditionalData;
+	hooks: ExecutionLifecycleHooks;
+	store: CredentialStore;
+}
+
+async function prepare(workflowJson: WorkflowJson, options: RunOptions): Promise<Prepared> {
 	const loader = await loadPackage();
 	const nodes = normalizeNodes(workflowJson);
 	const connections = workflowJson.connections ?? {};
-	const nodeTypes = new PackageNodeTypes(loader);
 	const workflow = new Workflow({
 		id: 'test',
 		name: workflowJson.name ?? 'test',
 		nodes,
 		connections,
 		active: false,
-		nodeTypes,
+		nodeTypes: new HarnessNodeTypes(loader),
 		settings: { executionOrder: 'v1' },
 	});
-	const workflowData: IWorkflowBase = {
+	const workflowData = {
 		id: 'test',
 		name: workflow.name ?? 'test',
 		active: false,
@@ -176,22 +161,20 @@ export async function runWorkflow(workflowJson: WorkflowJson, options: RunOption
 		createdAt: new Date(),
 		updatedAt: new Date(),
 	} as IWorkflowBase;
-
-	const done = createDeferredPromise<IRun>();
-	const hooks = new ExecutionLifecycleHooks('manual', 'test-execution', workflowData);
-	hooks.addHandler('workflowExecuteAfter', (run) => done.resolve(run));
-
+	const executionId = options.executionId ?? 'test-execution';
+	const hooks = new ExecutionLifecycleHooks(options.mode ?? 'manual', executionId, workflowData);
+	const store = options.credentials instanceof CredentialStore ? options.credentials : new CredentialStore(options.credentials);
 	const additionalData = {
 		hooks,
-		credentialsHelper: new TestCredentialsHelper(loader, options.credentials ?? {}),
-		executionId: 'test-execution',
+		credentialsHelper: new TestCredentialsHelper((name) => credentialType(loader, name), store),
+		executionId,
 		currentNodeExecutionIndex: 0,
-		restApiUrl: 'http://localhost/rest',
-		instanceBaseUrl: 'http://localhost/',
-		formWaitingBaseUrl: 'http://localhost/form-waiting',
-		webhookBaseUrl: 'http://localhost/webhook',
-		webhookWaitingBaseUrl: 'http://localhost/webhook-waiting',
-		webhookTestBaseUrl: 'http://localhost/webhook-test',
+		restApiUrl: 'http://localhost:5678/rest',
+		instanceBaseUrl: 'http://localhost:5678/',
+		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
+		webhookBaseUrl: 'http://localhost:5678/webhook',
+		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
 		variables: {},
 		logAiEvent: () => {},
 		executeWorkflow: async () => {
@@ -202,16 +185,23 @@ export async function runWorkflow(workflowJson: WorkflowJson, options: RunOption
 			throw new Error('test harness: task runners are not supported');
 		},
 	} as unknown as IWorkflowExecuteAdditionalData;
+	return { workflow, workflowData, nodes, additionalData, hooks, store };
+}
 
+/** Run a workflow in n8n's engine and return what every node produced. */
+export async function runWorkflow(workflowJson: WorkflowJson, options: RunOptions = {}): Promise<RunResult> {
+	const { workflow, nodes, additionalData, hooks } = await prepare(workflowJson, options);
+	const done = createDeferredPromise<IRun>();
+	hooks.addHandler('workflowExecuteAfter', (run) => done.resolve(run));
 	const startNode = workflow.getNode(options.startNode ?? nodes[0].name)!;
 	const runExecutionData = createRunExecutionData({
 		executionData: {
 			nodeExecutionStack: [
-				{ node: startNode, data: { main: [options.input ?? [{ json: {} }]] }, source: null },
+				{ node: startNode, data: { main: options.inputMain ?? [options.input ?? [{ json: {} }]] }, source: null },
 			],
 		},
 	});
-	const execution = new WorkflowExecute(additionalData, 'manual', runExecutionData);
+	const execution = new WorkflowExecute(additionalData, options.mode ?? 'manual', runExecutionData);
 	await execution.processRunExecutionData(workflow);
 	const run = await done.promise;
 	const error = run.data.resultData.error as RunResult['error'];
@@ -240,32 +230,209 @@ export function binaryItem(
 	};
 }
 
+// ---- webhooks ------------------------------------------------------------------------------------------------------
+
+export interface WebhookRequest {
+	method?: string;
+	/** Header names in any case; `content-type` decides how the body is parsed, as n8n does. */
+	headers?: Record<string, string>;
+	query?: Record<string, string>;
+	/** The raw body as sent. */
+	body?: string | Buffer;
+}
+
+export interface WebhookResult {
+	/** What the platform got back. */
+	response: { status: number; headers: Record<string, string>; body: unknown };
+	/** What `webhook()` returned, when it ran. */
+	webhookData?: IWebhookResponseData;
+	/** The execution the webhook started, if it started one. */
+	run?: RunResult;
+}
+
+class FakeResponse {
+	statusCode = 200;
+	headers: Record<string, string> = {};
+	body: unknown;
+	headersSent = false;
+
+	status(code: number) {
+		this.statusCode = code;
+		return this;
+	}
+
+	setHeader(name: string, value: string) {
+		this.headers[name.toLowerCase()] = value;
+		return this;
+	}
+
+	header(name: string, value: string) {
+		return this.setHeader(name, value);
+	}
+
+	json(body: unknown) {
+		this.body = body;
+		this.headersSent = true;
+		return this;
+	}
+
+	send(body: unknown) {
+		this.body = body;
+		this.headersSent = true;
+		return this;
+	}
+
+	end(body?: unknown) {
+		if (body !== undefined) this.body = body;
+		this.headersSent = true;
+		return this;
+	}
+
+	writeHead(code: number, headers: Record<string, string> = {}) {
+		this.statusCode = code;
+		for (const [k, v] of Object.entries(headers)) this.setHeader(k, v);
+		return this;
+	}
+}
+
+/** n8n's parsing of a webhook body before the node sees it (cli: webhook-helpers parseRequestBody, body-parser). */
+function parseWebhookBody(node: INode, contentType: string, raw: Buffer): { body: unknown; error?: string } {
+	const options = (node.parameters.options ?? {}) as IDataObject;
+	if (node.typeVersion === 1 && options.binaryData === true) return { body: {} };
+	const mime = contentType.split(';')[0].trim().toLowerCase();
+	const parses = node.typeVersion === 1 || /^(application\/json|text\/plain|application\/x-www-form-urlencoded)/.test(mime) || /[/+]xml$/.test(mime);
+	if (!parses || raw.length === 0) return { body: {} };
+	const text = raw.toString('utf8');
+	try {
+		if (mime === 'application/json') return { body: JSON.parse(text) };
+		if (mime === 'application/x-www-form-urlencoded') return { body: Object.fromEntries(new URLSearchParams(text)) };
+		if (mime === 'text/plain') return { body: text };
+	} catch (error) {
+		return { body: {}, error: (error as Error).message };
+	}
+	return { body: {} };
+}
+
 /**
- * What n8n's credential tester does with a credential's `test`: resolve its expressions against the credential,
- * sign the request with the credential's `authenticate`, send it, and fail when a `responseSuccessBody` rule
- * matches the answer (n8n fails the test when the value at `key` equals `value`).
+ * Deliver one HTTP request to a webhook trigger as n8n's webhook handler does, answer it the way n8n would, and run
+ * the workflow when the trigger returns items (the trigger passes them through, as webhook nodes do in the engine).
+ */
+export async function runWebhook(
+	workflowJson: WorkflowJson,
+	request: WebhookRequest,
+	options: RunOptions & { webhookNode?: string; webhookName?: string } = {},
+): Promise<WebhookResult> {
+	const prepared = await prepare(workflowJson, { ...options, mode: options.mode ?? 'webhook' });
+	const { workflow, nodes, additionalData } = prepared;
+	const node = workflow.getNode(options.webhookNode ?? nodes[0].name)!;
+	const nodeType = workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
+	const name = options.webhookName ?? 'default';
+	const description = nodeType.description.webhooks?.find((w) => w.name === name);
+	if (!description) throw new Error(`test harness: ${node.name} has no ${name} webhook`);
+	const webhookPath = String(workflow.expression.getSimpleParameterValue(node, description.path, 'internal', {}));
+	const webhookData: IWebhookData = {
+		httpMethod: String(
+			workflow.expression.getSimpleParameterValue(node, description.httpMethod, 'internal', {}, undefined, 'GET'),
+		) as IWebhookData['httpMethod'],
+		node: node.name,
+		path: NodeHelpers.getNodeWebhookPath(workflow.id, node, webhookPath.replace(/^\/|\/$/g, '')),
+		webhookDescription: description,
+		workflowId: workflow.id,
+		workflowExecuteAdditionalData: additionalData,
+		webhookId: node.webhookId,
+	};
+
+	const headers = Object.fromEntries(Object.entries(request.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+	const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.from(request.body ?? '', 'utf8');
+	const contentType = headers['content-type'] ?? '';
+	const parsed = parseWebhookBody(node, contentType, raw);
+	const res = new FakeResponse();
+	if (parsed.error !== undefined) {
+		return { response: { status: 422, headers: {}, body: { message: 'Failed to parse request body', detail: parsed.error } } };
+	}
+	const req = {
+		method: request.method ?? webhookData.httpMethod,
+		headers,
+		query: request.query ?? {},
+		params: {},
+		body: parsed.body,
+		rawBody: undefined as Buffer | undefined,
+		contentType: contentType.split(';')[0].trim().toLowerCase(),
+		readRawBody: async () => {
+			req.rawBody = raw;
+		},
+	};
+	additionalData.httpRequest = req as never;
+	additionalData.httpResponse = res as never;
+
+	const context = new WebhookContext(workflow, node, additionalData, options.mode ?? 'webhook', webhookData, [], null);
+	let webhookResult: IWebhookResponseData;
+	try {
+		webhookResult = await nodeType.webhook!.call(context);
+	} catch (error) {
+		return { response: { status: 500, headers: {}, body: { message: (error as Error).message } } };
+	}
+	const answer = (status: number, body: unknown) => ({ status, headers: res.headers, body });
+	if (webhookResult.noWebhookResponse) {
+		const response = answer(res.statusCode, res.body);
+		if (!webhookResult.workflowData) return { response, webhookData: webhookResult };
+		const run = await runWorkflow(workflowJson, { ...options, credentials: prepared.store, startNode: node.name, inputMain: webhookResult.workflowData });
+		return { response, webhookData: webhookResult, run };
+	}
+	const responseCode = Number((node.parameters.options as IDataObject | undefined)?.responseCode ?? 200);
+	if (!webhookResult.workflowData) {
+		const body = webhookResult.webhookResponse ?? { message: 'Webhook call received' };
+		return { response: answer(responseCode, body), webhookData: webhookResult };
+	}
+	const body = webhookResult.webhookResponse ?? { message: 'Workflow was started' };
+	const run = await runWorkflow(workflowJson, {
+		...options,
+		credentials: prepared.store,
+		startNode: node.name,
+		inputMain: webhookResult.workflowData,
+	});
+	return { response: answer(responseCode, body), webhookData: webhookResult, run };
+}
+
+// ---- credential tests ----------------------------------------------------------------------------------------------
+
+/**
+ * What n8n's credential tester does with a credential's `test`: resolve its expressions against the credential, run
+ * preAuthentication (n8n always does when testing a token credential), sign the request with `authenticate`, send it,
+ * and fail when a `responseSuccessBody` rule matches the answer (n8n fails the test when the value at `key` equals
+ * `value`).
  */
 export async function runCredentialTest(
-	credentialType: string,
+	credentialTypeName: string,
 	data: ICredentialDataDecryptedObject,
 	send: (request: IHttpRequestOptions) => Promise<{ statusCode: number; body: unknown }>,
+	helpers?: { httpRequest(options: IHttpRequestOptions): Promise<unknown> },
 ): Promise<{ status: 'OK' | 'Error'; message: string; request: IHttpRequestOptions }> {
 	const loader = await loadPackage();
-	const type = loader.credentialTypes[credentialType].type;
-	if (!type.test) throw new Error(`${credentialType} has no test`);
-	// any node of the package will do: the expressions only read $credentials
+	const type = credentialType(loader, credentialTypeName);
+	if (!type.test) throw new Error(`${credentialTypeName} has no test`);
 	const node: INode = { id: 't', name: 'test', type: Object.keys(loader.nodeTypes)[0], typeVersion: 1, position: [0, 0], parameters: {} };
-	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: new PackageNodeTypes(loader) });
+	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: new HarnessNodeTypes(loader) });
+	let credentials = data;
+	if (typeof type.preAuthentication === 'function') {
+		if (!helpers) throw new Error(`${credentialTypeName} fetches a token: pass helpers to runCredentialTest`);
+		const fetched = await type.preAuthentication.call({ helpers } as never, { ...data });
+		credentials = { ...data, ...(fetched as ICredentialDataDecryptedObject) };
+	}
 	const resolve = (value: unknown) =>
-		workflow.expression.getParameterValue(value as string, null, 0, 0, node.name, [], 'internal', { $credentials: data });
+		workflow.expression.getParameterValue(value as string, null, 0, 0, node.name, [], 'internal', {
+			$credentials: credentials,
+		});
 	const request = resolve(type.test.request) as unknown as IHttpRequestOptions;
-	const authenticate = type.authenticate;
-	const signed = typeof authenticate === 'function' ? await authenticate(data, request) : request;
+	const helper = new TestCredentialsHelper((name) => credentialType(loader, name), new CredentialStore());
+	const signed = await helper.authenticate(credentials, credentialTypeName, request, workflow, node);
 	const response = await send(signed);
 	if (response.statusCode >= 400) return { status: 'Error', message: `HTTP ${response.statusCode}`, request: signed };
 	for (const rule of type.test.rules ?? []) {
 		if (rule.type !== 'responseSuccessBody') continue;
-		const found = rule.properties.key.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as IDataObject)[k] : undefined), response.body);
+		const found = rule.properties.key
+			.split('.')
+			.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as IDataObject)[k] : undefined), response.body);
 		if (found === rule.properties.value) return { status: 'Error', message: rule.properties.message, request: signed };
 	}
 	return { status: 'OK', message: 'Connection successful!', request: signed };

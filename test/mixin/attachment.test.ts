@@ -1,16 +1,10 @@
 import { randomUUID } from 'node:crypto';
 
-import type { MixinEmulator } from '../emulators/mixin';
 import { binaryItem } from '../harness/engine';
+import { emulatorPerTest } from '../harness/run';
 import { runMixin, startMixin } from './fixtures';
 
-let emu: MixinEmulator;
-beforeEach(async () => {
-	emu = await startMixin();
-});
-afterEach(async () => {
-	await emu.stop();
-});
+const emu = emulatorPerTest(startMixin);
 
 const FILE = Buffer.from('hello attachment bytes \u0000\u0001\u0002');
 

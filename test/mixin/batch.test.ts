@@ -1,15 +1,9 @@
 import { randomUUID } from 'node:crypto';
 
-import type { MixinEmulator } from '../emulators/mixin';
+import { emulatorPerTest } from '../harness/run';
 import { USER_ID, runMixin, startMixin } from './fixtures';
 
-let emu: MixinEmulator;
-beforeEach(async () => {
-	emu = await startMixin();
-});
-afterEach(async () => {
-	await emu.stop();
-});
+const emu = emulatorPerTest(startMixin);
 
 const batchPosts = () =>
 	emu.http.requests.filter((r) => r.method === 'POST' && r.path === '/messages' && Array.isArray(r.json));

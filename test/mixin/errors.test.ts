@@ -1,5 +1,7 @@
-import type { MixinEmulator } from '../emulators/mixin';
+import type { INodeExecutionData } from 'n8n-workflow';
+
 import type { RunResult } from '../harness/engine';
+import { emulatorPerTest, refusedBeforeSending } from '../harness/run';
 import {
 	BOT_ID,
 	LEGACY_PRIVATE_KEY,
@@ -13,40 +15,30 @@ import {
 	startMixin,
 } from './fixtures';
 
-let emu: MixinEmulator;
-beforeEach(async () => {
-	emu = await startMixin();
-});
-afterEach(async () => {
-	await emu.stop();
-});
+const emu = emulatorPerTest(startMixin);
 
 const text = (userId: string, body = 'hi') => [{ json: { userId, text: body } }];
 
 describe('Bad input is refused before anything is sent', () => {
-	test.each([
-		['missing recipient', text(''), {}, 'Item 0: "User ID" is required'],
-		['malformed user id', text('e8e8cd79-cd40'), {}, 'Item 0: "User ID" must be a UUID, got "e8e8cd79-cd40"'],
-		['malformed conversation id', text(USER_ID), { recipientType: 'conversation', conversationId: 'group-1' }, 'Item 0: "Conversation ID" must be a UUID, got "group-1"'],
-		['malformed message id', text(USER_ID), { additionalFields: { messageId: '123' } }, 'Item 0: "Message ID" must be a UUID, got "123"'],
-		['message to the bot itself', text(BOT_ID), {}, 'Item 0: "User ID" is the bot itself'],
-		['oversize message', text(USER_ID, 'x'.repeat(130_000)), {}, /^Item 0: the message is \d+ bytes once encoded; Mixin accepts at most 128000$/],
-		['unknown category', text(USER_ID), { messageType: 'raw', category: 'PLAIN_HOLOGRAM', rawData: '{}' }, /^Item 0: "Category" PLAIN_HOLOGRAM is not one a bot can send/],
-		['raw JSON that is not JSON', text(USER_ID), { messageType: 'raw', category: 'APP_CARD', rawData: '{oops' }, 'Item 0: "Data" is not valid JSON'],
-		['app card title too long', text(USER_ID), { messageType: 'appCard', cardTitle: 'T'.repeat(37), cardDescription: 'd', cardAction: 'https://e.com', cardIconUrl: 'https://e.com/i' }, 'Item 0: "Title" must be 1–36 characters long, got 37'],
-		['too many buttons', text(USER_ID), { messageType: 'buttonGroup', buttons: { button: Array.from({ length: 19 }, () => ({ label: 'b', color: '#000000', action: 'https://e.com' })) } }, 'Item 0: "Buttons" must hold 1–18 buttons, got 19'],
-		['bad button colour', text(USER_ID), { messageType: 'buttonGroup', buttons: { button: [{ label: 'b', color: 'red', action: 'https://e.com' }] } }, 'Item 0: button 1: "Color" must look like #RRGGBB'],
-		['zero image width', text(USER_ID), { messageType: 'image', mediaSource: 'attachment', attachmentId: USER_ID, mimeType: 'image/png', size: 5, width: 0, height: 1 }, 'Item 0: "Width" must be at least 1'],
-		['latitude out of range', text(USER_ID), { messageType: 'location', latitude: 91, longitude: 0 }, 'Item 0: "Latitude" must be at most 90'],
-	])('%s', async (_name, input, params, message) => {
-		const result = await runMixin(emu, 'send', input, params);
-		expect(result.status).toBe('error');
-		if (typeof message === 'string') expect(result.error?.message).toBe(message);
-		else expect(result.error?.message).toMatch(message);
-		expect(result.error?.name).toBe('NodeOperationError');
-		expect((result.error?.context as { itemIndex?: number })?.itemIndex).toBe(0);
-		expect(emu.http.requests).toHaveLength(0);
-	});
+	refusedBeforeSending<[INodeExecutionData[], Record<string, unknown>]>(
+		[
+			['missing recipient', [text(''), {}], 'Item 0: "User ID" is required'],
+			['malformed user id', [text('e8e8cd79-cd40'), {}], 'Item 0: "User ID" must be a UUID, got "e8e8cd79-cd40"'],
+			['malformed conversation id', [text(USER_ID), { recipientType: 'conversation', conversationId: 'group-1' }], 'Item 0: "Conversation ID" must be a UUID, got "group-1"'],
+			['malformed message id', [text(USER_ID), { additionalFields: { messageId: '123' } }], 'Item 0: "Message ID" must be a UUID, got "123"'],
+			['message to the bot itself', [text(BOT_ID), {}], 'Item 0: "User ID" is the bot itself'],
+			['oversize message', [text(USER_ID, 'x'.repeat(130_000)), {}], /^Item 0: the message is \d+ bytes once encoded; Mixin accepts at most 128000$/],
+			['unknown category', [text(USER_ID), { messageType: 'raw', category: 'PLAIN_HOLOGRAM', rawData: '{}' }], /^Item 0: "Category" PLAIN_HOLOGRAM is not one a bot can send/],
+			['raw JSON that is not JSON', [text(USER_ID), { messageType: 'raw', category: 'APP_CARD', rawData: '{oops' }], 'Item 0: "Data" is not valid JSON'],
+			['app card title too long', [text(USER_ID), { messageType: 'appCard', cardTitle: 'T'.repeat(37), cardDescription: 'd', cardAction: 'https://e.com', cardIconUrl: 'https://e.com/i' }], 'Item 0: "Title" must be 1–36 characters long, got 37'],
+			['too many buttons', [text(USER_ID), { messageType: 'buttonGroup', buttons: { button: Array.from({ length: 19 }, () => ({ label: 'b', color: '#000000', action: 'https://e.com' })) } }], 'Item 0: "Buttons" must hold 1–18 buttons, got 19'],
+			['bad button colour', [text(USER_ID), { messageType: 'buttonGroup', buttons: { button: [{ label: 'b', color: 'red', action: 'https://e.com' }] } }], 'Item 0: button 1: "Color" must look like #RRGGBB'],
+			['zero image width', [text(USER_ID), { messageType: 'image', mediaSource: 'attachment', attachmentId: USER_ID, mimeType: 'image/png', size: 5, width: 0, height: 1 }], 'Item 0: "Width" must be at least 1'],
+			['latitude out of range', [text(USER_ID), { messageType: 'location', latitude: 91, longitude: 0 }], 'Item 0: "Latitude" must be at most 90'],
+		],
+		([input, params]) => runMixin(emu, 'send', input, params),
+		() => emu.http.requests.length,
+	);
 
 	test('the failing item is named, not the first one', async () => {
 		const result = await runMixin(emu, 'send', [...text(USER_ID), ...text('nope')]);

@@ -1,11 +1,12 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 
 import type { ICredentialDataDecryptedObject, INodeExecutionData } from 'n8n-workflow';
 
 import { MixinEmulator } from '../emulators/mixin';
-import { runWorkflow, type RunResult, type WorkflowJson } from '../harness/engine';
+import type { RunResult, WorkflowJson } from '../harness/engine';
+import { loadWorkflow as loadFixture, runNode } from '../harness/run';
+
+export { everythingShown } from '../harness/run';
 
 /** The reference's signing example: RFC 8032 test key 1 and the seed document's ids. */
 export const SEED_HEX = '9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60';
@@ -51,16 +52,10 @@ export function fieldCredentials(baseUrl: string, privateKey = SEED_HEX): ICrede
 }
 
 export function loadWorkflow(name: string): WorkflowJson {
-	return JSON.parse(fs.readFileSync(path.join(__dirname, 'workflows', `${name}.json`), 'utf8')) as WorkflowJson;
+	return loadFixture(__dirname, name);
 }
 
-/** Fast retries for tests. */
-export const FAST_RETRY = { retryAttempts: 4, retryDelayMs: 5, timeoutMs: 2000 };
-
-/**
- * Run a one-node Mixin workflow: `parameters` are merged over the fixture's node parameters, and the node
- * gets fast retries unless the test sets its own.
- */
+/** Run a one-node Mixin workflow: `parameters` are merged over the fixture's node parameters. */
 export async function runMixin(
 	emulator: MixinEmulator,
 	workflow: string | WorkflowJson,
@@ -69,23 +64,5 @@ export async function runMixin(
 	credentials: ICredentialDataDecryptedObject = keystoreCredentials(emulator.baseUrl),
 ): Promise<RunResult> {
 	const wf = typeof workflow === 'string' ? loadWorkflow(workflow) : workflow;
-	const node = wf.nodes[0];
-	node.parameters = { requestOptions: FAST_RETRY, ...node.parameters, ...parameters } as typeof node.parameters;
-	node.continueOnFail = (parameters.continueOnFail as boolean | undefined) ?? node.continueOnFail;
-	delete (node.parameters as Record<string, unknown>).continueOnFail;
-	return await runWorkflow(wf, { input, credentials: { mixinMessengerApi: credentials } });
-}
-
-/** Every text the run exposed: outputs, errors, descriptions — to search for secrets. */
-export function everythingShown(result: RunResult): string {
-	return JSON.stringify({
-		outputs: result.run.data.resultData.runData,
-		error: result.error && {
-			message: result.error.message,
-			description: result.error.description,
-			context: result.error.context,
-			stack: result.error.stack,
-			cause: (result.error as { cause?: unknown }).cause,
-		},
-	});
+	return await runNode(wf, { input, parameters, credentials: { mixinMessengerApi: credentials } });
 }

@@ -1,18 +1,12 @@
 import { randomUUID } from 'node:crypto';
 
-import type { MixinEmulator } from '../emulators/mixin';
 import { binaryItem } from '../harness/engine';
+import { emulatorPerTest } from '../harness/run';
 import { BOT_ID, CONVERSATION_ID, USER_ID, runMixin, startMixin } from './fixtures';
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex');
 
-let emu: MixinEmulator;
-beforeEach(async () => {
-	emu = await startMixin();
-});
-afterEach(async () => {
-	await emu.stop();
-});
+const emu = emulatorPerTest(startMixin);
 
 const messagePosts = () => emu.http.requests.filter((r) => r.method === 'POST' && r.path === '/messages');
 

@@ -1,39 +1,32 @@
-import type { TencentImEmulator } from '../emulators/tencent-im';
+import type { INodeExecutionData } from 'n8n-workflow';
+
 import type { RunResult } from '../harness/engine';
+import { emulatorPerTest, refusedBeforeSending } from '../harness/run';
 import { SECRET_KEY, calls, runTencent, startTencent, tencentCredentials } from './fixtures';
 
-let emu: TencentImEmulator;
-beforeEach(async () => {
-	emu = await startTencent();
-});
-afterEach(async () => {
-	await emu.stop();
-});
+const emu = emulatorPerTest(startTencent);
 
 const hi = (to = 'alice', text = 'hi') => [{ json: { to, text } }];
 
 describe('Bad input is refused before anything is sent', () => {
-	test.each([
-		['missing recipient', hi(''), {}, 'Item 0: "To Account" is required'],
-		['recipient longer than 32 bytes', hi('x'.repeat(33)), {}, 'Item 0: "To Account" is longer than 32 bytes'],
-		['empty text element', hi('alice', ''), {}, 'Item 0: "Elements › 1 › Text" is required'],
-		['two custom elements', hi(), { elements: { element: [{ type: 'custom', data: 'a' }, { type: 'custom', data: 'b' }] } }, 'Item 0: a message may contain at most one custom element'],
-		['image without a URL', hi(), { elements: { element: [{ type: 'image', url: 'ftp://x', width: 1, height: 1 }] } }, 'Item 0: "Elements › 1 › URL" must be an http(s):// URL'],
-		['image without a width', hi(), { elements: { element: [{ type: 'image', url: 'https://x/y.png', width: 0, height: 1 }] } }, 'Item 0: "Elements › 1 › Width" must be at least 1'],
-		['negative file size', hi(), { elements: { element: [{ type: 'file', url: 'https://x/f.pdf', fileName: 'f.pdf', size: -1 }] } }, 'Item 0: "Elements › 1 › Size (Bytes)" must be at least 0'],
-		['message lifetime over 7 days', hi(), { messageOptions: { msgLifeTime: 604801 } }, 'Item 0: "Message Lifetime (Seconds)" must be at most 604800'],
-		['MsgRandom above 32 bits', hi(), { messageOptions: { msgRandom: 2 ** 32 } }, 'Item 0: "MsgRandom" must be at most 4294967295'],
-		['MsgBody JSON that is not an array', hi(), { bodyInput: 'json', msgBodyJson: '{"MsgType":"TIMTextElem"}' }, 'Item 0: "MsgBody (JSON)" must be a non-empty array of elements'],
-		['MsgBody JSON with an unknown element', hi(), { bodyInput: 'json', msgBodyJson: '[{"MsgType":"TIMHologram","MsgContent":{}}]' }, 'Item 0: element 1 of "MsgBody (JSON)" needs a known MsgType and a MsgContent object'],
-		['request over 8 KB', hi('alice', 'x'.repeat(9000)), {}, /^Item 0: the request is \d+ bytes; Tencent Cloud IM accepts at most 8192$/],
-	])('%s', async (_name, input, params, message) => {
-		const result = await runTencent(emu, 'send', input, params);
-		expect(result.status).toBe('error');
-		if (typeof message === 'string') expect(result.error?.message).toBe(message);
-		else expect(result.error?.message).toMatch(message);
-		expect(result.error?.name).toBe('NodeOperationError');
-		expect(emu.http.requests).toHaveLength(0);
-	});
+	refusedBeforeSending<[INodeExecutionData[], Record<string, unknown>]>(
+		[
+			['missing recipient', [hi(''), {}], 'Item 0: "To Account" is required'],
+			['recipient longer than 32 bytes', [hi('x'.repeat(33)), {}], 'Item 0: "To Account" is longer than 32 bytes'],
+			['empty text element', [hi('alice', ''), {}], 'Item 0: "Elements › 1 › Text" is required'],
+			['two custom elements', [hi(), { elements: { element: [{ type: 'custom', data: 'a' }, { type: 'custom', data: 'b' }] } }], 'Item 0: a message may contain at most one custom element'],
+			['image without a URL', [hi(), { elements: { element: [{ type: 'image', url: 'ftp://x', width: 1, height: 1 }] } }], 'Item 0: "Elements › 1 › URL" must be an http(s):// URL'],
+			['image without a width', [hi(), { elements: { element: [{ type: 'image', url: 'https://x/y.png', width: 0, height: 1 }] } }], 'Item 0: "Elements › 1 › Width" must be at least 1'],
+			['negative file size', [hi(), { elements: { element: [{ type: 'file', url: 'https://x/f.pdf', fileName: 'f.pdf', size: -1 }] } }], 'Item 0: "Elements › 1 › Size (Bytes)" must be at least 0'],
+			['message lifetime over 7 days', [hi(), { messageOptions: { msgLifeTime: 604801 } }], 'Item 0: "Message Lifetime (Seconds)" must be at most 604800'],
+			['MsgRandom above 32 bits', [hi(), { messageOptions: { msgRandom: 2 ** 32 } }], 'Item 0: "MsgRandom" must be at most 4294967295'],
+			['MsgBody JSON that is not an array', [hi(), { bodyInput: 'json', msgBodyJson: '{"MsgType":"TIMTextElem"}' }], 'Item 0: "MsgBody (JSON)" must be a non-empty array of elements'],
+			['MsgBody JSON with an unknown element', [hi(), { bodyInput: 'json', msgBodyJson: '[{"MsgType":"TIMHologram","MsgContent":{}}]' }], 'Item 0: element 1 of "MsgBody (JSON)" needs a known MsgType and a MsgContent object'],
+			['request over 8 KB', [hi('alice', 'x'.repeat(9000)), {}], /^Item 0: the request is \d+ bytes; Tencent Cloud IM accepts at most 8192$/],
+		],
+		([input, params]) => runTencent(emu, 'send', input, params),
+		() => emu.http.requests.length,
+	);
 
 	test('a malformed MsgKey is refused before recalling', async () => {
 		const result = await runTencent(emu, 'recall', [{ json: { from: 'bob', to: 'alice', msgKey: 'abc' } }]);

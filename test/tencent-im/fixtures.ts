@@ -1,10 +1,8 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-
 import type { ICredentialDataDecryptedObject, INodeExecutionData } from 'n8n-workflow';
 
 import { TencentImEmulator, type TencentImEmulatorOptions } from '../emulators/tencent-im';
-import { runWorkflow, type RunResult, type WorkflowJson } from '../harness/engine';
+import type { RunResult, WorkflowJson } from '../harness/engine';
+import { loadWorkflow as loadFixture, runNode } from '../harness/run';
 
 /** Tencent's own sample key and app id, as in the reference's UserSig vectors. */
 export const SDK_APP_ID = 1400000000;
@@ -31,10 +29,8 @@ export function tencentCredentials(baseUrl: string, overrides: ICredentialDataDe
 }
 
 export function loadWorkflow(name: string): WorkflowJson {
-	return JSON.parse(fs.readFileSync(path.join(__dirname, 'workflows', `${name}.json`), 'utf8')) as WorkflowJson;
+	return loadFixture(__dirname, name);
 }
-
-export const FAST_RETRY = { retryAttempts: 4, retryDelayMs: 5, timeoutMs: 2000 };
 
 /** Run a one-node Tencent IM workflow with `parameters` merged over the fixture's. */
 export async function runTencent(
@@ -44,12 +40,7 @@ export async function runTencent(
 	parameters: Record<string, unknown> = {},
 	credentials: ICredentialDataDecryptedObject = tencentCredentials(emulator.baseUrl),
 ): Promise<RunResult> {
-	const wf = loadWorkflow(workflow);
-	const node = wf.nodes[0];
-	const { continueOnFail, ...rest } = parameters;
-	node.parameters = { requestOptions: FAST_RETRY, ...node.parameters, ...rest } as typeof node.parameters;
-	if (continueOnFail !== undefined) node.continueOnFail = continueOnFail as boolean;
-	return await runWorkflow(wf, { input, credentials: { tencentImApi: credentials } });
+	return await runNode(loadWorkflow(workflow), { input, parameters, credentials: { tencentImApi: credentials } });
 }
 
 export function calls(emulator: TencentImEmulator, api?: string) {

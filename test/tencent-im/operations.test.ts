@@ -1,13 +1,7 @@
-import type { TencentImEmulator } from '../emulators/tencent-im';
+import { emulatorPerTest } from '../harness/run';
 import { ADMIN, calls, runTencent, startTencent } from './fixtures';
 
-let emu: TencentImEmulator;
-beforeEach(async () => {
-	emu = await startTencent();
-});
-afterEach(async () => {
-	await emu.stop();
-});
+const emu = emulatorPerTest(startTencent);
 
 async function sendTexts(to: string, texts: string[], from?: string) {
 	const input = texts.map((text) => ({ json: { to, text } }));

@@ -1,15 +1,9 @@
 import { createHash } from 'node:crypto';
 
-import type { TencentImEmulator } from '../emulators/tencent-im';
+import { emulatorPerTest } from '../harness/run';
 import { ADMIN, SDK_APP_ID, calls, runTencent, startTencent } from './fixtures';
 
-let emu: TencentImEmulator;
-beforeEach(async () => {
-	emu = await startTencent();
-});
-afterEach(async () => {
-	await emu.stop();
-});
+const emu = emulatorPerTest(startTencent);
 
 const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 const hi = (to = 'alice', text = 'hi') => [{ json: { to, text } }];
