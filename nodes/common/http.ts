@@ -8,7 +8,8 @@ export interface HttpRequest {
 	method: IHttpRequestMethods;
 	/** Absolute URL, or a path the HTTP function resolves against its base URL. */
 	url: string;
-	body?: string | Buffer;
+	/** Text, bytes, or a multipart form (see `multipartForm`), which n8n's HTTP client serialises with its boundary. */
+	body?: string | Buffer | FormData;
 	headers?: Record<string, string>;
 	timeoutMs?: number;
 	/** Return the body as bytes instead of text. */
@@ -30,6 +31,32 @@ export interface HttpResponse {
 export type HttpFn = (request: HttpRequest) => Promise<HttpResponse>;
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** One file of a multipart upload. */
+export interface MultipartFile {
+	/** The form field that carries the file. */
+	field: string;
+	bytes: Uint8Array | Blob;
+	fileName: string;
+	mimeType?: string;
+}
+
+/**
+ * A multipart/form-data body from text fields and files, built with the runtime's FormData and Blob (so no
+ * dependency); n8n's HTTP client streams it with a boundary of its own. Fields come first, in the order given.
+ */
+export function multipartForm(fields: Record<string, string>, files: MultipartFile[]): FormData {
+	const form = new FormData();
+	for (const [name, value] of Object.entries(fields)) form.append(name, value);
+	for (const file of files) {
+		const blob =
+			file.bytes instanceof Blob
+				? file.bytes
+				: new Blob([file.bytes as Uint8Array<ArrayBuffer>], { type: file.mimeType ?? 'application/octet-stream' });
+		form.append(file.field, blob, file.fileName);
+	}
+	return form;
+}
 
 function toN8nOptions(request: HttpRequest): IHttpRequestOptions {
 	return {
