@@ -70,7 +70,7 @@ export default tseslint.config(
 		languageOptions: { parser: tseslint.parser, parserOptions: { extraFileExtensions: ['.json'] } },
 	},
 	{
-		files: ['test/**/*.ts', 'scripts/**/*.js', 'test/**/*.js', 'jest.config.js', 'index.js'],
+		files: ['test/**/*.ts', 'scripts/**/*.js', 'test/**/*.js', 'jest.config.js', 'index.js', '.prettierrc.js'],
 		languageOptions: {
 			globals: { process: 'readonly', console: 'readonly', require: 'readonly', module: 'writable', __dirname: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', Buffer: 'readonly', URL: 'readonly', fetch: 'readonly' },
 		},

@@ -104,6 +104,16 @@ export class MixinMessengerApi implements ICredentialType {
 					message: 'Mixin refused the session: check the app ID, session ID and private key',
 				},
 			},
+			{
+				// any other answer without the bot's own profile (Mixin binds the token's app ID to the session, so a
+				// profile that comes back is the app's)
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'data.user_id',
+					value: undefined,
+					message: "Mixin did not answer with the bot's profile: check the API base URL and the keystore",
+				},
+			},
 		],
 	};
 }

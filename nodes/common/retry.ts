@@ -16,11 +16,17 @@ export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 500, maxDe
 
 export type Sleep = (ms: number) => Promise<void>;
 
-/** Exponential backoff with ±20 % jitter, honouring a platform's own Retry-After when it gives one. */
+/** The longest wait a platform's own "retry after" may impose on one attempt (a per-minute window, with margin). */
+export const MAX_REQUESTED_WAIT_MS = 120_000;
+
+/**
+ * Exponential backoff with ±20 % jitter. When the platform says how long to wait (Retry-After, or a rate-limit
+ * window), that wait is honoured even beyond the backoff's own ceiling, so the retry does not hit the same window.
+ */
 export function backoffDelay(policy: RetryPolicy, attempt: number, error?: unknown): number {
 	const max = policy.maxDelayMs ?? DEFAULT_RETRY.maxDelayMs!;
 	if (error instanceof PlatformApiError && error.retryAfterSeconds !== undefined) {
-		return Math.min(max, Math.max(0, error.retryAfterSeconds * 1000));
+		return Math.min(MAX_REQUESTED_WAIT_MS, Math.max(0, Math.round(error.retryAfterSeconds * 1000)));
 	}
 	const exp = policy.baseDelayMs * 2 ** (attempt - 1);
 	const jitter = exp * 0.2 * (Math.random() * 2 - 1);

@@ -18,13 +18,50 @@ describe('Message › Send to Many', () => {
 		expect(result.error?.message).toBeUndefined();
 		const batch = calls(emu, 'openim/batchsendmsg');
 		expect(batch.map((c) => (c.json as { To_Account: string[] }).To_Account.length)).toEqual([500, 500, 200]);
-		const randoms = new Set(batch.map((c) => (c.json as { MsgRandom: number }).MsgRandom));
-		expect(randoms.size).toBe(1);
+		// Tencent's duplicate check ignores the recipients: every call needs its own MsgRandom
+		const randoms = batch.map((c) => (c.json as { MsgRandom: number }).MsgRandom);
+		expect(new Set(randoms).size).toBe(3);
 		const out = result.output();
 		expect(out).toHaveLength(1200);
 		expect(out.every((o) => o.json.sent === true && o.pairedItem && (o.pairedItem as { item: number }).item === 0)).toBe(true);
 		expect(out.map((o) => o.json.To_Account)).toEqual(recipients);
+		expect(out.map((o) => o.json.MsgRandom)).toEqual([500, 500, 200].flatMap((n, k) => Array(n).fill(randoms[k])));
 		expect(emu.messages).toHaveLength(1200);
+	});
+
+	test('500 long account IDs are split so each call stays within 8 KB, and all are sent', async () => {
+		const recipients = Array.from({ length: 500 }, (_, n) => `customer-account-${String(n).padStart(6, '0')}`);
+		recipients.forEach((id) => emu.importAccount(id));
+		const result = await runTencent(emu, 'send-to-many', [{ json: { to: recipients.join(','), text: 'news' } }]);
+		expect(result.error?.message).toBeUndefined();
+		const batch = calls(emu, 'openim/batchsendmsg');
+		expect(batch.length).toBeGreaterThan(1);
+		expect(batch.every((c) => c.body.length <= 8192)).toBe(true);
+		expect(batch.flatMap((c) => (c.json as { To_Account: string[] }).To_Account)).toEqual(recipients);
+		expect(new Set(batch.map((c) => (c.json as { MsgRandom: number }).MsgRandom)).size).toBe(batch.length);
+		expect(emu.messages).toHaveLength(500);
+		expect(result.output().every((o) => o.json.sent === true)).toBe(true);
+	});
+
+	test('a message too large even for one recipient is refused before sending, naming the limit', async () => {
+		const result = await runTencent(emu, 'send-to-many', [{ json: { to: 'alice,bob', text: 'x'.repeat(8200) } }]);
+		expect(result.error?.message).toMatch(/^Item 0: the message is too large: with one recipient the request is \d+ bytes; Tencent Cloud IM accepts at most 8192$/);
+		expect(emu.http.requests).toHaveLength(0);
+	});
+
+	test('a set MsgRandom gives every call its own, derived value, the same on every run', async () => {
+		const recipients = Array.from({ length: 600 }, (_, n) => `user${n}`);
+		recipients.forEach((id) => emu.importAccount(id));
+		const run = () => runTencent(emu, 'send-to-many', [{ json: { to: recipients.join(','), text: 'news' } }], { messageOptions: { msgRandom: 4294967295 } });
+		await run();
+		const first = calls(emu, 'openim/batchsendmsg').map((c) => c.json as { MsgRandom: number; MsgSeq: number });
+		expect(first.map((c) => c.MsgRandom)).toEqual([4294967295, 1]);
+		expect(first.map((c) => c.MsgSeq)).toEqual([4294967295, 4294967295]);
+		emu.http.clearRecord();
+		// the same input again within 120 s is the same message to Tencent: nobody receives it twice
+		await run();
+		expect(calls(emu, 'openim/batchsendmsg').map((c) => c.note)).toEqual(['duplicate', 'duplicate']);
+		expect(emu.messages).toHaveLength(600);
 	});
 
 	test('recipients Tencent lists in ErrorList are reported as not sent, with the code', async () => {

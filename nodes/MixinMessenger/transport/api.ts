@@ -103,7 +103,9 @@ export function parseEnvelope<T>(response: HttpResponse): T {
 			text: `${error.description ?? 'error'}${extra}`,
 			httpStatus: response.statusCode,
 			hint: HINTS[code],
-			retryable: code === 429 || code >= 500 || response.statusCode >= 500,
+			// Mixin's business codes are 10000 and up (10002 invalid field, 20116 group full …): sending the same
+			// request again cannot help; only rate limits and server errors are temporary
+			retryable: code === 429 || code === 500 || response.statusCode >= 500,
 		});
 	}
 	if (response.statusCode >= 300) {
@@ -256,7 +258,8 @@ export class MixinClient {
 	 * (and no Authorization header).
 	 */
 	async uploadAttachment(bytes: Buffer): Promise<Attachment> {
-		const attachment = await this.call<Attachment>('POST', '/attachments', {});
+		// no body, signed over an empty string, as Mixin's own clients send it
+		const attachment = await this.call<Attachment>('POST', '/attachments');
 		if (!attachment?.upload_url) {
 			throw new PlatformApiError({ platform: PLATFORM, code: 'NO_UPLOAD_URL', text: 'attachment has no upload_url' });
 		}

@@ -35,11 +35,27 @@ export const messageProperties: INodeProperties[] = [
 				default: MAX_MSG_LIFETIME_SECONDS,
 				description: 'How long an offline recipient can still receive it, 0 to 604800; 0 delivers only to online devices',
 			},
-			{ displayName: 'MsgRandom', name: 'msgRandom', type: 'number', default: 0, description: 'Random 32-bit number of the message; a new one is made when empty or 0. Tencent treats a resend with the same MsgRandom within 120 seconds as the same message.' },
-			{ displayName: 'MsgSeq', name: 'msgSeq', type: 'number', default: 0, description: 'Sequence number ordering messages sent in the same second; when 0 the node numbers the items of a run in order' },
+			{
+				displayName: 'MsgRandom',
+				name: 'msgRandom',
+				type: 'number',
+				default: 0,
+				description:
+					'32-bit number identifying the message; a random one when 0. Tencent drops a repeat of the same sender, MsgRandom, MsgSeq and content within 120 seconds, so a stable value (e.g. from an order number) makes a resend in another run the same message. When MsgRandom is set and MsgSeq is not, MsgSeq takes the same value, so both stay stable.',
+			},
+			{
+				displayName: 'MsgSeq',
+				name: 'msgSeq',
+				type: 'number',
+				default: 0,
+				description:
+					'Sequence number ordering messages sent in the same second; when 0 the node numbers the items of a run in order (or uses MsgRandom, when that is set)',
+			},
 			{ displayName: 'Push Disabled', name: 'pushDisabled', type: 'boolean', default: false, description: 'Whether to send no offline push notification' },
 			{ displayName: 'Push Ext', name: 'pushExt', type: 'string', default: '', description: 'Data passed through with the push notification' },
-			{ displayName: 'Push Sound', name: 'pushSound', type: 'string', default: '', description: 'Sound file of the push notification (iOS and Android)' },
+			{ displayName: 'Push Sound', name: 'pushSound', type: 'string', default: '', description: 'Sound file of the push notification on iOS and Android (the platform-specific options override it)' },
+			{ displayName: 'Push Sound (Android)', name: 'androidSound', type: 'string', default: '', description: 'Sound file of the push notification on Android (AndroidInfo.Sound)' },
+			{ displayName: 'Push Sound (iOS)', name: 'apnsSound', type: 'string', default: '', description: 'Sound file of the push notification on iOS (ApnsInfo.Sound)' },
 			{ displayName: 'Push Text', name: 'pushDesc', type: 'string', default: '', description: 'Text of the offline push notification' },
 			{ displayName: 'Push Title', name: 'pushTitle', type: 'string', default: '', description: 'Title of the offline push notification' },
 			{ displayName: 'Read Receipt', name: 'needReadReceipt', type: 'boolean', default: false, description: 'Whether the message asks for a read receipt' },
@@ -86,13 +102,16 @@ export async function msgSeqBase(ctx: IExecuteFunctions): Promise<number> {
 /** The message of one item, with its MsgRandom and MsgSeq made once here so every retry repeats it exactly. */
 export function readMessage(ctx: IExecuteFunctions, i: number, seqBase: number): MessageRequest {
 	const options = ctx.getNodeParameter('messageOptions', i, {}) as IDataObject;
+	const givenRandom = optionalUint32(options.msgRandom, 'MsgRandom');
+	const givenSeq = optionalUint32(options.msgSeq, 'MsgSeq');
 	const message: MessageRequest = {
-		MsgRandom: optionalUint32(options.msgRandom, 'MsgRandom') ?? randomInt(1, 0x1_0000_0000),
+		MsgRandom: givenRandom ?? randomInt(1, 0x1_0000_0000),
 		MsgBody: readBody(ctx, i),
 	};
 	const from = optionalUserId(options.fromAccount, 'From Account');
 	if (from) message.From_Account = from;
-	message.MsgSeq = optionalUint32(options.msgSeq, 'MsgSeq') ?? seqBase + i;
+	// a user-set MsgRandom stands for "the same message every run": MsgSeq must then not change between runs either
+	message.MsgSeq = givenSeq ?? givenRandom ?? seqBase + i;
 	if (options.syncOtherMachine === 1 || options.syncOtherMachine === 2) message.SyncOtherMachine = options.syncOtherMachine;
 	if (options.msgLifeTime !== undefined) {
 		message.MsgLifeTime = requireNumber(options.msgLifeTime, 'Message Lifetime (Seconds)', { min: 0, max: MAX_MSG_LIFETIME_SECONDS, integer: true });
@@ -105,10 +124,10 @@ export function readMessage(ctx: IExecuteFunctions, i: number, seqBase: number):
 	if (options.pushExt) push.Ext = String(options.pushExt);
 	const apns: IDataObject = {};
 	if (options.noBadge === true) apns.BadgeMode = 1;
-	if (options.pushSound) {
-		apns.Sound = String(options.pushSound);
-		push.AndroidInfo = { Sound: String(options.pushSound) };
-	}
+	const apnsSound = String(options.apnsSound || options.pushSound || '');
+	const androidSound = String(options.androidSound || options.pushSound || '');
+	if (apnsSound) apns.Sound = apnsSound;
+	if (androidSound) push.AndroidInfo = { Sound: androidSound };
 	if (Object.keys(apns).length > 0) push.ApnsInfo = apns;
 	if (Object.keys(push).length > 0) message.OfflinePushInfo = push;
 	const controls = (options.sendMsgControl as string[] | undefined) ?? [];

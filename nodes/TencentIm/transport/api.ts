@@ -2,7 +2,7 @@
  * Tencent Cloud IM server REST client: request shapes, the ActionStatus envelope, error codes, rate limits,
  * retries and batching. No n8n UI code; the HTTP function it is given signs each request (UserSig in the query).
  */
-import { chunk, utf8Length } from '../../common/batching';
+import { chunk, chunkByCountAndBytes, utf8Length } from '../../common/batching';
 import { InputError, PlatformApiError } from '../../common/errors';
 import type { HttpFn, HttpResponse } from '../../common/http';
 import { LimiterPool, SlidingWindowLimiter } from '../../common/rateLimit';
@@ -68,8 +68,16 @@ export function isRetryableCode(code: number): boolean {
 	return TRANSIENT_CODES.has(code) || RATE_LIMIT_CODES.has(code);
 }
 
+/** How long a rate-limit refusal asks us to wait: long enough for the window that refused to move on. */
+function rateLimitWaitSeconds(code: number, api?: string): number | undefined {
+	if (!RATE_LIMIT_CODES.has(code)) return undefined;
+	// batchsendmsg is also limited per recipient per minute; its refusal uses the same code
+	if (api === 'openim/batchsendmsg') return BATCH_WINDOW_MS / 1000;
+	return RATE_WINDOW_MS / 1000;
+}
+
 /** Interpret Tencent's reply: HTTP 200 says nothing, the body decides. */
-export function parseEnvelope(response: HttpResponse): Envelope {
+export function parseEnvelope(response: HttpResponse, api?: string): Envelope {
 	if (response.statusCode !== 200) {
 		throw new PlatformApiError({
 			platform: PLATFORM,
@@ -100,6 +108,7 @@ export function parseEnvelope(response: HttpResponse): Envelope {
 			httpStatus: response.statusCode,
 			hint: HINTS[code],
 			retryable: isRetryableCode(code),
+			retryAfterSeconds: rateLimitWaitSeconds(code, api),
 		});
 	}
 	return doc as Envelope;
@@ -115,6 +124,7 @@ export const MSG_ELEMENT_TYPES = [
 	'TIMFileElem',
 	'TIMSoundElem',
 	'TIMVideoFileElem',
+	'TIMRelayElem',
 ] as const;
 
 export type MsgElement = { MsgType: string; MsgContent: Record<string, unknown> };
@@ -136,7 +146,10 @@ export interface MessageRequest {
 export interface RecipientOutcome {
 	To_Account: string;
 	ok: boolean;
-	ErrorCode?: number;
+	/** The MsgRandom of the call that carried this recipient. */
+	MsgRandom: number;
+	/** Tencent's code, or the network error's (ECONNRESET …) when no answer came. */
+	ErrorCode?: number | string;
 	error?: string;
 	MsgKey?: string;
 }
@@ -155,6 +168,11 @@ export interface TencentImClientOptions {
 	timeoutMs?: number;
 	sleep?: Sleep;
 	now?: () => number;
+}
+
+/** The MsgRandom of call `k` of a batch send: call 0 keeps the message's, later calls step on, never 0. */
+export function callMsgRandom(msgRandom: number, k: number): number {
+	return ((msgRandom - 1 + k) % 0xffffffff) + 1;
 }
 
 export class TencentImClient {
@@ -198,7 +216,7 @@ export class TencentImClient {
 					headers: { 'Content-Type': 'application/json; charset=utf-8' },
 					timeoutMs: this.options.timeoutMs,
 				});
-				return parseEnvelope(response) as T;
+				return parseEnvelope(response, api) as T;
 			},
 			undefined,
 			this.options.sleep,
@@ -211,26 +229,56 @@ export class TencentImClient {
 	}
 
 	/**
-	 * Send one message to many accounts: calls of at most 500 recipients, held under 12,000 recipients a minute.
-	 * Returns one outcome per recipient; a recipient Tencent listed in ErrorList is never reported as sent. When a
-	 * call fails outright its recipients are reported with that error and the other calls still go out; only when
-	 * no recipient at all was sent is the error thrown.
+	 * The recipient lists of a batch send: at most 500 per call, and few enough that each call's body stays within
+	 * the 8 KB ceiling. Only a message that is too large with a single recipient is refused.
+	 */
+	batchCalls(toAccounts: string[], message: MessageRequest): string[][] {
+		// the longest MsgRandom a call can carry, so every call's size is counted with room to spare
+		const base = utf8Length(JSON.stringify({ To_Account: [], ...message, MsgRandom: 0xffffffff }));
+		const one = base + utf8Length(JSON.stringify(toAccounts[0] ?? ''));
+		if (one > MAX_BODY_BYTES) {
+			throw new InputError(
+				'Message',
+				`the message is too large: with one recipient the request is ${one} bytes; Tencent Cloud IM accepts at most ${MAX_BODY_BYTES}`,
+				'Shorten the message or its custom data.',
+			);
+		}
+		return chunkByCountAndBytes(
+			toAccounts,
+			BATCH_MAX_RECIPIENTS,
+			MAX_BODY_BYTES - base,
+			(id) => utf8Length(JSON.stringify(id)),
+			1,
+			0,
+		);
+	}
+
+	/**
+	 * Send one message to many accounts in the calls `batchCalls` makes, held under 12,000 recipients a minute. Each
+	 * call carries its own MsgRandom (derived from the message's, so the same input gives the same values): Tencent's
+	 * duplicate check does not look at the recipients, so calls sharing one would be dropped as repeats, while a retry
+	 * of one call repeats its own. Returns one outcome per recipient; a recipient Tencent listed in ErrorList is never
+	 * reported as sent. A call that fails outright reports its recipients with that error and the other calls still
+	 * go out; only when no recipient at all was sent is the error thrown.
 	 */
 	async batchSendMessage(toAccounts: string[], message: MessageRequest): Promise<RecipientOutcome[]> {
 		const outcomes: RecipientOutcome[] = [];
 		let callError: unknown;
-		for (const part of chunk(toAccounts, BATCH_MAX_RECIPIENTS)) {
+		for (const [k, part] of this.batchCalls(toAccounts, message).entries()) {
+			const MsgRandom = callMsgRandom(message.MsgRandom, k);
 			const sent = await settle(
-				this.call('openim/batchsendmsg', { To_Account: part, ...message }, () => this.recipientLimiter.acquire(part.length)),
+				this.call('openim/batchsendmsg', { To_Account: part, ...message, MsgRandom }, () =>
+					this.recipientLimiter.acquire(part.length),
+				),
 			);
 			if (!sent.ok) {
 				const error = sent.error;
 				const apiError = error instanceof PlatformApiError ? error : undefined;
 				// 90012: Tencent refused every recipient of this call; that is an answer per recipient, not a failure
 				if (Number(apiError?.code) !== 90012) callError ??= error;
-				const code = apiError ? Number(apiError.code) : undefined;
+				const code = apiError?.code ?? 'ERROR';
 				const text = apiError?.text ?? (error instanceof Error ? error.message : String(error));
-				outcomes.push(...part.map((to) => ({ To_Account: to, ok: false, ErrorCode: code, error: text })));
+				outcomes.push(...part.map((to) => ({ To_Account: to, ok: false, MsgRandom, ErrorCode: code, error: text })));
 				continue;
 			}
 			const failed = new Map<string, number>();
@@ -241,8 +289,8 @@ export class TencentImClient {
 				const code = failed.get(to);
 				outcomes.push(
 					code === undefined
-						? { To_Account: to, ok: true, MsgKey: String(sent.value.MsgKey) }
-						: { To_Account: to, ok: false, ErrorCode: code, error: HINTS[code] ?? `Tencent error ${code}` },
+						? { To_Account: to, ok: true, MsgRandom, MsgKey: String(sent.value.MsgKey) }
+						: { To_Account: to, ok: false, MsgRandom, ErrorCode: code, error: HINTS[code] ?? `Tencent error ${code}` },
 				);
 			}
 		}

@@ -73,6 +73,21 @@ const thumbnailOption: INodeProperties = {
 	description: 'A small preview image for image and video messages, base64 encoded',
 };
 
+/** The media types Mixin's clients can show for each kind; parameters (`; codecs=opus`) are allowed. */
+const MEDIA_TYPE_OF: Record<string, { test: (essence: string) => boolean; expected: string }> = {
+	image: { test: (t) => t.startsWith('image/'), expected: 'an image/* type' },
+	audio: { test: (t) => t === 'audio/ogg', expected: 'audio/ogg (Opus): Mixin clients play nothing else' },
+	video: { test: (t) => t === 'video/mp4', expected: 'video/mp4: Mixin clients play nothing else' },
+};
+
+function checkMediaType(kind: string, mimeType: string, field: string): void {
+	const rule = MEDIA_TYPE_OF[kind];
+	const essence = mimeType.split(';')[0].trim().toLowerCase();
+	if (rule && !rule.test(essence)) {
+		throw new InputError(field, `"${field}" is ${mimeType}; ${kind} messages must be ${rule.expected}`);
+	}
+}
+
 /** The attachment fields of one item, and the bytes to upload when they come from a binary field. */
 async function readMedia(
 	{ ctx, i, extra }: KindInput,
@@ -82,9 +97,11 @@ async function readMedia(
 	if (source === 'binary') {
 		const property = requireText(ctx.getNodeParameter('binaryPropertyName', i), 'Input Binary Field');
 		const meta = ctx.helpers.assertBinaryData(i, property);
+		const override = String(extra.mimeTypeOverride ?? '').trim();
+		const mimeType = override || meta.mimeType || 'application/octet-stream';
+		checkMediaType(kind, mimeType, override ? 'MIME Type Override' : 'Input Binary Field');
 		const bytes = await ctx.helpers.getBinaryDataBuffer(i, property);
 		if (bytes.length === 0) throw new InputError('Input Binary Field', `binary field "${property}" is empty`);
-		const mimeType = (extra.mimeTypeOverride as string) || meta.mimeType || 'application/octet-stream';
 		return { fields: { mime_type: mimeType, size: bytes.length }, upload: { bytes, mimeType, fileName: meta.fileName } };
 	}
 	const fields: IDataObject = {
@@ -92,9 +109,7 @@ async function readMedia(
 		mime_type: requireText(ctx.getNodeParameter('mimeType', i), 'MIME Type'),
 		size: requireNumber(ctx.getNodeParameter('size', i), 'Size (Bytes)', { min: 1, integer: true }),
 	};
-	if (kind === 'audio' && fields.mime_type !== 'audio/ogg') {
-		throw new InputError('MIME Type', 'audio messages must be audio/ogg (Opus)');
-	}
+	checkMediaType(kind, fields.mime_type as string, 'MIME Type');
 	return { fields };
 }
 

@@ -3,6 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { InputError } from '../../../common/errors';
 import type { ItemResult } from '../../../common/router';
+import { optionalUnixSeconds } from '../../../common/time';
 import { requireNumber } from '../../../common/validate';
 import { requireUserId } from '../../helpers/accounts';
 import { tencentClient } from '../../helpers/client';
@@ -31,14 +32,14 @@ const properties: INodeProperties[] = [
 		name: 'minTime',
 		type: 'dateTime',
 		default: '',
-		description: 'Earliest message time; 7 days ago when empty',
+		description: 'Earliest message time (a date, or Unix seconds); 7 days ago when empty',
 	},
 	{
 		displayName: 'To',
 		name: 'maxTime',
 		type: 'dateTime',
 		default: '',
-		description: 'Latest message time; now when empty',
+		description: 'Latest message time (a date, or Unix seconds); now when empty',
 	},
 	{
 		displayName: 'Return All',
@@ -60,20 +61,13 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['list'] } }, properties);
 
-function unixSeconds(value: unknown, field: string, fallback: number): number {
-	if (value === undefined || value === null || value === '') return fallback;
-	const ms = typeof value === 'number' ? value : Date.parse(String(value));
-	if (!Number.isFinite(ms)) throw new InputError(field, `"${field}" is not a date`);
-	return Math.floor(ms / 1000);
-}
-
 /** One output item per message, newest first; recalled messages are included and marked. */
 export async function execute(this: IExecuteFunctions, i: number): Promise<ItemResult> {
 	const operator = requireUserId(this.getNodeParameter('operatorAccount', i), 'Account');
 	const peer = requireUserId(this.getNodeParameter('peerAccount', i), 'Peer Account');
-	const now = Math.floor(Date.now() / 1000);
-	const maxTime = unixSeconds(this.getNodeParameter('maxTime', i, ''), 'To', now);
-	const minTime = unixSeconds(this.getNodeParameter('minTime', i, ''), 'From', maxTime - 7 * DAY_SECONDS);
+	const zone = this.getTimezone();
+	const maxTime = optionalUnixSeconds(this.getNodeParameter('maxTime', i, ''), 'To', zone) ?? Math.floor(Date.now() / 1000);
+	const minTime = optionalUnixSeconds(this.getNodeParameter('minTime', i, ''), 'From', zone) ?? maxTime - 7 * DAY_SECONDS;
 	if (minTime > maxTime) throw new InputError('From', '"From" is later than "To"');
 	const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
 	const limit = returnAll ? undefined : requireNumber(this.getNodeParameter('limit', i), 'Limit', { min: 1, integer: true });

@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { InputError } from '../../../common/errors';
 import type { ItemResult } from '../../../common/router';
+import { optionalUnixSeconds } from '../../../common/time';
 import { requireUserId } from '../../helpers/accounts';
 import { tencentClient } from '../../helpers/client';
 
@@ -14,7 +14,7 @@ const properties: INodeProperties[] = [
 		name: 'readTime',
 		type: 'dateTime',
 		default: '',
-		description: 'Messages up to this time become read; all of them when empty',
+		description: 'Messages up to this time (a date, or Unix seconds) become read; all of them when empty',
 	},
 ];
 
@@ -23,13 +23,7 @@ export const description = updateDisplayOptions({ show: { resource: ['message'],
 export async function execute(this: IExecuteFunctions, i: number): Promise<ItemResult> {
 	const reader = requireUserId(this.getNodeParameter('reportAccount', i), 'Reader Account');
 	const peer = requireUserId(this.getNodeParameter('peerAccount', i), 'Peer Account');
-	const raw = this.getNodeParameter('readTime', i, '') as string;
-	let readTime: number | undefined;
-	if (raw) {
-		const ms = Date.parse(raw);
-		if (!Number.isFinite(ms)) throw new InputError('Read Up To', '"Read Up To" is not a date');
-		readTime = Math.floor(ms / 1000);
-	}
+	const readTime = optionalUnixSeconds(this.getNodeParameter('readTime', i, ''), 'Read Up To', this.getTimezone());
 	const client = await tencentClient(this);
 	await client.markRead(reader, peer, readTime);
 	return { Report_Account: reader, Peer_Account: peer, ...(readTime !== undefined ? { MsgReadTime: readTime } : {}), read: true };

@@ -15,7 +15,7 @@ const properties: INodeProperties[] = [
 		typeOptions: { rows: 3 },
 		required: true,
 		default: '',
-		description: `UserIDs of the recipients, separated by commas or new lines (or an array from an expression). Sent in calls of ${BATCH_MAX_RECIPIENTS}, at most ${BATCH_RECIPIENTS_PER_MINUTE} recipients a minute.`,
+		description: `UserIDs of the recipients, separated by commas or new lines (or an array from an expression). Sent in calls of up to ${BATCH_MAX_RECIPIENTS} (fewer when long IDs would pass 8 KB), at most ${BATCH_RECIPIENTS_PER_MINUTE} recipients a minute.`,
 	},
 	...messageProperties,
 ];
@@ -33,6 +33,6 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<ItemR
 		sent: o.ok,
 		...(o.MsgKey ? { MsgKey: o.MsgKey } : {}),
 		...(o.ok ? {} : { ErrorCode: o.ErrorCode, error: o.error }),
-		MsgRandom: message.MsgRandom,
+		MsgRandom: o.MsgRandom,
 	}));
 }
