@@ -19,6 +19,8 @@ export interface RecordedRequest {
 	text: string;
 	/** Parsed JSON body, when the body is JSON. */
 	json?: unknown;
+	/** Decoded protobuf request body as a plain object, set by emulators of protobuf APIs. */
+	decoded?: unknown;
 	/** Set by the platform handler: what it answered (status) and any note (e.g. 'duplicate'). */
 	status?: number;
 	note?: string;
