@@ -39,6 +39,8 @@ interface TokenOpts {
 	omit?: string[];
 	/** JOSE header alg (EdDSA unless told). */
 	alg?: string;
+	/** The scp claim (FULL unless told). */
+	scp?: string;
 }
 
 function b64url(v: unknown): string {
@@ -55,7 +57,7 @@ function signToken(method: string, uri: string, body: string, o: TokenOpts = {})
 		exp: o.exp ?? now + 600,
 		jti: o.jti ?? crypto.randomUUID(),
 		sig: crypto.createHash('sha256').update(over.method + over.uri + over.body).digest('hex'),
-		scp: 'FULL',
+		scp: o.scp ?? 'FULL',
 	};
 	for (const k of o.omit ?? []) delete claims[k];
 	const input = `${b64url({ alg: o.alg ?? 'EdDSA', typ: 'JWT' })}.${b64url(claims)}`;
@@ -111,6 +113,15 @@ const expectError = (a: Answer, status: number, code: number) => {
 	expect(a.json?.error).toMatchObject({ status, code });
 };
 
+/** A 1:1 message to RECIPIENT carrying `payload` as JSON. */
+function payloadMessage(category: string, payload: unknown, extra: Record<string, unknown> = {}) {
+	return textMessage(RECIPIENT, '', {
+		category,
+		data_base64: Buffer.from(JSON.stringify(payload)).toString('base64url'),
+		...extra,
+	});
+}
+
 describe('Mixin emulator', () => {
 	let emu: MixinEmulator;
 
@@ -118,11 +129,28 @@ describe('Mixin emulator', () => {
 		emu = new MixinEmulator(opts);
 		await emu.start();
 		emu.registerSession({ appId: UID, sessionId: SID, publicKey: BOT.publicRaw });
-		emu.addUser({ userId: RECIPIENT });
+		emu.addUser({ userId: RECIPIENT, hasConversation: true });
+	}
+
+	/** The violations recorded so far, forgotten so that the test's end sees only what it did not expect. */
+	const takeViolations = () => emu.violations.splice(0);
+
+	const send = (category: string, payload: unknown, extra: Record<string, unknown> = {}) =>
+		api(emu, 'POST', '/messages', [payloadMessage(category, payload, extra)]);
+
+	/** An attachment whose bytes reached the fake S3. */
+	async function uploaded(bytes: Buffer = crypto.randomBytes(64)): Promise<{ id: string; size: number }> {
+		const created = await api(emu, 'POST', '/attachments');
+		const { attachment_id: id, upload_url: url } = created.json.data as { attachment_id: string; upload_url: string };
+		const headers = { 'content-type': 'application/octet-stream', 'x-amz-acl': 'public-read' };
+		expect((await fetch(url, { method: 'PUT', body: new Uint8Array(bytes), headers })).status).toBe(200);
+		return { id, size: bytes.length };
 	}
 
 	afterEach(async () => {
+		const left = emu ? takeViolations() : [];
 		await emu?.stop();
+		expect(left).toEqual([]);
 	});
 
 	describe('auth and the §1.4 vector', () => {
@@ -159,6 +187,7 @@ describe('Mixin emulator', () => {
 			emu = new MixinEmulator({ now: () => clock });
 			await emu.start();
 			emu.registerSession({ appId: UID, sessionId: SID, publicKey: BOT.publicRaw });
+			emu.addUser({ userId: RECIPIENT, hasConversation: true });
 			const ok = await api(emu, 'POST', '/messages', VECTOR_BODY, { token: VECTOR_TOKEN });
 			expect(ok.status).toBe(200);
 			clock = 1_700_003_600_000; // exp reached
@@ -207,6 +236,16 @@ describe('Mixin emulator', () => {
 			expect((await api(emu, 'GET', '/me', '', { iat: now + 60 })).status).toBe(200);
 		});
 
+		it('refuses any scope but FULL with 202/401', async () => {
+			for (const scp of ['PROFILE:READ', 'PROFILE:READ MESSAGES:REPRESENT', 'full']) {
+				expectError(await api(emu, 'GET', '/me', '', { scp }), 202, 401);
+				expectError(await api(emu, 'POST', '/messages', VECTOR_BODY, { scp }), 202, 401);
+			}
+			expect(emu.http.requests.every((r) => /^unauthorized: scp is/.test(r.note ?? ''))).toBe(true);
+			expect(emu.messages).toHaveLength(0);
+			expect((await api(emu, 'GET', '/me', '', { scp: 'FULL' })).status).toBe(200);
+		});
+
 		it('GET /me describes the bot', async () => {
 			const a = await api(emu, 'GET', '/me');
 			expect(a.status).toBe(200);
@@ -233,7 +272,8 @@ describe('Mixin emulator', () => {
 		const STRANGER = '4b2a9f3e-6c1d-4e8a-9b7f-0123456789ab';
 		beforeEach(async () => {
 			await boot();
-			emu.addUser({ userId: STRANGER, hasConversation: false });
+			// No options: a user who never talked to the bot, the default.
+			emu.addUser({ userId: STRANGER });
 		});
 
 		const contact = (user: string, conv = uniqueConversationIdForTest(UID, user)) => ({
@@ -289,11 +329,25 @@ describe('Mixin emulator', () => {
 			expectError(await api(emu, 'POST', '/messages', [msg]), 202, 10002);
 		});
 
-		it('unknownUsers forbid: an unregistered recipient is 403', async () => {
-			await emu.stop();
-			await boot({ unknownUsers: 'forbid' });
-			expectError(await api(emu, 'POST', '/messages', [textMessage(crypto.randomUUID(), 'x')]), 202, 403);
+		it('hasConversation: true opts in to an existing conversation', async () => {
+			const friend = crypto.randomUUID();
+			emu.addUser({ userId: friend, hasConversation: true });
+			expect((await api(emu, 'POST', '/messages', [textMessage(friend, 'x')])).status).toBe(200);
+		});
+
+		it('by default an unregistered user is 403 on /messages and 10002 on /conversations', async () => {
+			const nobody = crypto.randomUUID();
+			const first = await api(emu, 'POST', '/messages', [textMessage(nobody, 'x')]);
+			expectError(first, 202, 403);
+			expect(emu.http.requests[0].note).toBe('forbidden: unknown user');
+			expectError(await api(emu, 'POST', '/conversations', contact(nobody)), 202, 10002);
 			expect((await api(emu, 'POST', '/messages', [textMessage(RECIPIENT, 'x')])).status).toBe(200);
+		});
+
+		it('unknownUsers allow: an unregistered recipient behaves as one with a conversation', async () => {
+			await emu.stop();
+			await boot({ unknownUsers: 'allow' });
+			expect((await api(emu, 'POST', '/messages', [textMessage(crypto.randomUUID(), 'x')])).status).toBe(200);
 		});
 
 		it('groups: bot must be a member, recipient must be a participant', async () => {
@@ -391,16 +445,12 @@ describe('Mixin emulator', () => {
 		});
 
 		it('checks category payload shapes', async () => {
-			const send = (category: string, payload: unknown) =>
-				api(emu, 'POST', '/messages', [
-					textMessage(RECIPIENT, '', { category, data_base64: Buffer.from(JSON.stringify(payload)).toString('base64url') }),
-				]);
 			expectError(await send('PLAIN_LOCATION', { latitude: '', longitude: '' }), 202, 10002);
 			expectError(await send('PLAIN_LOCATION', { latitude: 91, longitude: 0 }), 202, 10002);
 			expect((await send('PLAIN_LOCATION', { latitude: 31.2, longitude: 121.5 })).status).toBe(200);
 			expectError(await send('APP_BUTTON_GROUP', [{ label: 'Go', color: 'red', action: 'https://a.b' }]), 202, 10002);
 			expect((await send('APP_BUTTON_GROUP', [{ label: 'Go', color: '#FF0000', action: 'https://a.b' }])).status).toBe(200);
-			const card = { title: 't', description: 'd', action: 'https://a.b' };
+			const card = { title: 't', description: 'd', action: 'https://a.b', icon_url: 'https://a.b/i.png' };
 			expectError(await send('APP_CARD', { ...card, title: 'x'.repeat(37) }), 202, 10002);
 			expectError(await send('APP_CARD', { title: 't', description: 'd' }), 202, 10002);
 			expect((await send('APP_CARD', card)).status).toBe(200);
@@ -449,7 +499,13 @@ describe('Mixin emulator', () => {
 			expect(att.upload_url.startsWith(`${emu.baseUrl}/s3/mixin/attachments/`)).toBe(true);
 			expect(att.upload_url).toContain('X-Amz-SignedHeaders=content-type%3Bhost%3Bx-amz-acl');
 			expect(att.upload_url).toContain('X-Amz-Expires=21600');
+			expect(emu.violations).toEqual([]);
+			// The docs' "leave them empty" object is accepted, but the official clients send no body at all.
 			expect((await api(emu, 'POST', '/attachments', '{}')).status).toBe(200);
+			expect(takeViolations()).toEqual([expect.stringMatching(/^POST \/attachments: a body \(2 bytes\)/)]);
+			expect(emu.attachments.size).toBe(2);
+			expectError(await api(emu, 'POST', '/attachments', '[]'), 202, 10002);
+			expectError(await api(emu, 'POST', '/attachments', '{'), 202, 400);
 			expect(emu.attachments.size).toBe(2);
 		});
 
@@ -520,6 +576,331 @@ describe('Mixin emulator', () => {
 			expect(res.status).toBe(501);
 			expect(await res.text()).toContain('<Code>NotImplemented</Code>');
 			expect(emu.attachments.get(att.attachment_id)?.uploaded).toBeUndefined();
+		});
+	});
+
+	describe('payload keys: renames are caught', () => {
+		beforeEach(() => boot());
+
+		type Media = { id: string; size: number };
+		type Payload = Record<string, unknown>;
+		const image = (a: Media) => ({ attachment_id: a.id, mime_type: 'image/png', width: 8, height: 8, size: a.size });
+		const audio = (a: Media) => ({ attachment_id: a.id, mime_type: 'audio/ogg', size: a.size, duration: 1500 });
+		const video = (a: Media) => ({ ...image(a), mime_type: 'video/mp4', duration: 900, thumbnail: '' });
+		const file = (a: Media) => ({ attachment_id: a.id, mime_type: 'application/pdf', size: a.size, name: 'r.pdf' });
+		const sticker = { sticker_id: crypto.randomUUID(), name: 'hello', album_id: crypto.randomUUID() };
+		const place = { latitude: 31.2304, longitude: 121.4737, name: 'Shanghai', address: 'People’s Square' };
+		const live = { width: 6, height: 4, thumb_url: 'https://a.b/t.jpg', url: 'https://a.b/l.m3u8', shareable: false };
+		const oldCard = { app_id: UID, icon_url: 'https://a.b/i.png', title: 't', description: 'd', action: 'https://a.b' };
+		const button = { label: 'Open', color: '#00AA00', action: 'https://a.b' };
+		const newCard = { app_id: UID, cover_url: 'https://a.b/c.png', title: 't', description: 'd', actions: [button] };
+		const card = { ...newCard, shareable: true };
+		const stampedCard = { ...card, updated_at: '2024-09-28T15:49:14Z' };
+		const recall = () => ({ message_id: emu.messages[0].message_id });
+		/** `from` renamed to `to` (in the first item of an array payload); `from` undefined adds `to` instead. */
+		const alter = (payload: unknown, from: string | undefined, to: string): unknown => {
+			if (Array.isArray(payload)) return [alter(payload[0], from, to), ...payload.slice(1)];
+			const { [from ?? to]: value, ...rest } = payload as Payload;
+			return from === undefined ? { ...(payload as Payload), [to]: 'x' } : { ...rest, [to]: value };
+		};
+
+		// [what, category, documented payload, key renamed (or undefined: key added), the reported key]
+		const cases: Array<[string, string, (a: Media) => unknown, string | undefined, string]> = [
+			['waveform → wave_form', 'PLAIN_AUDIO', (a) => ({ ...audio(a), waveform: 'AAEC' }), 'waveform', 'wave_form'],
+			['thumbnail → thumb', 'PLAIN_IMAGE', (a) => ({ ...image(a), thumbnail: 'iVBORw0KGgo=' }), 'thumbnail', 'thumb'],
+			['album_id → albumId', 'PLAIN_STICKER', () => sticker, 'album_id', 'albumId'],
+			['sticker name → sticker_name', 'PLAIN_STICKER', () => sticker, 'name', 'sticker_name'],
+			['location name → title', 'PLAIN_LOCATION', () => place, 'name', 'title'],
+			['location address → addr', 'PLAIN_LOCATION', () => place, 'address', 'addr'],
+			['video thumbnail → thumbnail_base64', 'PLAIN_VIDEO', video, 'thumbnail', 'thumbnail_base64'],
+			['live shareable → is_shareable', 'PLAIN_LIVE', () => live, 'shareable', 'is_shareable'],
+			['card cover_url → cover_image', 'APP_CARD', () => card, 'cover_url', 'cover_image'],
+			['card updated_at → updatedAt', 'APP_CARD', () => stampedCard, 'updated_at', 'updatedAt'],
+			['old card plus share', 'APP_CARD', () => oldCard, undefined, 'share'],
+			['button plus url', 'APP_BUTTON_GROUP', () => [button], undefined, 'url'],
+			['recall plus messageId', 'MESSAGE_RECALL', recall, undefined, 'messageId'],
+			['contact plus full_name', 'PLAIN_CONTACT', () => ({ user_id: RECIPIENT }), undefined, 'full_name'],
+			['file plus file_name', 'PLAIN_DATA', file, undefined, 'file_name'],
+		];
+
+		it.each(cases)('%s: documented keys pass, the other is a violation', async (_what, category, good, from, key) => {
+			const media = await uploaded();
+			expect((await api(emu, 'POST', '/messages', [textMessage(RECIPIENT, 'first')])).status).toBe(200);
+			expect((await send(category, good(media))).status).toBe(200);
+			expect(takeViolations()).toEqual([]);
+			// Mixin stores the altered payload as it is; only the violation tells.
+			expect((await send(category, alter(good(media), from, key))).status).toBe(200);
+			expect(emu.messages).toHaveLength(3);
+			const found = takeViolations();
+			expect(found).toHaveLength(1);
+			const at = `^POST /messages: messages\\[0\\]\\.data(\\[0\\])?\\.${key}: `;
+			expect(found[0]).toMatch(new RegExp(`${at}.* has no key "${key}"`));
+		});
+
+		it('wave_form gets a hint that clients read waveform', async () => {
+			const media = await uploaded();
+			expect((await send('PLAIN_AUDIO', { ...audio(media), wave_form: 'AAEC' })).status).toBe(200);
+			expect(takeViolations()[0]).toMatch(/every client reads waveform/);
+		});
+
+		it('encrypted-attachment keys in a PLAIN_ payload are violations', async () => {
+			const media = await uploaded();
+			expect((await send('PLAIN_IMAGE', { ...image(media), key: 'AAAA', digest: 'AAAA' })).status).toBe(200);
+			expect(takeViolations()).toEqual([
+				expect.stringMatching(/\.data\.key: .*encrypted attachment/),
+				expect.stringMatching(/\.data\.digest: .*encrypted attachment/),
+			]);
+		});
+
+		it('attachment keys of another media kind are violations', async () => {
+			const media = await uploaded();
+			expect((await send('PLAIN_IMAGE', { ...image(media), duration: 10 })).status).toBe(200);
+			expect((await send('PLAIN_AUDIO', { ...audio(media), thumbnail: '' })).status).toBe(200);
+			expect(takeViolations()).toEqual([
+				expect.stringMatching(/\.data\.duration: PLAIN_IMAGE has no key "duration"/),
+				expect.stringMatching(/\.data\.thumbnail: PLAIN_AUDIO has no key "thumbnail"/),
+			]);
+		});
+
+		it('the shared attachment struct keys are known for every media kind', async () => {
+			const media = await uploaded();
+			const extras = { name: 'dot.png', created_at: '2024-01-01T00:00:00Z', shareable: false, caption: 'hi' };
+			expect((await send('PLAIN_IMAGE', { ...image(media), ...extras })).status).toBe(200);
+			expect((await send('PLAIN_AUDIO', { ...audio(media), ...extras, waveform: '' })).status).toBe(200);
+		});
+
+		it('a wrongly typed or missing known key is refused with 202/10002 naming it', async () => {
+			const media = await uploaded();
+			const cases: Array<[string, unknown, string]> = [
+				['PLAIN_IMAGE', { ...image(media), size: String(media.size) }, 'data.size'],
+				['PLAIN_IMAGE', { ...image(media), width: 8.5 }, 'data.width'],
+				['PLAIN_IMAGE', { ...image(media), thumbnail: 42 }, 'data.thumbnail'],
+				['PLAIN_AUDIO', { ...audio(media), waveform: [1, 2, 3] }, 'data.waveform'],
+				['PLAIN_AUDIO', { ...audio(media), duration: '1500' }, 'data.duration'],
+				['PLAIN_VIDEO', { ...image(media), mime_type: 'video/mp4' }, 'data.duration'],
+				['PLAIN_DATA', { attachment_id: media.id, mime_type: 'text/plain', size: media.size, name: 7 }, 'data.name'],
+				['PLAIN_STICKER', { ...sticker, album_id: 'album-1' }, 'data.album_id'],
+				['PLAIN_STICKER', { ...sticker, name: 1 }, 'data.name'],
+				['PLAIN_CONTACT', { user_id: 42 }, 'data.user_id'],
+				['PLAIN_LIVE', { ...live, shareable: 'yes' }, 'data.shareable'],
+				['PLAIN_LIVE', alter(live, 'thumb_url', 'thumbUrl'), 'data.thumb_url'],
+				['PLAIN_LOCATION', { ...place, name: 5 }, 'data.name'],
+				['PLAIN_LOCATION', { ...place, latitude: '31.2' }, 'data.latitude'],
+				['APP_CARD', { ...oldCard, shareable: 'false' }, 'data.shareable'],
+				['APP_CARD', { ...newCard, actions: { buttons: [{ label: 'Open', url: 'https://a.b' }] } }, 'data.actions'],
+				['APP_CARD', { ...newCard, actions: [alter(button, 'color', 'colour')] }, 'data.actions[0].color'],
+				['APP_CARD', { ...newCard, cover: 'https://a.b/c.png' }, 'data.cover'],
+				['APP_BUTTON_GROUP', [{ label: 'Go', color: '#FFF', action: 'https://a.b' }], 'data[0].color'],
+				['APP_BUTTON_GROUP', [{ label: 'Go', color: 'red', action: 'https://a.b' }], 'data[0].color'],
+				['MESSAGE_RECALL', { message_id: 12 }, 'data.message_id'],
+			];
+			for (const [category, payload, field] of cases) {
+				const a = await send(category, payload);
+				expectError(a, 202, 10002);
+				expect([category, a.json.error.extra.field]).toEqual([category, `messages[0].${field}`]);
+			}
+			expect(emu.messages).toHaveLength(0);
+		});
+
+		it('null stands for an absent key, as Go decodes it', async () => {
+			const media = await uploaded();
+			expect((await send('PLAIN_IMAGE', { ...image(media), thumbnail: null })).status).toBe(200);
+			expectError(await send('PLAIN_IMAGE', { ...image(media), width: null }), 202, 10002);
+		});
+
+		it('a misspelt message key is a violation; a refused batch records none', async () => {
+			const quoted = textMessage(RECIPIENT, 'reply', { quote_id: crypto.randomUUID() });
+			expect((await api(emu, 'POST', '/messages', [quoted])).status).toBe(200);
+			expect(takeViolations()).toEqual([expect.stringMatching(/messages\[0\]\.quote_id: not a message key/)]);
+			const bad = payloadMessage('PLAIN_STICKER', { ...sticker, albumId: sticker.album_id });
+			const nope = textMessage(RECIPIENT, 'x', { category: 'PLAIN_NOPE' });
+			const refused = await api(emu, 'POST', '/messages', [bad, nope]);
+			expectError(refused, 202, 10002);
+			expect(emu.violations).toEqual([]);
+			expect(emu.messages).toHaveLength(1);
+		});
+
+		it('a repeated message is absorbed without recording its violation twice', async () => {
+			const msg = payloadMessage('PLAIN_STICKER', { ...sticker, albumId: sticker.album_id });
+			expect((await api(emu, 'POST', '/messages', [msg])).status).toBe(200);
+			expect((await api(emu, 'POST', '/messages', [msg])).status).toBe(200);
+			expect(takeViolations()).toHaveLength(1);
+			expect(emu.duplicatesSeen).toBe(1);
+		});
+	});
+
+	describe('media types, sizes and base64', () => {
+		beforeEach(() => boot());
+
+		const media = (a: { id: string; size: number }, mime: string) => ({
+			attachment_id: a.id,
+			mime_type: mime,
+			size: a.size,
+		});
+
+		it('PLAIN_AUDIO must be Ogg/Opus, parameters allowed', async () => {
+			const a = await uploaded();
+			const audio = (mime: string) => send('PLAIN_AUDIO', { ...media(a, mime), duration: 1000 });
+			for (const ok of ['audio/ogg', 'audio/ogg; codecs=opus', 'audio/ogg;codecs="opus"', 'Audio/OGG']) {
+				expect((await audio(ok)).status).toBe(200);
+			}
+			expect(takeViolations()).toEqual([]);
+			for (const wrong of ['audio/mpeg', 'audio/ogg; codecs=vorbis', 'audio/opus', 'application/ogg']) {
+				expect((await audio(wrong)).status).toBe(200);
+			}
+			const found = takeViolations();
+			expect(found).toHaveLength(4);
+			expect(found.every((v) => /\.data\.mime_type: .*; PLAIN_AUDIO must be audio\/ogg with Opus/.test(v))).toBe(true);
+		});
+
+		it('PLAIN_VIDEO must be video/mp4, parameters allowed', async () => {
+			const a = await uploaded();
+			const video = (mime: string) => send('PLAIN_VIDEO', { ...media(a, mime), width: 4, height: 4, duration: 9 });
+			expect((await video('video/mp4')).status).toBe(200);
+			expect((await video('video/mp4; codecs="avc1.42E01E, mp4a.40.2"')).status).toBe(200);
+			expect(takeViolations()).toEqual([]);
+			expect((await video('video/quicktime')).status).toBe(200);
+			expect((await video('video/webm')).status).toBe(200);
+			expect(takeViolations()).toEqual([
+				expect.stringMatching(/mime_type: video\/quicktime; PLAIN_VIDEO must be video\/mp4/),
+				expect.stringMatching(/mime_type: video\/webm; PLAIN_VIDEO must be video\/mp4/),
+			]);
+		});
+
+		it('PLAIN_IMAGE must be an image/* type', async () => {
+			const a = await uploaded();
+			const picture = (mime: string) => send('PLAIN_IMAGE', { ...media(a, mime), width: 4, height: 4 });
+			for (const ok of ['image/jpeg', 'image/png', 'image/webp', 'image/svg+xml']) {
+				expect((await picture(ok)).status).toBe(200);
+			}
+			expect(takeViolations()).toEqual([]);
+			for (const wrong of ['application/pdf', 'image', 'video/mp4']) expect((await picture(wrong)).status).toBe(200);
+			expect(takeViolations()).toHaveLength(3);
+		});
+
+		it('size must be the byte count uploaded to S3', async () => {
+			const a = await uploaded(crypto.randomBytes(100));
+			expect((await send('PLAIN_DATA', { ...media(a, 'text/plain'), name: 'x.txt' })).status).toBe(200);
+			expect(takeViolations()).toEqual([]);
+			expect((await send('PLAIN_DATA', { ...media(a, 'text/plain'), size: 101, name: 'x.txt' })).status).toBe(200);
+			expect(takeViolations()).toEqual([expect.stringMatching(/\.data\.size: 101 but 100 bytes were uploaded/)]);
+		});
+
+		it('thumbnail and waveform must be standard padded base64', async () => {
+			const a = await uploaded();
+			const picture = (thumbnail: string) =>
+				send('PLAIN_IMAGE', { ...media(a, 'image/png'), width: 4, height: 4, thumbnail });
+			const voice = (waveform: string) => send('PLAIN_AUDIO', { ...media(a, 'audio/ogg'), duration: 9, waveform });
+			for (const ok of ['', 'iVBORw0KGgo=', '/9j/4AAQSkZJRg==', 'AAEC']) {
+				expect((await picture(ok)).status).toBe(200);
+				expect((await voice(ok)).status).toBe(200);
+			}
+			expect(takeViolations()).toEqual([]);
+			// url-safe alphabet, missing padding, not base64 at all
+			for (const bad of ['_9j_4AAQSkZJRg==', 'iVBORw0KGgo', 'not base64!']) {
+				expect((await picture(bad)).status).toBe(200);
+				expect((await voice(bad)).status).toBe(200);
+			}
+			const found = takeViolations();
+			expect(found).toHaveLength(6);
+			expect(found.filter((v) => /\.data\.thumbnail: not standard base64/.test(v))).toHaveLength(3);
+			expect(found.filter((v) => /\.data\.waveform: not standard base64/.test(v))).toHaveLength(3);
+		});
+	});
+
+	describe('contacts, live cards, buttons, locations and app cards', () => {
+		beforeEach(() => boot());
+
+		it('a contact must be a known user other than the bot', async () => {
+			expect((await send('PLAIN_CONTACT', { user_id: RECIPIENT })).status).toBe(200);
+			const other = crypto.randomUUID();
+			emu.addUser({ userId: other });
+			expect((await send('PLAIN_CONTACT', { user_id: other.toUpperCase() })).status).toBe(200);
+			expect(takeViolations()).toEqual([]);
+			expect((await send('PLAIN_CONTACT', { user_id: crypto.randomUUID() })).status).toBe(200);
+			expect((await send('PLAIN_CONTACT', { user_id: UID })).status).toBe(200);
+			expect(takeViolations()).toEqual([
+				expect.stringMatching(/\.data\.user_id: no such user/),
+				expect.stringMatching(/\.data\.user_id: the bot shares itself/),
+			]);
+		});
+
+		it('with unknownUsers allow any contact id is a user', async () => {
+			await emu.stop();
+			await boot({ unknownUsers: 'allow' });
+			expect((await send('PLAIN_CONTACT', { user_id: crypto.randomUUID() })).status).toBe(200);
+		});
+
+		it('a live card’s thumb_url must not be its stream url', async () => {
+			const live = { width: 640, height: 360, thumb_url: 'https://a.b/t.jpg', url: 'https://a.b/l.m3u8' };
+			expect((await send('PLAIN_LIVE', live)).status).toBe(200);
+			expect(takeViolations()).toEqual([]);
+			expect((await send('PLAIN_LIVE', { ...live, thumb_url: live.url })).status).toBe(200);
+			expect(takeViolations()).toEqual([expect.stringMatching(/\.data\.thumb_url: same as url/)]);
+		});
+
+		it('button colours are #RRGGBB in either case and stored as given', async () => {
+			const buttons = [
+				{ label: 'Up', color: '#00AA00', action: 'https://a.b' },
+				{ label: 'Low', color: '#00aa00', action: 'mixin://apps' },
+			];
+			expect((await send('APP_BUTTON_GROUP', buttons)).status).toBe(200);
+			expect(emu.messages[0].json).toEqual(buttons);
+		});
+
+		it('(0, 0) is no location for Android', async () => {
+			expect((await send('PLAIN_LOCATION', { latitude: 0, longitude: 0.0001 })).status).toBe(200);
+			expect(takeViolations()).toEqual([]);
+			expect((await send('PLAIN_LOCATION', { latitude: 0, longitude: 0 })).status).toBe(200);
+			expect(takeViolations()).toEqual([expect.stringMatching(/\.data: \(0, 0\) is shown as no location/)]);
+		});
+
+		it('an old-style card needs icon_url and ignores the new fields', async () => {
+			const card = { app_id: UID, icon_url: 'https://a.b/i.png', title: 't', description: 'd', action: 'https://a.b' };
+			expect((await send('APP_CARD', card)).status).toBe(200);
+			const stamped = { ...card, shareable: false, updated_at: '2024-09-28T15:49:14+10:00' };
+			expect((await send('APP_CARD', stamped)).status).toBe(200);
+			expect(takeViolations()).toEqual([]);
+			const { icon_url: _icon, ...noIcon } = card;
+			expect((await send('APP_CARD', noIcon)).status).toBe(200);
+			expect((await send('APP_CARD', { ...card, cover_url: 'https://a.b/c.png' })).status).toBe(200);
+			expect(takeViolations()).toEqual([
+				expect.stringMatching(/\.data\.icon_url: missing, so iOS cannot decode the old-style card/),
+				expect.stringMatching(/\.data\.cover_url: ignored by clients because action/),
+			]);
+		});
+
+		it('a current card (cover_url/cover, actions) needs app_id and shareable', async () => {
+			const card = {
+				app_id: UID,
+				cover_url: 'https://a.b/c.png',
+				title: 't',
+				description: 'd',
+				actions: [{ label: 'Open', color: '#ABABAB', action: 'https://a.b' }],
+				shareable: false,
+			};
+			expect((await send('APP_CARD', card)).status).toBe(200);
+			const cover = {
+				url: 'https://a.b/c.png',
+				mime_type: 'image/png',
+				width: 800,
+				height: 500,
+				thumbnail: 'LEHV6nWB2yk8',
+			};
+			const { cover_url: _url, ...rich } = card;
+			expect((await send('APP_CARD', { ...rich, cover })).status).toBe(200);
+			expect(takeViolations()).toEqual([]);
+			const { shareable: _s, app_id: _a, ...bare } = card;
+			expect((await send('APP_CARD', bare)).status).toBe(200);
+			const { thumbnail: _t, ...thin } = cover;
+			expect((await send('APP_CARD', { ...rich, cover: { ...thin, blur: 'x' } })).status).toBe(200);
+			expect(takeViolations()).toEqual([
+				expect.stringMatching(/\.data\.app_id: missing, so iOS cannot decode the card/),
+				expect.stringMatching(/\.data\.shareable: missing, so iOS cannot decode the card/),
+				expect.stringMatching(/\.data\.cover\.blur: a cover has no key "blur"/),
+				expect.stringMatching(/\.data\.cover: lacks thumbnail/),
+			]);
+			expect(emu.messages).toHaveLength(4);
 		});
 	});
 

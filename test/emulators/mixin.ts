@@ -8,13 +8,22 @@
  *
  * RecordedRequest.note is set to `duplicate` on a success that absorbed a repeated message id, and to
  * `<kind>: <detail>` on failures, kind ∈ unauthorized | forbidden | invalid | not-found | bad-json | server-error | s3.
+ *
+ * Message payloads are checked against the keys Mixin's own clients and SDKs read (android-app, ios-app,
+ * the Dart and Kotlin bot SDKs). A known key of the wrong type is refused with 202/10002 naming it, as the
+ * server's Go struct decode would fail [inferred]. An unknown or misspelt key, a media type clients cannot play
+ * or a broken base64 field is stored as Mixin stores it and recorded as a violation: the server passes the
+ * payload on, and clients silently drop what they do not know.
  */
 import * as crypto from 'node:crypto';
 import { PlatformEmulator, jsonReply, type RecordedRequest, type Reply } from './common';
 
 export interface MixinUser {
 	userId: string;
-	/** The 1:1 conversation with the bot exists (the user messaged/added the bot, or POST /conversations ran). Default true. */
+	/**
+	 * The 1:1 conversation with the bot exists (the user messaged/added the bot, or POST /conversations ran).
+	 * Default false: Mixin answers 403 until then.
+	 */
 	hasConversation?: boolean;
 	/** CONTACTS: the user refuses messages from strangers, so the bot always gets 403. Default EVERYBODY. */
 	receiveMessageSource?: 'EVERYBODY' | 'CONTACTS';
@@ -61,7 +70,10 @@ export interface MixinEmulatorOptions {
 	rejectDuplicateMessageIds?: boolean;
 	/** Answer a token whose jti was already accepted with 202/401 (the docs say tokens cannot be reused). */
 	rejectReusedJti?: boolean;
-	/** 'allow' (default): an unknown user id behaves as a user with hasConversation true; 'forbid': 403 / 10002. */
+	/**
+	 * 'forbid' (default): an id never passed to addUser is no user: 403 on /messages, 10002 on /conversations, and a
+	 * violation when shared as a contact. 'allow': it behaves as a user whose conversation with the bot exists.
+	 */
 	unknownUsers?: 'allow' | 'forbid';
 	/** Clock in epoch milliseconds (token exp/iat, upload URL expiry, timestamps). Default Date.now. */
 	now?: () => number;
@@ -83,7 +95,10 @@ const UPLOAD_ACL = 'public-read';
 const CARD_TITLE_MAX = 36;
 const CARD_DESCRIPTION_MAX = 1024;
 const BUTTON_LABEL_MAX = 36;
+// The docs say 1–6 buttons; the Go SDK raised its limit to 18 (b3fc4d4 "update app button limit"), followed here.
 const BUTTON_GROUP_MAX = 18;
+/** Bot sessions sign with scope FULL; any other scope (an OAuth grant) is refused on these endpoints. */
+const BOT_SCOPE = 'FULL';
 /** Ed25519 SubjectPublicKeyInfo DER header; the raw 32-byte key follows. */
 const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 
@@ -108,7 +123,23 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 const BASE64URL_RAW_RE = /^[A-Za-z0-9_-]*$/;
 /** The legacy `data` field is lenient: std or url-safe alphabet, optional padding, line breaks (Ruby gem). */
 const BASE64_LENIENT_RE = /^[A-Za-z0-9+/_\-=\r\n]*$/;
+// Either case: Android's Color.parseColor and iOS's scanHexInt64 read both, so neither form is wrong.
 const COLOR_RE = /^#[0-9A-Fa-f]{6}$/;
+/** What both clients decode thumbnail/waveform with: iOS Data(base64Encoded:) and Android's std-alphabet Base64. */
+const BASE64_STD_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+/** Message keys of POST /messages (docs _req.msgs, Go MessageRequest, fox-one MessageRequest, Node 7.5 typings). */
+const MESSAGE_KEYS = new Set([
+	'conversation_id',
+	'recipient_id',
+	'message_id',
+	'category',
+	'data',
+	'data_base64',
+	'representative_id',
+	'quote_message_id',
+	'silent',
+	'expire_in',
+]);
 
 /**
  * Mixin's unique 1:1 conversation id (§4.1): md5 of the two lower-case uuid strings in ascending order, then
@@ -217,7 +248,7 @@ export class MixinEmulator extends PlatformEmulator {
 		this.opts = {
 			rejectDuplicateMessageIds: opts.rejectDuplicateMessageIds ?? false,
 			rejectReusedJti: opts.rejectReusedJti ?? false,
-			unknownUsers: opts.unknownUsers ?? 'allow',
+			unknownUsers: opts.unknownUsers ?? 'forbid',
 		};
 		this.now = opts.now ?? Date.now;
 	}
@@ -237,7 +268,8 @@ export class MixinEmulator extends PlatformEmulator {
 
 	addUser(u: MixinUser): void {
 		const userId = u.userId.toLowerCase();
-		this.users.set(userId, { hasConversation: true, receiveMessageSource: 'EVERYBODY', blockedBot: false, ...u, userId });
+		const defaults = { hasConversation: false, receiveMessageSource: 'EVERYBODY' as const, blockedBot: false };
+		this.users.set(userId, { ...defaults, ...u, userId });
 	}
 
 	/** A group the test declares; include the bot's uid in participants or sends to it are 403 (bot not a member). */
@@ -323,6 +355,7 @@ export class MixinEmulator extends PlatformEmulator {
 			throw unauthorized('iat missing or too far in the future');
 		}
 		if (!isNonEmptyString(claims.scp)) throw unauthorized('scp missing');
+		if (claims.scp !== BOT_SCOPE) throw unauthorized(`scp is ${JSON.stringify(claims.scp)}, not ${BOT_SCOPE}`);
 		if (!isNonEmptyString(claims.jti)) throw unauthorized('jti missing');
 		// sig binds the token to this very request: METHOD + path?query + raw body bytes, as received.
 		const expectedSig = sha256hex(Buffer.concat([Buffer.from(req.method + req.url, 'utf8'), req.body]));
@@ -457,21 +490,36 @@ export class MixinEmulator extends PlatformEmulator {
 		// Atomic: check every message first, store only when all pass.
 		const accepted: StoredMessage[] = [];
 		const outcomes: Checked[] = [];
+		const pending: string[] = [];
 		for (const [i, raw] of list.entries()) {
-			const outcome = this.checkMessage(raw, single ? 'message' : `messages[${i}]`, s, accepted, single ? 'single' : 'batch');
-			if (outcome.kind === 'new') accepted.push(outcome.message);
+			const at = single ? 'message' : `messages[${i}]`;
+			const warnings: string[] = [];
+			const outcome = this.checkMessage(raw, at, s, accepted, single ? 'single' : 'batch', (m) => warnings.push(m));
+			if (outcome.kind === 'new') {
+				accepted.push(outcome.message);
+				pending.push(...warnings);
+			}
 			outcomes.push(outcome);
 		}
+		// Only what Mixin actually stored counts: a refused batch or an absorbed repeat records nothing.
+		for (const w of pending) this.violation(req, w);
 		this.messages.push(...accepted);
 		const dupes = outcomes.filter((o) => o.kind === 'duplicate').length;
 		this.duplicatesSeen += dupes;
-		if (dupes > 0) req.note = 'duplicate';
+		if (dupes > 0) req.note = req.note ? `duplicate; ${req.note}` : 'duplicate';
 		if (!single) return {}; // documented: "It returns empty JSON on success"
 		const o = outcomes[0];
 		return { data: this.messageView(o.kind === 'new' ? o.message : o.original, s) };
 	}
 
-	private checkMessage(raw: unknown, at: string, s: Session, earlier: StoredMessage[], via: 'single' | 'batch'): Checked {
+	private checkMessage(
+		raw: unknown,
+		at: string,
+		s: Session,
+		earlier: StoredMessage[],
+		via: 'single' | 'batch',
+		warn: Warn,
+	): Checked {
 		if (!isObject(raw)) throw invalid(at, 'not an object');
 		if (Buffer.byteLength(JSON.stringify(raw)) > MAX_MESSAGE_BYTES) throw invalid(at, 'message exceeds 128 KB');
 		const messageId = uuidField(raw, 'message_id', at, true)!;
@@ -483,10 +531,17 @@ export class MixinEmulator extends PlatformEmulator {
 		if (raw.expire_in !== undefined && !isNonNegativeInt(raw.expire_in)) {
 			throw invalid(`${at}.expire_in`, 'not a non-negative integer');
 		}
+		// The server decodes the message into a struct, so a misspelt key (quote_id, recipientId) is simply lost.
+		for (const key of Object.keys(raw)) {
+			if (MESSAGE_KEYS.has(key)) continue;
+			warn(`${at}.${key}: not a message key; Mixin drops it (known: ${[...MESSAGE_KEYS].join(', ')})`);
+		}
 		const category = raw.category;
 		if (typeof category !== 'string' || !CATEGORIES.has(category)) throw invalid(`${at}.category`, 'unknown category');
 		const { payload, dataField } = decodeData(raw, at);
-		const json = TEXT_CATEGORIES.has(category) ? checkText(payload, at) : this.checkPayload(category, payload, at);
+		const json = TEXT_CATEGORIES.has(category)
+			? checkText(payload, at)
+			: this.checkPayload(category, payload, at, s, warn);
 
 		// Where the message goes: a declared group, or the bot's 1:1 conversation with recipient_id.
 		const group = this.conversations.get(conversationId);
@@ -523,7 +578,7 @@ export class MixinEmulator extends PlatformEmulator {
 			const user = this.userFor(recipientId!);
 			if (!user) throw forbidden('unknown user');
 			if (user.blockedBot) throw forbidden('user blocked the bot');
-			if (user.hasConversation === false) throw forbidden('conversation not created yet');
+			if (!user.hasConversation) throw forbidden('conversation not created yet');
 			if (user.receiveMessageSource === 'CONTACTS') throw forbidden('user only accepts messages from contacts');
 		}
 
@@ -544,8 +599,8 @@ export class MixinEmulator extends PlatformEmulator {
 		return { kind: 'new', message };
 	}
 
-	/** Validate the JSON payload of a non-text category (§5); returns the parsed value. */
-	private checkPayload(category: string, payload: Buffer, at: string): unknown {
+	/** Validate the JSON payload of a non-text category (§5) against PAYLOAD_SCHEMAS; returns the parsed value. */
+	private checkPayload(category: string, payload: Buffer, at: string, s: Session, warn: Warn): unknown {
 		const where = `${at}.data`;
 		let v: unknown;
 		try {
@@ -557,96 +612,62 @@ export class MixinEmulator extends PlatformEmulator {
 			if (!Array.isArray(v) || v.length < 1 || v.length > BUTTON_GROUP_MAX) {
 				throw invalid(where, `APP_BUTTON_GROUP needs an array of 1 to ${BUTTON_GROUP_MAX} buttons`);
 			}
-			v.forEach((b, i) => checkButton(b, `${where}[${i}]`));
+			v.forEach((b, i) => checkButton(b, `${where}[${i}]`, warn));
 			return v;
 		}
 		if (!isObject(v)) throw invalid(where, `${category} payload is not a JSON object`);
-		const f = new FieldChecker(v, where);
+		checkKeys(v, PAYLOAD_SCHEMAS[category], where, category, warn);
 		switch (category) {
 			case 'PLAIN_IMAGE':
-				this.checkAttachmentRef(f);
-				f.require('mime_type', isNonEmptyString, 'a non-empty string');
-				f.require('width', isPositiveInt, 'a positive integer');
-				f.require('height', isPositiveInt, 'a positive integer');
-				f.require('size', isNonNegativeInt, 'a non-negative integer');
-				f.optional('thumbnail', (x) => typeof x === 'string', 'a base64 string');
-				break;
 			case 'PLAIN_DATA':
-				this.checkAttachmentRef(f);
-				f.require('mime_type', isNonEmptyString, 'a non-empty string');
-				f.require('size', isNonNegativeInt, 'a non-negative integer');
-				f.require('name', isNonEmptyString, 'a non-empty string');
-				break;
 			case 'PLAIN_AUDIO':
-				this.checkAttachmentRef(f);
-				f.require('mime_type', isNonEmptyString, 'a non-empty string');
-				f.require('size', isNonNegativeInt, 'a non-negative integer');
-				f.require('duration', isNonNegativeInt, 'a non-negative integer (milliseconds)');
-				f.optional('waveform', (x) => typeof x === 'string', 'a base64 string');
-				break;
 			case 'PLAIN_VIDEO':
-				this.checkAttachmentRef(f);
-				f.require('mime_type', isNonEmptyString, 'a non-empty string');
-				f.require('width', isPositiveInt, 'a positive integer');
-				f.require('height', isPositiveInt, 'a positive integer');
-				f.require('size', isNonNegativeInt, 'a non-negative integer');
-				f.require('duration', isNonNegativeInt, 'a non-negative integer (milliseconds)');
-				f.optional('thumbnail', (x) => typeof x === 'string', 'a base64 string');
+				this.checkAttachment(category, v, where, warn);
 				break;
-			case 'PLAIN_STICKER':
-				f.require('sticker_id', isUuid, 'a uuid');
-				break;
-			case 'PLAIN_CONTACT':
-				f.require('user_id', isUuid, 'a uuid');
-				break;
-			case 'PLAIN_LIVE':
-				f.require('width', isPositiveInt, 'a positive integer');
-				f.require('height', isPositiveInt, 'a positive integer');
-				f.require('thumb_url', isNonEmptyString, 'a non-empty string');
-				f.require('url', isNonEmptyString, 'a non-empty string');
-				f.optional('shareable', (x) => typeof x === 'boolean', 'a boolean');
-				break;
-			case 'PLAIN_LOCATION':
-				// Clients parse these as doubles; the seed's '' placeholders are not valid.
-				f.require('latitude', (x) => typeof x === 'number' && Math.abs(x) <= 90, 'a number in [-90, 90]');
-				f.require('longitude', (x) => typeof x === 'number' && Math.abs(x) <= 180, 'a number in [-180, 180]');
-				f.optional('name', (x) => typeof x === 'string', 'a string');
-				f.optional('address', (x) => typeof x === 'string', 'a string');
-				break;
-			case 'APP_CARD': {
-				f.require(
-					'title',
-					(x) => typeof x === 'string' && inRange(charLength(x), 1, CARD_TITLE_MAX),
-					`1 to ${CARD_TITLE_MAX} characters`,
-				);
-				f.require(
-					'description',
-					(x) => typeof x === 'string' && inRange(charLength(x), 1, CARD_DESCRIPTION_MAX),
-					`1 to ${CARD_DESCRIPTION_MAX} characters`,
-				);
-				f.optional('app_id', isUuid, 'a uuid');
-				f.optional('shareable', (x) => typeof x === 'boolean', 'a boolean');
-				f.optional('action', isNonEmptyString, 'a non-empty string');
-				f.optional('actions', (x) => Array.isArray(x) && x.length > 0, 'a non-empty array of buttons');
-				if (v.action === undefined && v.actions === undefined) throw invalid(where, 'APP_CARD needs action or actions');
-				if (Array.isArray(v.actions)) v.actions.forEach((b, i) => checkButton(b, `${where}.actions[${i}]`));
+			case 'PLAIN_CONTACT': {
+				// Clients fetch the shared user by id; Mixin forwards the card without looking it up [inferred].
+				const userId = (v.user_id as string).toLowerCase();
+				if (userId === s.uid) warn(`${where}.user_id: the bot shares itself as a contact with the user it is talking to`);
+				else if (!this.userFor(userId)) warn(`${where}.user_id: no such user, so clients show an empty contact card`);
 				break;
 			}
+			case 'PLAIN_LIVE':
+				if (v.thumb_url === v.url) warn(`${where}.thumb_url: same as url, but clients load it as the cover image`);
+				break;
+			case 'PLAIN_LOCATION':
+				// Android's toLocationData reads (0, 0) as no location at all.
+				if (v.latitude === 0 && v.longitude === 0) warn(`${where}: (0, 0) is shown as no location by Android`);
+				break;
+			case 'APP_CARD':
+				checkAppCard(v, where, warn);
+				break;
 			case 'MESSAGE_RECALL':
-				f.require('message_id', isUuid, 'a uuid');
 				v.message_id = (v.message_id as string).toLowerCase();
 				break;
 		}
 		return v;
 	}
 
-	/** Media payloads must point at an attachment that exists and whose bytes were uploaded. */
-	private checkAttachmentRef(f: FieldChecker): void {
-		f.require('attachment_id', isUuid, 'a uuid');
-		const id = (f.obj.attachment_id as string).toLowerCase();
+	/** A media payload must name an uploaded attachment, with the size, type and base64 fields clients can read. */
+	private checkAttachment(category: string, v: Json, where: string, warn: Warn): void {
+		const id = (v.attachment_id as string).toLowerCase();
 		const att = this.attachments.get(id);
-		if (!att) throw invalid(`${f.where}.attachment_id`, 'no such attachment');
-		if (!att.uploaded) throw invalid(`${f.where}.attachment_id`, 'attachment was never uploaded');
+		if (!att) throw invalid(`${where}.attachment_id`, 'no such attachment');
+		if (!att.uploaded) throw invalid(`${where}.attachment_id`, 'attachment was never uploaded');
+		// The server never reads the S3 object, so a wrong size is stored; clients size downloads and progress by it.
+		if (v.size !== att.uploaded.length) {
+			warn(`${where}.size: ${String(v.size)} but ${att.uploaded.length} bytes were uploaded to the attachment`);
+		}
+		const rule = MEDIA_TYPES[category];
+		if (rule && !rule.ok(mediaType(v.mime_type as string))) {
+			warn(`${where}.mime_type: ${String(v.mime_type)}; ${category} must be ${rule.what}`);
+		}
+		for (const key of ['thumbnail', 'waveform']) {
+			const b64 = v[key];
+			if (typeof b64 === 'string' && !BASE64_STD_RE.test(b64)) {
+				warn(`${where}.${key}: not standard base64 with padding, which iOS and Android clients cannot decode`);
+			}
+		}
 	}
 
 	private messageView(m: StoredMessage, s: Session): Json {
@@ -692,6 +713,10 @@ export class MixinEmulator extends PlatformEmulator {
 	private postAttachments(req: RecordedRequest): unknown {
 		const body = this.parseBody(req);
 		if (body !== undefined && !isObject(body)) throw invalid('body', 'expected an empty body or a JSON object');
+		// Go and Node send no body and sign over ""; the docs' "leave them empty" object is accepted and ignored.
+		if (req.body.length > 0) {
+			this.violation(req, `a body (${req.body.length} bytes) where the official clients send none`);
+		}
 		const createdMs = this.now();
 		const attachmentId = crypto.randomUUID();
 		const objectPath = `/s3/mixin/attachments/${Math.floor(createdMs / 1000)}-${sha256hex(crypto.randomBytes(32))}`;
@@ -860,34 +885,195 @@ function checkText(payload: Buffer, at: string): undefined {
 	return undefined;
 }
 
-/** One APP_BUTTON_GROUP / APP_CARD action button: label 1–36, color #RRGGBB, non-empty action. */
-function checkButton(b: unknown, where: string): void {
+// ---- Payload schemas (§5) -----------------------------------------------------------------------------------
+
+/** Where a violation goes while a request is checked; flushed only if Mixin stores the message. */
+type Warn = (message: string) => void;
+
+/** One key of a payload: its type test (a failure is 202/10002 naming it), and whether it must be present. */
+interface KeySpec {
+	ok: (v: unknown) => boolean;
+	what: string;
+	required?: boolean;
+}
+type Schema = Record<string, KeySpec>;
+
+const need = (ok: (v: unknown) => boolean, what: string): KeySpec => ({ ok, what, required: true });
+const may = (ok: (v: unknown) => boolean, what: string): KeySpec => ({ ok, what });
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
+/** Optional uuids may be '' (SDKs without omitempty send empty strings). */
+const isUuidOrEmpty = (v: unknown) => v === '' || isUuid(v);
+const isText = (max: number) => (v: unknown) => typeof v === 'string' && inRange(charLength(v), 1, max);
+const isCoordinate = (limit: number) => (v: unknown) =>
+	typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= limit;
+
+/**
+ * The attachment struct every client shares for PLAIN_IMAGE/DATA/AUDIO/VIDEO: android-app AttachmentMessagePayload,
+ * ios-app TransferAttachmentData, mixin_bot_sdk_dart AttachmentMessage (attachment_id, mime_type, size required).
+ */
+const ATTACHMENT: Schema = {
+	attachment_id: need(isUuid, 'a uuid'),
+	mime_type: need(isNonEmptyString, 'a non-empty string'),
+	size: need(isNonNegativeInt, 'a non-negative integer (bytes)'),
+	name: may(isString, 'a string'),
+	created_at: may(isString, 'a string'),
+	shareable: may(isBoolean, 'a boolean'),
+	caption: may(isString, 'a string'),
+};
+// Android marks a picture without non-zero width and height as invalid (AttachmentMessagePayload.invalidData).
+const DIMENSIONS: Schema = {
+	width: need(isPositiveInt, 'a positive integer (pixels)'),
+	height: need(isPositiveInt, 'a positive integer (pixels)'),
+};
+// Clients store and format durations in milliseconds (the seed's "seconds" for video is wrong).
+const DURATION: Schema = { duration: need(isNonNegativeInt, 'a non-negative integer (milliseconds)') };
+const THUMBNAIL: Schema = { thumbnail: may(isString, 'a base64 string') };
+
+const PAYLOAD_SCHEMAS: Record<string, Schema> = {
+	PLAIN_IMAGE: { ...ATTACHMENT, ...DIMENSIONS, ...THUMBNAIL },
+	PLAIN_VIDEO: { ...ATTACHMENT, ...DIMENSIONS, ...DURATION, ...THUMBNAIL },
+	// Docs, clients, Dart and Kotlin SDKs read waveform; the Node SDK and fox-one say wave_form, which clients drop.
+	PLAIN_AUDIO: { ...ATTACHMENT, ...DURATION, waveform: may(isString, 'a base64 string') },
+	PLAIN_DATA: { ...ATTACHMENT, name: need(isNonEmptyString, 'a non-empty string (the file name shown)') },
+	// The docs show sticker_id only; the seed, Node, fox-one and Dart SDKs also send name and album_id, followed here.
+	PLAIN_STICKER: {
+		sticker_id: need(isUuid, 'a uuid'),
+		name: may(isString, 'a string'),
+		album_id: may(isUuidOrEmpty, 'a uuid'),
+	},
+	PLAIN_CONTACT: { user_id: need(isUuid, 'a uuid') },
+	// shareable is not in the docs' live payload but in the Node and Dart SDKs and both clients.
+	PLAIN_LIVE: {
+		...DIMENSIONS,
+		thumb_url: need(isNonEmptyString, 'a non-empty string (cover image URL)'),
+		url: need(isNonEmptyString, 'a non-empty string (stream URL)'),
+		shareable: may(isBoolean, 'a boolean'),
+	},
+	// Clients parse latitude/longitude as doubles (not the seed's '' placeholders); all of them read venue_type too.
+	PLAIN_LOCATION: {
+		latitude: need(isCoordinate(90), 'a number in [-90, 90]'),
+		longitude: need(isCoordinate(180), 'a number in [-180, 180]'),
+		name: may(isString, 'a string'),
+		address: may(isString, 'a string'),
+		venue_type: may(isString, 'a string'),
+	},
+	// Old card (action, icon_url) and the current one (cover_url or cover, actions); docs responses.js and both clients.
+	APP_CARD: {
+		app_id: may(isUuidOrEmpty, 'a uuid'),
+		icon_url: may(isNonEmptyString, 'a non-empty string'),
+		cover_url: may(isString, 'a string'),
+		cover: may(isObject, 'an object {url, mime_type, width, height, thumbnail}'),
+		title: need(isText(CARD_TITLE_MAX), `1 to ${CARD_TITLE_MAX} characters`),
+		description: need(isText(CARD_DESCRIPTION_MAX), `1 to ${CARD_DESCRIPTION_MAX} characters`),
+		action: may(isNonEmptyString, 'a non-empty string'),
+		actions: may((x) => Array.isArray(x) && x.length > 0, 'a non-empty array of buttons'),
+		shareable: may(isBoolean, 'a boolean'),
+		updated_at: may(isString, 'a string'),
+	},
+	MESSAGE_RECALL: { message_id: need(isUuid, 'a uuid') },
+};
+
+/** APP_BUTTON_GROUP items and APP_CARD actions (Go AppButtonView, Android ActionButtonData, iOS AppButtonData). */
+const BUTTON: Schema = {
+	label: need(isText(BUTTON_LABEL_MAX), `1 to ${BUTTON_LABEL_MAX} characters`),
+	color: need((x) => typeof x === 'string' && COLOR_RE.test(x), 'a #RRGGBB color'),
+	action: need(isNonEmptyString, 'a non-empty string'),
+};
+
+/** The rich cover iOS (RichCover) and Android (Cover) read; iOS cannot decode the card unless all five are there. */
+const COVER: Schema = {
+	url: may(isString, 'a string'),
+	mime_type: may(isString, 'a string'),
+	width: may(isPositiveInt, 'a positive integer'),
+	height: may(isPositiveInt, 'a positive integer'),
+	thumbnail: may(isString, 'a string'),
+};
+
+/** Why a key is wrong, for keys known to be misspelt by some SDK. */
+const KEY_HINTS: Record<string, string> = {
+	wave_form: 'the Node SDK and fox-one spell it so, but every client reads waveform',
+	key: 'key and digest mark an encrypted attachment, which a PLAIN_ one is not',
+	digest: 'key and digest mark an encrypted attachment, which a PLAIN_ one is not',
+};
+
+/**
+ * Type-check the known keys (a wrong type fails like the server's struct decode: 202/10002 naming the field; null is
+ * absent, as Go decodes it) and report every other key: Mixin stores it and clients drop it.
+ */
+function checkKeys(obj: Json, schema: Schema, where: string, what: string, warn: Warn): void {
+	for (const [key, spec] of Object.entries(schema)) {
+		const v = obj[key];
+		if (v === undefined || v === null) {
+			if (spec.required) throw invalid(`${where}.${key}`, `required: ${spec.what}`);
+		} else if (!spec.ok(v)) {
+			throw invalid(`${where}.${key}`, `must be ${spec.what}`);
+		}
+	}
+	for (const key of Object.keys(obj)) {
+		if (Object.hasOwn(schema, key)) continue;
+		const why = KEY_HINTS[key] ?? `clients ignore it; ${what} reads ${Object.keys(schema).join(', ')}`;
+		warn(`${where}.${key}: ${what} has no key "${key}" (${why})`);
+	}
+}
+
+/** One APP_BUTTON_GROUP / APP_CARD action button: label 1–36, color #RRGGBB as given, non-empty action. */
+function checkButton(b: unknown, where: string, warn: Warn): void {
 	if (!isObject(b)) throw invalid(where, 'button is not an object');
-	const f = new FieldChecker(b, where);
-	f.require(
-		'label',
-		(x) => typeof x === 'string' && inRange(charLength(x), 1, BUTTON_LABEL_MAX),
-		`1 to ${BUTTON_LABEL_MAX} characters`,
-	);
-	f.require('color', (x) => typeof x === 'string' && COLOR_RE.test(x), 'a #RRGGBB color');
-	f.require('action', isNonEmptyString, 'a non-empty string');
+	checkKeys(b, BUTTON, where, 'a button', warn);
 }
 
-/** Tiny field validator that turns a failed predicate into 202/10002 naming the field. */
-class FieldChecker {
-	constructor(
-		readonly obj: Json,
-		readonly where: string,
-	) {}
-
-	require(key: string, ok: (v: unknown) => boolean, what: string): void {
-		if (this.obj[key] === undefined || !ok(this.obj[key])) throw invalid(`${this.where}.${key}`, `must be ${what}`);
+/** Which card the clients render, and what each form needs to be decoded at all. */
+function checkAppCard(v: Json, where: string, warn: Warn): void {
+	const present = (k: string) => v[k] !== undefined && v[k] !== null;
+	if (!present('action') && !present('actions')) throw invalid(where, 'APP_CARD needs action or actions');
+	if (Array.isArray(v.actions)) v.actions.forEach((b, i) => checkButton(b, `${where}.actions[${i}]`, warn));
+	const cover = v.cover;
+	if (isObject(cover)) {
+		checkKeys(cover, COVER, `${where}.cover`, 'a cover', warn);
+		const missing = Object.keys(COVER).filter((k) => cover[k] === undefined || cover[k] === null);
+		if (missing.length > 0) warn(`${where}.cover: lacks ${missing.join(', ')}, so iOS cannot decode the card`);
 	}
-
-	optional(key: string, ok: (v: unknown) => boolean, what: string): void {
-		if (this.obj[key] !== undefined && !ok(this.obj[key])) throw invalid(`${this.where}.${key}`, `must be ${what}`);
+	if (present('action')) {
+		// category.md: with action set the client draws the old card and ignores the new card's fields.
+		for (const k of ['cover_url', 'cover', 'actions']) {
+			if (present(k)) warn(`${where}.${k}: ignored by clients because action makes this an old-style card`);
+		}
+		// iOS V0Content decodes icon_url as a required URL.
+		if (!present('icon_url')) warn(`${where}.icon_url: missing, so iOS cannot decode the old-style card`);
+	} else {
+		// iOS V1Content decodes app_id and shareable as required; without them the card is not shown.
+		for (const k of ['app_id', 'shareable']) {
+			if (!present(k)) warn(`${where}.${k}: missing, so iOS cannot decode the card`);
+		}
 	}
 }
+
+/** A media type's essence (lower case, as RFC 2045 compares them) and its codecs parameter, if any. */
+interface MediaType {
+	essence: string;
+	codecs?: string;
+}
+
+function mediaType(text: string): MediaType {
+	const [essence, ...params] = text.split(';');
+	const t: MediaType = { essence: essence.trim().toLowerCase() };
+	for (const p of params) {
+		const m = /^\s*codecs\s*=\s*"?([^"]*)"?\s*$/i.exec(p);
+		if (m) t.codecs = m[1].trim().toLowerCase();
+	}
+	return t;
+}
+
+/** What Mixin clients can play for each media category (seed: audio/ogg and video/mp4 "only"). */
+const MEDIA_TYPES: Record<string, { ok: (t: MediaType) => boolean; what: string }> = {
+	PLAIN_IMAGE: { ok: (t) => /^image\/[\w.+-]+$/.test(t.essence), what: 'an image/* type' },
+	PLAIN_AUDIO: {
+		ok: (t) => t.essence === 'audio/ogg' && (t.codecs === undefined || t.codecs === 'opus'),
+		what: 'audio/ogg with Opus (parameters such as codecs=opus allowed)',
+	},
+	PLAIN_VIDEO: { ok: (t) => t.essence === 'video/mp4', what: 'video/mp4 (parameters allowed)' },
+};
 
 function attachmentView(att: StoredAttachment): Json {
 	return {
