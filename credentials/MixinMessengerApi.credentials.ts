@@ -8,16 +8,14 @@ import type {
 } from 'n8n-workflow';
 
 import {
-	MIXIN_CREDENTIAL_NAME,
-	MIXIN_CREDENTIAL_TYPE,
 	MIXIN_DEFAULT_BASE_URL,
 	signMixinRequest,
 } from '../nodes/MixinMessenger/transport/credential';
 
 export class MixinMessengerApi implements ICredentialType {
-	name = MIXIN_CREDENTIAL_TYPE;
+	name = 'mixinMessengerApi';
 
-	displayName = MIXIN_CREDENTIAL_NAME;
+	displayName = 'Mixin Messenger API';
 
 	icon: Icon = { light: 'file:../icons/mixin.svg', dark: 'file:../icons/mixin.dark.svg' };
 

@@ -10,15 +10,13 @@ import type {
 import {
 	DEFAULT_USERSIG_LIFETIME_SECONDS,
 	signTencentImRequest,
-	TENCENT_IM_CREDENTIAL_NAME,
-	TENCENT_IM_CREDENTIAL_TYPE,
 	TENCENT_IM_REGIONS,
 } from '../nodes/TencentIm/transport/credential';
 
 export class TencentImApi implements ICredentialType {
-	name = TENCENT_IM_CREDENTIAL_TYPE;
+	name = 'tencentImApi';
 
-	displayName = TENCENT_IM_CREDENTIAL_NAME;
+	displayName = 'Tencent Cloud IM API';
 
 	icon: Icon = { light: 'file:../icons/tencent-im.svg', dark: 'file:../icons/tencent-im.dark.svg' };
 

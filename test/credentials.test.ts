@@ -3,9 +3,11 @@ import type { IHttpRequestOptions } from 'n8n-workflow';
 
 import { MixinEmulator } from './emulators/mixin';
 import { TencentImEmulator } from './emulators/tencent-im';
+import { YunhuEmulator } from './emulators/yunhu';
 import { runCredentialTest } from './harness/engine';
 import { BOT_ID, SEED_HEX, SESSION_ID, fieldCredentials, keystoreCredentials, publicKeyOf } from './mixin/fixtures';
 import { ADMIN, SDK_APP_ID, SECRET_KEY, tencentCredentials } from './tencent-im/fixtures';
+import { BOT_TOKEN, USER_TOKEN, botCredentials, startYunhu, userCredentials } from './yunhu/fixtures';
 
 /** Send a signed test request the way n8n's HTTP helper would, returning the parsed JSON body. */
 async function send(request: IHttpRequestOptions) {
@@ -67,5 +69,35 @@ describe('Credential tests as n8n runs them', () => {
 		);
 		expect(result.request.baseURL).toBe('https://adminapisgp.im.qcloud.com');
 		expect(result.status).toBe('OK');
+	});
+
+	describe('Yunhu', () => {
+		let emu: YunhuEmulator;
+		beforeEach(async () => {
+			emu = await startYunhu();
+		});
+		afterEach(async () => {
+			await emu.stop();
+		});
+
+		test('User API: GET /v1/user/info with the token header passes; a stale token fails on its JSON -101', async () => {
+			const good = await runCredentialTest('yunhuUserApi', userCredentials(emu), send);
+			expect(good.status).toBe('OK');
+			expect(emu.http.requests.map((r) => `${r.method} ${r.path} ${String(r.headers.token)}`)).toEqual([
+				`GET /v1/user/info ${USER_TOKEN}`,
+			]);
+			const bad = await runCredentialTest('yunhuUserApi', userCredentials(emu, 'stale'), send);
+			expect(bad).toMatchObject({ status: 'Error', message: expect.stringMatching(/not logged in \(-101\)/) });
+		});
+
+		test('Bot API: a read of no chat passes with a good token, fails on 1003 and on a missing token', async () => {
+			const good = await runCredentialTest('yunhuBotApi', botCredentials(emu), send);
+			expect(good.status).toBe('OK');
+			expect(emu.http.requests[0].query.get('token')).toBe(BOT_TOKEN);
+			const wrong = await runCredentialTest('yunhuBotApi', botCredentials(emu, 'nope'), send);
+			expect(wrong).toMatchObject({ status: 'Error', message: expect.stringMatching(/refused the bot token/) });
+			const none = await runCredentialTest('yunhuBotApi', botCredentials(emu, ''), send);
+			expect(none).toMatchObject({ status: 'Error', message: expect.stringMatching(/no bot token/) });
+		});
 	});
 });

@@ -17,6 +17,8 @@ export class PlatformApiError extends Error {
 	readonly retryable: boolean;
 	/** Seconds the platform asked us to wait before retrying, if it said. */
 	readonly retryAfterSeconds?: number;
+	/** The request may have taken effect although no answer said so (a dropped connection after sending). */
+	readonly uncertain: boolean;
 
 	constructor(opts: {
 		platform: string;
@@ -26,6 +28,7 @@ export class PlatformApiError extends Error {
 		hint?: string;
 		retryable?: boolean;
 		retryAfterSeconds?: number;
+		uncertain?: boolean;
 	}) {
 		super(`${opts.platform} error ${opts.code}: ${redact(opts.text)}`);
 		this.name = 'PlatformApiError';
@@ -36,6 +39,7 @@ export class PlatformApiError extends Error {
 		this.hint = opts.hint;
 		this.retryable = opts.retryable ?? false;
 		this.retryAfterSeconds = opts.retryAfterSeconds;
+		this.uncertain = opts.uncertain ?? false;
 	}
 }
 
@@ -86,6 +90,7 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number): Nod
 	if (error instanceof PlatformApiError) {
 		const details: JsonObject = { platform: error.platform, code: error.code, text: error.text };
 		if (error.httpStatus !== undefined) details.httpStatus = error.httpStatus;
+		if (error.uncertain) details.uncertain = true;
 		const apiError = new NodeApiError(node, details, {
 			itemIndex,
 			message: `${error.platform} error ${error.code}: ${error.text}`,

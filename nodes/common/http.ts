@@ -90,6 +90,9 @@ function toHttpResponse(raw: unknown, binary: boolean | undefined): HttpResponse
 	return { statusCode: response.statusCode, headers: response.headers ?? {}, body: text, bytes };
 }
 
+/** Network failures that mean the request never reached the server (so it cannot have taken effect). */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
 /** The error code of a failed exchange (ECONNRESET, ECONNABORTED, ETIMEDOUT …) wherever n8n put it. */
 function networkCode(error: unknown): string {
 	let current: unknown = error;
@@ -104,6 +107,14 @@ function networkCode(error: unknown): string {
 	return 'NETWORK_ERROR';
 }
 
+/** Whether repeating a request after this error could make it take effect twice. */
+export function mayHaveTakenEffect(error: unknown): boolean {
+	if (!(error instanceof PlatformApiError)) return true;
+	if (error.uncertain) return true;
+	// a server error may come after the work was done; a refusal to start (503) or a rate limit did nothing
+	return error.httpStatus !== undefined && error.httpStatus >= 500 && error.httpStatus !== 503;
+}
+
 /** Rebuild a failed exchange as a retryable network failure carrying only the error code and a redacted message. */
 export function networkFailure(platform: string, error: unknown): Error {
 	const code = networkCode(error);
@@ -114,6 +125,7 @@ export function networkFailure(platform: string, error: unknown): Error {
 		text: redact(message),
 		hint: 'No answer came back from the server (connection dropped, refused or timed out).',
 		retryable: true,
+		uncertain: !NOT_SENT_CODES.has(code),
 	});
 }
 

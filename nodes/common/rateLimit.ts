@@ -64,3 +64,19 @@ export class LimiterPool {
 		return limiter;
 	}
 }
+
+const processLimiters = new Map<string, SlidingWindowLimiter>();
+
+/**
+ * The limiter of one platform scope (an app and an API, a bot and an endpoint) for the whole n8n process: every
+ * execution, node and item that uses the scope shares it, so the platform's limit holds across them all. The key
+ * names the scope; it must not contain a secret in clear (hash tokens first).
+ */
+export function processLimiter(key: string, limit: number, windowMs: number): SlidingWindowLimiter {
+	let limiter = processLimiters.get(key);
+	if (!limiter || limiter.limit !== limit || limiter.windowMs !== windowMs) {
+		limiter = new SlidingWindowLimiter(limit, windowMs);
+		processLimiters.set(key, limiter);
+	}
+	return limiter;
+}

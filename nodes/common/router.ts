@@ -54,9 +54,11 @@ function errorItem(error: NodeApiError | { message: string; description?: string
 	const json: IDataObject = { error: error.message };
 	if (error.description) json.description = error.description;
 	if (error instanceof NodeApiError && error.errorResponse) {
-		const { code, text } = error.errorResponse as IDataObject;
+		const { code, text, uncertain } = error.errorResponse as IDataObject;
 		if (code !== undefined) json.code = code;
 		if (text !== undefined) json.platformMessage = text;
+		// the item may have been delivered although it failed here: say so, so nobody resends it blindly
+		if (uncertain === true) json.uncertain = true;
 	}
 	return { json, pairedItem: { item: itemIndex } };
 }

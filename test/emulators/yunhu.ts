@@ -191,8 +191,9 @@ const MSG_ID_RE = /^[0-9a-f]{32}$/;
 const HTTP_URL_RE = /^https?:\/\//i;
 const MB = 1024 * 1024;
 
-const CT = { text: 1, image: 2, markdown: 3, file: 4, form: 5, sticker: 7, html: 8, video: 10, audio: 11 } as const;
-// OPEN: post (6), call (13) and A2UI (14) need server-side objects and are refused like unknown content types.
+const CT = { text: 1, image: 2, markdown: 3, file: 4, form: 5, post: 6, sticker: 7, html: 8, video: 10, audio: 11 } as const;
+// OPEN: call (13) and A2UI (14) need server-side objects and are refused like unknown content types; an article
+// (post, 6) is sent with its title, text and format, as the seed's send_message documents.
 const SENDABLE = new Set<number>(Object.values(CT));
 const EDIT_TARGETS = new Set<number>([CT.text, CT.markdown, CT.html]);
 const OPEN_CONTENT_TYPE: Record<number, string> = {
@@ -924,6 +925,10 @@ export class YunhuEmulator extends PlatformEmulator {
 			case CT.sticker:
 				if (!str(c.image) && !str(c.expression_id) && !(num(c.sticker_item_id) && num(c.sticker_pack_id)))
 					throw empty();
+				break;
+			case CT.post:
+				if (!str(c.post_title) || !str(c.post_content)) throw empty();
+				if (c.post_content_type !== '1' && c.post_content_type !== '2') throw badRequest('post_content_type取值错误');
 				break;
 			case CT.form:
 				if (!str(c.form)) throw empty();

@@ -90,6 +90,8 @@ export interface WorkflowJson {
 	name?: string;
 	nodes: Array<Partial<INode> & Pick<INode, 'name' | 'type' | 'parameters'>>;
 	connections?: IConnections;
+	/** Workflow settings beyond the execution order (e.g. `timezone`). */
+	settings?: IDataObject;
 }
 
 export type CredentialsOption = Record<string, ICredentialDataDecryptedObject> | CredentialStore;
@@ -148,7 +150,7 @@ async function prepare(workflowJson: WorkflowJson, options: RunOptions): Promise
 		connections,
 		active: false,
 		nodeTypes: new HarnessNodeTypes(loader),
-		settings: { executionOrder: 'v1' },
+		settings: { executionOrder: 'v1', ...(workflowJson.settings ?? {}) },
 	});
 	const workflowData = {
 		id: 'test',
@@ -157,7 +159,7 @@ async function prepare(workflowJson: WorkflowJson, options: RunOptions): Promise
 		isArchived: false,
 		nodes,
 		connections,
-		settings: { executionOrder: 'v1' },
+		settings: { executionOrder: 'v1', ...(workflowJson.settings ?? {}) },
 		createdAt: new Date(),
 		updatedAt: new Date(),
 	} as IWorkflowBase;

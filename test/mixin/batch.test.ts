@@ -11,6 +11,7 @@ const batchPosts = () =>
 describe('Message › Send Many', () => {
 	test('250 items go out in requests of 100, 100 and 50, one output per item, paired in order', async () => {
 		const users = Array.from({ length: 250 }, () => randomUUID());
+		users.forEach((userId) => emu.addUser({ userId, hasConversation: true }));
 		const input = users.map((userId, n) => ({ json: { userId, text: `message ${n}` } }));
 		const result = await runMixin(emu, 'send-many', input);
 		expect(result.error?.message).toBeUndefined();

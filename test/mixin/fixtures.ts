@@ -30,7 +30,8 @@ export async function startMixin(opts: ConstructorParameters<typeof MixinEmulato
 	const emulator = new MixinEmulator(opts);
 	await emulator.start();
 	emulator.registerSession({ appId: BOT_ID, sessionId: SESSION_ID, publicKey: publicKeyOf(SEED_HEX) });
-	emulator.addUser({ userId: USER_ID });
+	// a user who already talks to the bot; tests of the first contact add their own
+	emulator.addUser({ userId: USER_ID, hasConversation: true });
 	return emulator;
 }
 

@@ -28,53 +28,6 @@ describe('Message › Send', () => {
 		expect(post.headers['content-type']).toBe('application/json');
 	});
 
-	test.each([
-		['post', { messageType: 'post', post: '# Title\n\nbody' }, 'PLAIN_POST', (p: Buffer) => expect(p.toString()).toBe('# Title\n\nbody')],
-		['sticker', { messageType: 'sticker', stickerId: '0f0c9b80-3c6e-4a4b-8b4b-7d4b1e3e4f5a' }, 'PLAIN_STICKER', undefined],
-		['contact', { messageType: 'contact', contactUserId: '0f0c9b80-3c6e-4a4b-8b4b-7d4b1e3e4f5a' }, 'PLAIN_CONTACT', undefined],
-		[
-			'app card',
-			{ messageType: 'appCard', cardTitle: 'Build', cardDescription: 'Build #42 passed', cardAction: 'https://example.com/b/42', cardIconUrl: 'https://example.com/i.png' },
-			'APP_CARD',
-			undefined,
-		],
-		[
-			'button group',
-			{ messageType: 'buttonGroup', buttons: { button: [{ label: 'Open', color: '#00aa00', action: 'https://example.com' }, { label: 'Docs', color: '#0000FF', action: 'mixin://apps' }] } },
-			'APP_BUTTON_GROUP',
-			undefined,
-		],
-		['live', { messageType: 'live', width: 640, height: 360, liveUrl: 'https://example.com/live.m3u8', liveThumbUrl: 'https://example.com/t.jpg' }, 'PLAIN_LIVE', undefined],
-		['location', { messageType: 'location', latitude: 31.2304, longitude: 121.4737, additionalFields: { locationName: 'Shanghai' } }, 'PLAIN_LOCATION', undefined],
-		['raw', { messageType: 'raw', category: 'PLAIN_CONTACT', rawData: JSON.stringify({ user_id: USER_ID }) }, 'PLAIN_CONTACT', undefined],
-	])('%s is sent with the right category and payload', async (_name, params, category, check) => {
-		const result = await runMixin(emu, 'send', [{ json: { userId: USER_ID } }], params);
-		expect(result.error?.description ?? result.error?.message).toBeUndefined();
-		expect(emu.messages).toHaveLength(1);
-		expect(emu.messages[0].category).toBe(category);
-		if (check) check(emu.messages[0].payload);
-		expect(result.output()[0].json.category).toBe(category);
-	});
-
-	test('app card and button group payloads match what clients parse', async () => {
-		await runMixin(emu, 'send', [{ json: { userId: USER_ID } }], {
-			messageType: 'appCard',
-			cardTitle: 'Build',
-			cardDescription: 'ok',
-			cardAction: 'https://example.com/b',
-			cardIconUrl: 'https://example.com/i.png',
-			additionalFields: { shareable: false },
-		});
-		expect(emu.messages[0].json).toEqual({
-			app_id: BOT_ID,
-			icon_url: 'https://example.com/i.png',
-			title: 'Build',
-			description: 'ok',
-			action: 'https://example.com/b',
-			shareable: false,
-		});
-	});
-
 	test('image from binary uploads first, then sends PLAIN_IMAGE with the attachment', async () => {
 		const result = await runMixin(emu, 'send', [binaryItem(PNG, 'dot.png', 'image/png', { userId: USER_ID })], {
 			messageType: 'image',

@@ -6,6 +6,7 @@
 import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
 
 import { CredentialInputError } from '../../common/errors';
+import { settleSync } from '../../common/settle';
 import './secrets';
 import { MixinKeyError, sessionFromFields, sessionFromKeystore, signRequestToken, type MixinSession } from './signing';
 
@@ -20,18 +21,17 @@ export interface MixinAccess {
 
 /** The session described by a credential, or an error naming the credential field that is wrong. */
 export function readMixinCredential(credentials: ICredentialDataDecryptedObject): MixinAccess {
-	let session: MixinSession;
-	try {
-		session =
-			credentials.keyFormat === 'fields'
-				? sessionFromFields(credentials.appId, credentials.sessionId, credentials.sessionPrivateKey)
-				: sessionFromKeystore(String(credentials.keystoreSecret ?? ''));
-	} catch (error) {
-		if (error instanceof MixinKeyError) {
-			throw new CredentialInputError(MIXIN_CREDENTIAL_NAME, error.field, error.detail);
-		}
+	const read = settleSync(() =>
+		credentials.keyFormat === 'fields'
+			? sessionFromFields(credentials.appId, credentials.sessionId, credentials.sessionPrivateKey)
+			: sessionFromKeystore(String(credentials.keystoreSecret ?? '')),
+	);
+	if (!read.ok) {
+		const { error } = read;
+		if (error instanceof MixinKeyError) throw new CredentialInputError(MIXIN_CREDENTIAL_NAME, error.field, error.detail);
 		throw new CredentialInputError(MIXIN_CREDENTIAL_NAME, 'Keystore JSON', 'could not be read');
 	}
+	const session = read.value;
 	const baseUrl = String(credentials.baseUrl || MIXIN_DEFAULT_BASE_URL).replace(/\/+$/, '');
 	if (!/^https?:\/\/\S+$/i.test(baseUrl)) {
 		throw new CredentialInputError(MIXIN_CREDENTIAL_NAME, 'API Base URL', 'must be an http(s):// URL');

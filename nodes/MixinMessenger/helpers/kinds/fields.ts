@@ -53,12 +53,17 @@ export function readDuration(ctx: IExecuteFunctions, i: number): number {
 	return requireNumber(ctx.getNodeParameter('duration', i), 'Duration (Ms)', { min: 1, integer: true });
 }
 
-/** An optional base64 text field; undefined when empty. */
+/**
+ * An optional base64 field (a thumbnail, a waveform), in the standard padded form Mixin's clients decode; the
+ * URL-safe or unpadded forms users may paste are converted. Undefined when empty.
+ */
 export function base64Field(value: unknown, field: string): string | undefined {
 	if (typeof value !== 'string' || value.trim() === '') return undefined;
 	const text = value.trim();
-	if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(text)) throw new InputError(field, `"${field}" must be base64`);
-	return text;
+	if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(text) || text.replace(/=+$/, '').length % 4 === 1) {
+		throw new InputError(field, `"${field}" must be base64`);
+	}
+	return Buffer.from(text, 'base64').toString('base64');
 }
 
 /** A link Mixin clients open: http(s) or mixin:// (Mixin's own schemes). */

@@ -33,7 +33,6 @@ export const messageTypeProperty: INodeProperties = {
 	displayName: 'Message Type',
 	name: 'messageType',
 	type: 'options',
-	// eslint-disable-next-line n8n-nodes-base/node-param-options-type-unsorted-items
 	options: KINDS.map((k) => ({ name: k.name, value: k.value })),
 	default: 'text',
 };

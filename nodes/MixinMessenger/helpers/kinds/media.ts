@@ -74,16 +74,20 @@ const thumbnailOption: INodeProperties = {
 };
 
 /** The media types Mixin's clients can show for each kind; parameters (`; codecs=opus`) are allowed. */
-const MEDIA_TYPE_OF: Record<string, { test: (essence: string) => boolean; expected: string }> = {
+const MEDIA_TYPE_OF: Record<string, { test: (essence: string, codecs?: string) => boolean; expected: string }> = {
 	image: { test: (t) => t.startsWith('image/'), expected: 'an image/* type' },
-	audio: { test: (t) => t === 'audio/ogg', expected: 'audio/ogg (Opus): Mixin clients play nothing else' },
+	audio: {
+		test: (t, codecs) => t === 'audio/ogg' && (codecs === undefined || codecs === 'opus'),
+		expected: 'audio/ogg with Opus: Mixin clients play nothing else',
+	},
 	video: { test: (t) => t === 'video/mp4', expected: 'video/mp4: Mixin clients play nothing else' },
 };
 
 function checkMediaType(kind: string, mimeType: string, field: string): void {
 	const rule = MEDIA_TYPE_OF[kind];
-	const essence = mimeType.split(';')[0].trim().toLowerCase();
-	if (rule && !rule.test(essence)) {
+	const [essence, ...parameters] = mimeType.split(';').map((p) => p.trim().toLowerCase());
+	const codecs = parameters.find((p) => p.startsWith('codecs='))?.slice('codecs='.length).replace(/"/g, '');
+	if (rule && !rule.test(essence, codecs)) {
 		throw new InputError(field, `"${field}" is ${mimeType}; ${kind} messages must be ${rule.expected}`);
 	}
 }

@@ -26,13 +26,11 @@ export const elementsProperty: INodeProperties = {
 		{
 			displayName: 'Element',
 			name: 'element',
-			// eslint-disable-next-line n8n-nodes-base/node-param-fixed-collection-type-unsorted-items -- the element type decides which fields show, so it comes first
 			values: [
 				{
 					displayName: 'Type',
 					name: 'type',
 					type: 'options',
-					// eslint-disable-next-line n8n-nodes-base/node-param-options-type-unsorted-items
 					options: ELEMENTS.map((k) => ({ name: k.name, value: k.value })),
 					default: 'text',
 				},
