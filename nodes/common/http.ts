@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
 
 import { PlatformApiError } from './errors';
 import { redact } from './redact';
@@ -115,8 +115,23 @@ export function mayHaveTakenEffect(error: unknown): boolean {
 	return error.httpStatus !== undefined && error.httpStatus >= 500 && error.httpStatus !== 503;
 }
 
-/** Rebuild a failed exchange as a retryable network failure carrying only the error code and a redacted message. */
+/**
+ * Rebuild a failed exchange as our own error carrying only a code and a redacted message. Our HTTP calls never throw
+ * for an HTTP status, so a 401/403 here means n8n could not authenticate the request at all (a fetched-token
+ * credential whose token request was refused): not worth repeating. Anything else is a retryable network failure.
+ */
 export function networkFailure(platform: string, error: unknown): Error {
+	const httpCode = String((error as { httpCode?: unknown })?.httpCode ?? '');
+	if (httpCode === '401' || httpCode === '403') {
+		const { description, message } = error as { description?: unknown; message?: unknown };
+		return new PlatformApiError({
+			platform,
+			code: Number(httpCode),
+			text: redact(String(description || message || 'authentication failed')),
+			hint: 'The credential was refused before anything was sent: check it (and test it in the credential settings).',
+			retryable: false,
+		});
+	}
 	const code = networkCode(error);
 	const message = error instanceof Error ? error.message : String(error);
 	return new PlatformApiError({
@@ -154,4 +169,68 @@ export function unsignedHttp(ctx: IExecuteFunctions, platform: string): HttpFn {
 			throw networkFailure(platform, error);
 		}
 	};
+}
+
+/** Where a fetched-token credential keeps its token, and when that token should be replaced. */
+export interface FetchedTokenFields {
+	credentialType: string;
+	platform: string;
+	/** The hidden expirable field n8n's preAuthentication fills. */
+	tokenField: string;
+	/** A field holding the epoch ms after which the token is replaced; optional. */
+	expiresAtField?: string;
+}
+
+export interface FetchedTokenHttp {
+	http: HttpFn;
+	/** Make the next request fetch a new token first (the platform said the token is invalid or expired). */
+	renew(): void;
+}
+
+/**
+ * An HttpFn for a credential whose token n8n fetches and stores (`preAuthentication` with an expirable field). n8n
+ * fetches a token only when the field is empty or after an HTTP 401, but platforms also expire tokens by time and
+ * say so in the body: this HttpFn hands n8n the credential with the token field emptied when the stored expiry has
+ * passed or after `renew()`, so n8n fetches a new token and saves it for later items and executions. Concurrent
+ * requests wait for one renewal instead of each fetching a token.
+ */
+export function fetchedTokenHttp(ctx: IExecuteFunctions, fields: FetchedTokenFields): FetchedTokenHttp {
+	let renewRequested = false;
+	let renewing: Promise<unknown> | undefined;
+	const expired = (data: ICredentialDataDecryptedObject) => {
+		if (!fields.expiresAtField) return false;
+		const at = Number(data[fields.expiresAtField]);
+		return Number.isFinite(at) && at > 0 && Date.now() >= at;
+	};
+	const send = async (options: IHttpRequestOptions, fresh?: ICredentialDataDecryptedObject) => {
+		const ref = ctx.getNode().credentials?.[fields.credentialType];
+		const extra =
+			fresh && ref
+				? { credentialsDecrypted: { id: ref.id ?? '', name: ref.name, type: fields.credentialType, data: { ...fresh, [fields.tokenField]: '' } } }
+				: undefined;
+		return await ctx.helpers.httpRequestWithAuthentication.call(ctx, fields.credentialType, options, extra);
+	};
+	const http: HttpFn = async (request) => {
+		try {
+			while (renewing) await renewing.catch(() => undefined);
+			const data = await ctx.getCredentials(fields.credentialType);
+			let raw: unknown;
+			if (renewRequested || expired(data)) {
+				renewRequested = false;
+				const pending = send(toN8nOptions(request), data);
+				renewing = pending;
+				try {
+					raw = await pending;
+				} finally {
+					renewing = undefined;
+				}
+			} else {
+				raw = await send(toN8nOptions(request));
+			}
+			return toHttpResponse(raw, request.binary);
+		} catch (error) {
+			throw networkFailure(fields.platform, error);
+		}
+	};
+	return { http, renew: () => (renewRequested = true) };
 }

@@ -322,7 +322,12 @@ function parseWebhookBody(node: INode, contentType: string, raw: Buffer): { body
 export async function runWebhook(
 	workflowJson: WorkflowJson,
 	request: WebhookRequest,
-	options: RunOptions & { webhookNode?: string; webhookName?: string } = {},
+	options: RunOptions & {
+		webhookNode?: string;
+		webhookName?: string;
+		/** Called with the answer as soon as it is known, before the workflow runs (n8n's onReceived). */
+		onResponse?: (response: WebhookResult['response']) => void;
+	} = {},
 ): Promise<WebhookResult> {
 	const prepared = await prepare(workflowJson, { ...options, mode: options.mode ?? 'webhook' });
 	const { workflow, nodes, additionalData } = prepared;
@@ -377,6 +382,7 @@ export async function runWebhook(
 	const answer = (status: number, body: unknown) => ({ status, headers: res.headers, body });
 	if (webhookResult.noWebhookResponse) {
 		const response = answer(res.statusCode, res.body);
+		options.onResponse?.(response);
 		if (!webhookResult.workflowData) return { response, webhookData: webhookResult };
 		const run = await runWorkflow(workflowJson, { ...options, credentials: prepared.store, startNode: node.name, inputMain: webhookResult.workflowData });
 		return { response, webhookData: webhookResult, run };
@@ -387,6 +393,7 @@ export async function runWebhook(
 		return { response: answer(responseCode, body), webhookData: webhookResult };
 	}
 	const body = webhookResult.webhookResponse ?? { message: 'Workflow was started' };
+	options.onResponse?.(answer(responseCode, body));
 	const run = await runWorkflow(workflowJson, {
 		...options,
 		credentials: prepared.store,
