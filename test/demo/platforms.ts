@@ -1,11 +1,15 @@
 /** What the demo needs per platform: an emulator, credentials pointing at it, input items, a summary. */
 import type { ICredentialDataDecryptedObject, INodeExecutionData } from 'n8n-workflow';
 
+import { binaryItem, CredentialStore } from '../harness/engine';
+
 import type { RecordedRequest } from '../emulators/common';
 import { MixinEmulator } from '../emulators/mixin';
 import { TencentImEmulator } from '../emulators/tencent-im';
 import { BOT_ID, SEED_HEX, SESSION_ID, USER_ID, publicKeyOf } from '../mixin/fixtures';
 import { ADMIN, SDK_APP_ID, SECRET_KEY } from '../tencent-im/fixtures';
+import { GROUP_ID, botCredentials, startYunhu, userCredentials } from '../yunhu/fixtures';
+import { ACCOUNT, CUSTOMER, startReceiver, startYunzhenji, triggerWorkflow, yunzhenjiCredentials } from '../yunzhenji/fixtures';
 
 export interface DemoEmulator {
 	baseUrl: string;
@@ -16,10 +20,12 @@ export interface DemoEmulator {
 /** One platform's part of the demo, set up fresh for each run. */
 export interface DemoSetup {
 	emulator: DemoEmulator;
-	credentials: Record<string, ICredentialDataDecryptedObject>;
+	credentials: Record<string, ICredentialDataDecryptedObject> | CredentialStore;
 	input: INodeExecutionData[];
-	/** Lines describing what the emulator ended up holding. */
-	summary(): string[];
+	/** Lines describing what the emulator ended up holding (after any callbacks it sent). */
+	summary(): string[] | Promise<string[]>;
+	/** Stops whatever else the demo started (a callback receiver). */
+	stop?(): Promise<void>;
 }
 
 export interface Demo {
@@ -94,4 +100,58 @@ const tencentIm: Demo = {
 	},
 };
 
-export const demos: Demo[] = [mixin, tencentIm];
+/** A 1×1 PNG, the "chart" the Yunhu demo uploads. */
+const PNG = Buffer.from(
+	'89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c4890000000d49444154789c6360f8cfc0000003010100c9fe92ef0000000049454e44ae426082',
+	'hex',
+);
+
+const yunhu: Demo = {
+	platform: 'Yunhu',
+	file: 'yunhu.json',
+	async start() {
+		const emulator = await startYunhu();
+		return {
+			emulator,
+			credentials: { yunhuUserApi: userCredentials(emulator), yunhuBotApi: botCredentials(emulator) },
+			input: [binaryItem(PNG, 'chart.png', 'image/png', { groupId: GROUP_ID })],
+			summary: () => [
+				`group messages now: ${emulator.chatMessages({ group: GROUP_ID }).map((m) => `${m.senderType}:${m.content.text ?? m.content.image}`).join(' | ')}`,
+				`uploads: ${[...emulator.uploads.keys()].join(', ')}`,
+			],
+		};
+	},
+};
+
+const yunzhenji: Demo = {
+	platform: 'Yunzhenji',
+	file: 'yunzhenji.json',
+	async start() {
+		const emulator = await startYunzhenji();
+		// a customer whose phone refuses messages: its send comes back as chatMsgSendFail
+		emulator.addCustomer({ wxid: '7881300000000fail', nickname: 'Unreachable', relWxids: [ACCOUNT] });
+		const store = new CredentialStore({ yunzhenjiApi: yunzhenjiCredentials(emulator) });
+		// the Yunzhenji Trigger listens where the back office would post the callbacks
+		const receiver = await startReceiver(store, triggerWorkflow());
+		emulator.setCallbackUrl(receiver.url);
+		return {
+			emulator,
+			credentials: store,
+			input: [{ json: { account: ACCOUNT, customer: CUSTOMER } }, { json: { account: ACCOUNT, customer: '7881300000000fail' } }],
+			summary: async () => {
+				await emulator.flushCallbacks();
+				await receiver.settle();
+				return [
+					`the phone sent: ${emulator.sends.map((s) => `${s.msgType} (${s.status})`).join(', ')}`,
+					'Yunzhenji Trigger emitted:',
+					...receiver
+						.items()
+						.map((i) => `  ${String(i.type)} to ${String(i.to_wxid)} api_send_id=${String(i.api_send_id)}${i.err_msg ? ` — failed: ${String(i.err_msg)}` : ''}`),
+				];
+			},
+			stop: receiver.stop,
+		};
+	},
+};
+
+export const demos: Demo[] = [mixin, tencentIm, yunhu, yunzhenji];

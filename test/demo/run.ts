@@ -22,9 +22,14 @@ function short(value: unknown, max = 110): string {
 	return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
+/** The demo prints what the emulators received; secrets in it are masked all the same. */
+function masked(value: unknown): string {
+	return JSON.stringify(value).replace(/"(app_secret|access_token|token|usersig)":"[^"]*"/g, '"$1":"***"');
+}
+
 function printRequests(requests: RecordedRequest[]): void {
 	for (const r of requests) {
-		const body = r.json === undefined ? (r.body.length ? `<${r.body.length} bytes>` : '') : short(r.json, 90);
+		const body = r.json === undefined ? (r.body.length ? `<${r.body.length} bytes>` : '') : short(masked(r.json), 90);
 		const note = r.note ? `[${r.note.slice(0, 40)}] ` : '';
 		console.log(`    ${r.method.padEnd(4)} ${r.path.slice(0, 40).padEnd(40)} → ${r.status ?? '—'} ${note}${body}`);
 	}
@@ -46,7 +51,7 @@ async function main(): Promise<void> {
 	let failures = 0;
 	for (const demo of demos) {
 		const workflow = JSON.parse(fs.readFileSync(path.join(root, 'examples', demo.file), 'utf8')) as WorkflowJson;
-		const { emulator, credentials, input, summary } = await demo.start();
+		const { emulator, credentials, input, summary, stop } = await demo.start();
 		try {
 			const result = await runWorkflow(workflow, { input, credentials });
 			console.log(`\n▶ ${workflow.name} (examples/${demo.file}) — ${result.status}`);
@@ -57,8 +62,9 @@ async function main(): Promise<void> {
 			printOutputs(result, workflow);
 			console.log(`  ${demo.platform} emulator received:`);
 			printRequests(emulator.http.requests);
-			for (const line of summary()) console.log(`  ${line}`);
+			for (const line of await summary()) console.log(`  ${line}`);
 		} finally {
+			await stop?.();
 			await emulator.stop();
 		}
 	}

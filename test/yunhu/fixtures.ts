@@ -63,4 +63,3 @@ export function calls(emulator: YunhuEmulator, path: string) {
 	return emulator.http.requests.filter((r) => r.path === path);
 }
 
-export const HEX32 = expect.stringMatching(/^[0-9a-f]{32}$/);

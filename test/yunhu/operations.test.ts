@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 
 import { binaryItem } from '../harness/engine';
 import { emulatorPerTest } from '../harness/run';
-import { BOT_ID, FRIEND_ID, GROUP_ID, HEX32, USER_ID, calls, runYunhu, startYunhu } from './fixtures';
+import { BOT_ID, FRIEND_ID, GROUP_ID, USER_ID, calls, runYunhu, startYunhu } from './fixtures';
 
+const HEX32 = expect.stringMatching(/^[0-9a-f]{32}$/);
 const emu = emulatorPerTest(startYunhu);
 
 /** n messages from `sender` in the group, oldest first. */
