@@ -183,7 +183,7 @@ describe('Message › Send (client API, protobuf)', () => {
 		await runYunhu(emu, 'userApi', send({ chatType: 'bot', chatId: BOT_ID, contentType: 'form', formJson: '{"f1":"yes"}', commandId: 12 }));
 		await runYunhu(emu, 'userApi', send({ contentType: 'article', articleTitle: 'Notes', articleContent: '# Hi', articleFormat: '2' }));
 		expect(calls(emu, '/v1/msg/send-message').map((r) => r.decoded)).toEqual([
-			{ msg_id: chat_id: BOT_ID, chat_type: 3, content_type: 5, command_id: 12, content: { form: '{"f1":"yes"}' } },
+			{ msg_id: HEX32, chat_id: BOT_ID, chat_type: 3, content_type: 5, command_id: 12, content: { form: '{"f1":"yes"}' } },
 			{
 				msg_id: HEX32,
 				chat_id: FRIEND_ID,
@@ -243,7 +243,7 @@ describe('Message › Send (bot Open API, JSON)', () => {
 			parentId: 'e'.repeat(32),
 		});
 		const [out] = result.output();
-		expect(out.json).toEqual({ msgId: recvId: GROUP_ID, recvType: 'group', contentType: 'text', sent: true });
+		expect(out.json).toEqual({ msgId: HEX32, recvId: GROUP_ID, recvType: 'group', contentType: 'text', sent: true });
 		expect(emu.message(out.json.msgId as string)).toMatchObject({ senderId: BOT_ID, senderType: 'bot' });
 	});
 
