@@ -2,7 +2,8 @@ import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { toNodeError } from './errors';
-import { settle } from './settle';
+import { readRequestOptions } from './options';
+import { settle, settleSync } from './settle';
 
 /** An item's JSON with binary data attached (what Attachment → Get returns when it downloads the file). */
 export class ItemWithBinary {
@@ -17,6 +18,11 @@ export type ItemResult = IDataObject | IDataObject[] | ItemWithBinary;
 /** An operation that handles one input item at a time. */
 export interface ItemOperation {
 	execute(this: IExecuteFunctions, itemIndex: number): Promise<ItemResult>;
+	/**
+	 * The recipient an item's message goes to (a conversation, an account, a chat). Items with the same key run one
+	 * after another in item order; others run at once. Operations without one run items freely in parallel.
+	 */
+	orderKey?(this: IExecuteFunctions, itemIndex: number): string | undefined;
 }
 
 export type BatchOutcome = { ok: true; result: ItemResult } | { ok: false; error: unknown };
@@ -84,7 +90,13 @@ export async function runOperation(this: IExecuteFunctions, operation: Operation
 	};
 
 	if (!isBatch(operation)) {
-		for (const i of indexes) settleItem(i, await settleResult(operation.execute.call(this, i)));
+		const outcomes = await runItems.call(this, operation, indexes, continueOnFail);
+		if (!continueOnFail) {
+			// the first failure in item order stops the run; items after it may not have been started
+			const failed = indexes.find((i) => outcomes[i] && !outcomes[i]!.ok);
+			if (failed !== undefined) settleItem(failed, outcomes[failed]!);
+		}
+		for (const i of indexes) settleItem(i, outcomes[i]!);
 		return [output];
 	}
 
@@ -105,6 +117,67 @@ export async function runOperation(this: IExecuteFunctions, operation: Operation
 	}
 	for (const i of indexes) settleItem(i, outcomes.get(i)!);
 	return [output];
+}
+
+/** At most `limit` tasks at a time, started in the order they ask. */
+function semaphore(limit: number) {
+	let active = 0;
+	const waiting: Array<() => void> = [];
+	return async <T>(task: () => Promise<T>): Promise<T> => {
+		if (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+		active++;
+		try {
+			return await task();
+		} finally {
+			active--;
+			waiting.shift()?.();
+		}
+	};
+}
+
+/**
+ * Run an item operation over all items with bounded concurrency. Items with the same order key form a lane and run
+ * one after another in item order; lanes run side by side. Without continue-on-fail, no new item starts once one
+ * has failed (those already running finish).
+ */
+async function runItems(
+	this: IExecuteFunctions,
+	operation: ItemOperation,
+	indexes: number[],
+	continueOnFail: boolean,
+): Promise<Array<BatchOutcome | undefined>> {
+	const { concurrency, keepOrder } = readRequestOptions(this);
+	const outcomes: Array<BatchOutcome | undefined> = new Array(indexes.length);
+	if (concurrency <= 1) {
+		for (const i of indexes) {
+			outcomes[i] = await settleResult(operation.execute.call(this, i));
+			if (!outcomes[i]!.ok && !continueOnFail) break;
+		}
+		return outcomes;
+	}
+	const limit = semaphore(concurrency);
+	const lanes = new Map<string, Promise<void>>();
+	let stopped = false;
+	const keyOf = (i: number): string | undefined => {
+		if (!keepOrder || !operation.orderKey) return undefined;
+		const key = settleSync(() => operation.orderKey!.call(this, i));
+		return key.ok ? key.value : undefined;
+	};
+	const tasks = indexes.map((i) => {
+		const key = keyOf(i);
+		const before = (key !== undefined && lanes.get(key)) || Promise.resolve();
+		const task = before.then(async () => {
+			await limit(async () => {
+				if (stopped) return;
+				outcomes[i] = await settleResult(operation.execute.call(this, i));
+				if (!outcomes[i]!.ok && !continueOnFail) stopped = true;
+			});
+		});
+		if (key !== undefined) lanes.set(key, task);
+		return task;
+	});
+	await Promise.all(tasks);
+	return outcomes;
 }
 
 async function settleResult(result: Promise<ItemResult>): Promise<BatchOutcome> {

@@ -150,7 +150,7 @@ describe('Message › Send', () => {
 		['HTTP 502 gateway page', { kind: 'status', status: 502 } as const],
 		['dropped connection', { kind: 'drop' } as const],
 		['HTML body with HTTP 200', { kind: 'status', status: 200, body: '<html>oops</html>' } as const],
-		['HTTP 429', { kind: 'status', status: 429, body: '{"error":{"status":429,"code":429,"description":"Too Many Requests"}}' } as const],
+		['HTTP 429 (Retry-After: 0)', { kind: 'status', status: 429, headers: { 'retry-after': '0' }, body: '{"error":{"status":429,"code":429,"description":"Too Many Requests"}}' } as const],
 	])('%s is retried', async (_name, fault) => {
 		emu.http.inject({ match: (r) => r.path === '/messages', times: 2, fault });
 		const result = await runMixin(emu, 'send', [{ json: { userId: USER_ID, text: 'eventually' } }]);

@@ -21,4 +21,20 @@ describe('Rate limit: 200 requests per second per API, held across the items of 
 		expect(out).toHaveLength(2000);
 		expect(new Set(out.map((o) => o.json.MsgKey)).size).toBe(2000);
 	}, 120_000);
+
+	test('two executions at once on the same app, items sent concurrently, share one budget: no refusal', async () => {
+		const recipients = Array.from({ length: 40 }, (_, n) => `r${n}`);
+		recipients.forEach((id) => emu.importAccount(id));
+		emu.http.clearRecord();
+		const before = emu.messages.length;
+		const input = (tag: string) => Array.from({ length: 300 }, (_, n) => ({ json: { to: recipients[n % 40], text: `${tag}${n}` } }));
+		const [a, b] = await Promise.all([runTencent(emu, 'send', input('a')), runTencent(emu, 'send', input('b'))]);
+		expect(a.error?.message).toBeUndefined();
+		expect(b.error?.message).toBeUndefined();
+		expect(emu.rateLimited).toBe(0);
+		expect(emu.messages.length - before).toBe(600);
+		// messages to each recipient arrived in item order
+		const toR0 = emu.messages.slice(before).filter((m) => m.To_Account === 'r0' && (m.MsgBody[0] as { MsgContent: { Text: string } }).MsgContent.Text.startsWith('a'));
+		expect(toR0.map((m) => (m.MsgBody[0] as { MsgContent: { Text: string } }).MsgContent.Text)).toEqual(Array.from({ length: 8 }, (_, k) => `a${k * 40}`));
+	}, 120_000);
 });

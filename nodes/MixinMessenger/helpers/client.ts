@@ -14,11 +14,13 @@ export const requestOptionsProperty = requestOptions(
 const mixin: ClientFactory<MixinAccess, MixinClient> = {
 	credentialType: MIXIN_CREDENTIAL_TYPE,
 	readCredential: readMixinCredential,
-	create: (ctx, access, { retry, timeoutMs }) =>
+	create: (ctx, access, { retry, timeoutMs, limitShare }) =>
 		new MixinClient({
 			signed: signedHttp(ctx, MIXIN_CREDENTIAL_TYPE, PLATFORM),
 			plain: unsignedHttp(ctx, PLATFORM),
 			botUserId: access.session.appId,
+			sharedQuota: true,
+			limitShare,
 			retry,
 			timeoutMs,
 		}),

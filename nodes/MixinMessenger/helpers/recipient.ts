@@ -61,3 +61,10 @@ export function readRecipient(ctx: IExecuteFunctions, i: number, botUserId: stri
 	const member = optionalUuid(ctx.getNodeParameter('groupRecipientId', i, ''), 'Only To Member');
 	return member ? { conversation_id: conversationId, recipient_id: member } : { conversation_id: conversationId };
 }
+
+/** The conversation an item's message goes to, for keeping messages to it in order (no checks, no request). */
+export function recipientKey(ctx: IExecuteFunctions, i: number): string {
+	const type = ctx.getNodeParameter('recipientType', i) as string;
+	const id = String(ctx.getNodeParameter(type === 'user' ? 'userId' : 'conversationId', i, '') ?? '');
+	return `${type}:${id.trim().toLowerCase()}`;
+}

@@ -5,6 +5,7 @@
 import { chunk, chunkByCountAndBytes, utf8Length } from '../../common/batching';
 import { PlatformApiError } from '../../common/errors';
 import type { HttpFn, HttpResponse } from '../../common/http';
+import { processLimiter, type SlidingWindowLimiter } from '../../common/rateLimit';
 import { parseJsonOrUndefined, settle } from '../../common/settle';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy, type Sleep } from '../../common/retry';
 import './secrets';
@@ -79,6 +80,17 @@ function header(response: HttpResponse, name: string): string | undefined {
 	return typeof value === 'string' ? value : undefined;
 }
 
+/** Mixin counts a bot's messages per minute: a 429 waits as long as Mixin says, or out the minute. */
+const RATE_WINDOW_SECONDS = 60;
+/** The bot's message quota (Mixin: 100,000 messages a minute). */
+export const MESSAGES_PER_MINUTE = 100_000;
+
+function rateLimitWait(response: HttpResponse): number {
+	const raw = header(response, 'retry-after');
+	const seconds = raw === undefined || raw.trim() === '' ? NaN : Number(raw);
+	return Number.isFinite(seconds) && seconds >= 0 ? seconds : RATE_WINDOW_SECONDS;
+}
+
 /** Interpret Mixin's envelope: HTTP 202 or 500 with `{error}` is a failure whatever the status says. */
 export function parseEnvelope<T>(response: HttpResponse): T {
 	const parsed = response.body === '' ? { value: {} } : parseJsonOrUndefined(response.body);
@@ -94,6 +106,7 @@ export function parseEnvelope<T>(response: HttpResponse): T {
 	}
 	const doc = parsed.value;
 	const error = (doc as { error?: { code?: number; description?: string; extra?: unknown } } | null)?.error;
+	const wait = rateLimitWait(response);
 	if (error && typeof error === 'object') {
 		const code = Number(error.code ?? response.statusCode);
 		const extra = error.extra ? ` ${JSON.stringify(error.extra)}` : '';
@@ -106,10 +119,10 @@ export function parseEnvelope<T>(response: HttpResponse): T {
 			// Mixin's business codes are 10000 and up (10002 invalid field, 20116 group full …): sending the same
 			// request again cannot help; only rate limits and server errors are temporary
 			retryable: code === 429 || code === 500 || response.statusCode >= 500,
+			retryAfterSeconds: code === 429 ? wait : undefined,
 		});
 	}
 	if (response.statusCode >= 300) {
-		const retryAfter = Number(header(response, 'retry-after'));
 		throw new PlatformApiError({
 			platform: PLATFORM,
 			code: response.statusCode,
@@ -117,7 +130,7 @@ export function parseEnvelope<T>(response: HttpResponse): T {
 			httpStatus: response.statusCode,
 			hint: HINTS[response.statusCode],
 			retryable: response.statusCode === 429 || response.statusCode >= 500,
-			retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
+			retryAfterSeconds: response.statusCode === 429 ? wait : undefined,
 		});
 	}
 	return (doc as { data?: T }).data as T;
@@ -138,6 +151,10 @@ export interface MixinClientOptions {
 	plain: HttpFn;
 	/** The bot's own user id, for deriving 1:1 conversation ids. */
 	botUserId: string;
+	/** Share the bot's message quota with every client of the process (the node sets it; standalone use may not). */
+	sharedQuota?: boolean;
+	/** The share of the quota this process may use (queue mode: one share per worker). */
+	limitShare?: number;
 	retry?: RetryPolicy;
 	timeoutMs?: number;
 	sleep?: Sleep;
@@ -145,9 +162,14 @@ export interface MixinClientOptions {
 
 export class MixinClient {
 	private readonly retry: RetryPolicy;
+	private readonly quota?: SlidingWindowLimiter;
 
 	constructor(private readonly options: MixinClientOptions) {
 		this.retry = options.retry ?? DEFAULT_RETRY;
+		if (options.sharedQuota) {
+			const limit = Math.max(MAX_MESSAGES_PER_REQUEST, Math.floor(MESSAGES_PER_MINUTE * (options.limitShare ?? 1)));
+			this.quota = processLimiter(`mixin|${options.botUserId}|messages`, limit, RATE_WINDOW_SECONDS * 1000 + 1000);
+		}
 	}
 
 	get botUserId(): string {
@@ -200,6 +222,7 @@ export class MixinClient {
 	 * the CONTACT conversation once and send again with the same message id.
 	 */
 	async sendMessage(message: OutgoingMessage): Promise<{ response: MessageView; createdConversation: boolean }> {
+		await this.quota?.acquire(1);
 		const first = await settle(this.call<MessageView>('POST', '/messages', message));
 		if (first.ok) return { response: first.value, createdConversation: false };
 		if (!isForbidden(first.error) || !this.isContactMessage(message)) throw first.error;
@@ -215,6 +238,7 @@ export class MixinClient {
 		const outcomes = new Map<OutgoingMessage, SendOutcome>();
 		const batches = chunkByCountAndBytes(messages, MAX_MESSAGES_PER_REQUEST, MAX_REQUEST_BYTES, messageBytes);
 		for (const batch of batches) {
+			await this.quota?.acquire(batch.length);
 			const sent = await settle(this.call('POST', '/messages', batch));
 			if (sent.ok) {
 				for (const message of batch) {

@@ -14,8 +14,15 @@ export const requestOptionsProperty = requestOptions(
 const tencentIm: ClientFactory<TencentImAccess, TencentImClient> = {
 	credentialType: TENCENT_IM_CREDENTIAL_TYPE,
 	readCredential: readTencentImCredential,
-	create: (ctx, _access, { retry, timeoutMs }) =>
-		new TencentImClient({ http: signedHttp(ctx, TENCENT_IM_CREDENTIAL_TYPE, PLATFORM), retry, timeoutMs }),
+	create: (ctx, access, { retry, timeoutMs, limitShare }) =>
+		new TencentImClient({
+			http: signedHttp(ctx, TENCENT_IM_CREDENTIAL_TYPE, PLATFORM),
+			// Tencent limits each app's APIs: every run for this app in the process shares one budget
+			scope: String(access.sdkAppId),
+			limitShare,
+			retry,
+			timeoutMs,
+		}),
 };
 
 /** The run's Tencent IM client, so the per-API rate limits hold across all items; the credential is checked first. */

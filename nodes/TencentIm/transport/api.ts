@@ -5,7 +5,7 @@
 import { chunk, chunkByCountAndBytes, utf8Length } from '../../common/batching';
 import { InputError, PlatformApiError } from '../../common/errors';
 import type { HttpFn, HttpResponse } from '../../common/http';
-import { LimiterPool, SlidingWindowLimiter } from '../../common/rateLimit';
+import { LimiterPool, processLimiter, SlidingWindowLimiter } from '../../common/rateLimit';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy, type Sleep } from '../../common/retry';
 import { parseJsonOrUndefined, settle } from '../../common/settle';
 import './secrets';
@@ -164,6 +164,13 @@ export interface RoamMessage {
 
 export interface TencentImClientOptions {
 	http: HttpFn;
+	/**
+	 * The app (SDKAppID) the limits belong to: with a scope, the limiters are shared by every client of the process
+	 * for that app; without one (a client used on its own, tests with a fake clock), the client keeps its own.
+	 */
+	scope?: string;
+	/** The share of Tencent's limits this process may use (queue mode: one share per worker). */
+	limitShare?: number;
 	retry?: RetryPolicy;
 	timeoutMs?: number;
 	sleep?: Sleep;
@@ -183,10 +190,18 @@ export class TencentImClient {
 	constructor(private readonly options: TencentImClientOptions) {
 		this.retry = options.retry ?? DEFAULT_RETRY;
 		const now = options.now ?? Date.now;
-		this.requestLimiters = new LimiterPool(
-			() => new SlidingWindowLimiter(REQUESTS_PER_SECOND, RATE_WINDOW_MS, now, options.sleep),
+		const share = options.limitShare ?? 1;
+		const requests = Math.max(1, Math.floor(REQUESTS_PER_SECOND * share));
+		const recipients = Math.max(BATCH_MAX_RECIPIENTS, Math.floor(BATCH_RECIPIENTS_PER_MINUTE * share));
+		const { scope } = options;
+		this.requestLimiters = new LimiterPool((api) =>
+			scope
+				? processLimiter(`tencent-im|${scope}|${api}`, requests, RATE_WINDOW_MS)
+				: new SlidingWindowLimiter(requests, RATE_WINDOW_MS, now, options.sleep),
 		);
-		this.recipientLimiter = new SlidingWindowLimiter(BATCH_RECIPIENTS_PER_MINUTE, BATCH_WINDOW_MS, now, options.sleep);
+		this.recipientLimiter = scope
+			? processLimiter(`tencent-im|${scope}|batch-recipients`, recipients, BATCH_WINDOW_MS)
+			: new SlidingWindowLimiter(recipients, BATCH_WINDOW_MS, now, options.sleep);
 	}
 
 	/**

@@ -63,3 +63,8 @@ export function readChat(ctx: IExecuteFunctions, i: number, api: YunhuApi): Chat
 	const chatId = requireText(ctx.getNodeParameter('chatId', i), 'Chat ID');
 	return { chatId, chatType, recvType: type as RecvType };
 }
+
+/** The chat an item works on, for keeping its messages in order (no checks, no request). */
+export function chatKey(ctx: IExecuteFunctions, i: number): string {
+	return `${String(ctx.getNodeParameter('chatType', i, ''))}:${String(ctx.getNodeParameter('chatId', i, ''))}`;
+}

@@ -55,11 +55,12 @@ const userApi: ClientFactory<YunhuUserAccess, YunhuUserClient> = {
 const botApi: ClientFactory<YunhuBotAccess, YunhuBotClient> = {
 	credentialType: YUNHU_BOT_CREDENTIAL_TYPE,
 	readCredential: readYunhuBotCredential,
-	create: (ctx, access, { retry, timeoutMs }) =>
+	create: (ctx, access, { retry, timeoutMs, limitShare }) =>
 		new YunhuBotClient({
 			signed: signedHttp(ctx, YUNHU_BOT_CREDENTIAL_TYPE, PLATFORM),
 			baseUrl: access.baseUrl,
 			token: access.token,
+			limitShare,
 			retry,
 			timeoutMs,
 		}),

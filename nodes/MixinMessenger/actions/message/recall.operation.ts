@@ -7,7 +7,7 @@ import { requireUuid } from '../../../common/validate';
 import { encodeMessageData } from '../../transport/signing';
 import { mixinClient } from '../../helpers/client';
 import { sentMessageOutput } from '../../helpers/output';
-import { readRecipient, recipientProperties } from '../../helpers/recipient';
+import { readRecipient, recipientKey, recipientProperties } from '../../helpers/recipient';
 
 const properties: INodeProperties[] = [
 	...recipientProperties,
@@ -35,4 +35,8 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<ItemR
 	};
 	const { response } = await client.sendMessage(message);
 	return sentMessageOutput(message, response, { recalled_message_id: target });
+}
+
+export function orderKey(this: IExecuteFunctions, i: number): string {
+	return recipientKey(this, i);
 }

@@ -33,3 +33,9 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<ItemR
 		MsgSeq: message.MsgSeq,
 	};
 }
+
+/** Messages from one account to another keep their order. */
+export function orderKey(this: IExecuteFunctions, i: number): string {
+	const from = String((this.getNodeParameter('messageOptions', i, {}) as { fromAccount?: string }).fromAccount ?? '');
+	return `${from}>${String(this.getNodeParameter('toAccount', i, ''))}`;
+}

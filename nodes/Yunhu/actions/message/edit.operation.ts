@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemResult } from '../../../common/router';
 import { requireText } from '../../../common/validate';
-import { chatProperties, readChat } from '../../helpers/chat';
+import { chatKey, chatProperties, readChat } from '../../helpers/chat';
 import { botClient, chosenApi, userClient } from '../../helpers/client';
 import { buttonsProperty, mentionsProperty, readContent } from '../../helpers/content';
 import { botContent, userContent, CONTENT_TYPE } from '../../helpers/message';
@@ -62,4 +62,8 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<ItemR
 		await client.edit({ msgId, recvId: chat.chatId, recvType: chat.recvType, contentType: draft.kind, content: botContent(draft) });
 	}
 	return { msgId, chatId: chat.chatId, chatType: chat.recvType, contentType: draft.kind, edited: true };
+}
+
+export function orderKey(this: IExecuteFunctions, i: number): string {
+	return chatKey(this, i);
 }

@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemResult } from '../../../common/router';
 import { requireText } from '../../../common/validate';
-import { chatProperties, readChat } from '../../helpers/chat';
+import { chatKey, chatProperties, readChat } from '../../helpers/chat';
 import { botClient, chosenApi, userClient } from '../../helpers/client';
 
 const properties: INodeProperties[] = [
@@ -20,4 +20,8 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<ItemR
 	if (api === 'userApi') await (await userClient(this)).recall([msgId], chat.chatId, chat.chatType);
 	else await (await botClient(this)).recall(msgId, chat.chatId, chat.recvType);
 	return { msgId, chatId: chat.chatId, chatType: chat.recvType, recalled: true };
+}
+
+export function orderKey(this: IExecuteFunctions, i: number): string {
+	return chatKey(this, i);
 }

@@ -4,7 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { InputError } from '../../../common/errors';
 import type { ItemResult } from '../../../common/router';
 import { settle } from '../../../common/settle';
-import { chatProperties, readChat } from '../../helpers/chat';
+import { chatKey, chatProperties, readChat } from '../../helpers/chat';
 import { botClient, chosenApi, userClient } from '../../helpers/client';
 
 const properties: INodeProperties[] = [
@@ -53,4 +53,8 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<ItemR
 	// nothing recalled at all: the item fails with Yunhu's answer
 	if (out.every((o) => !o.recalled)) throw firstError;
 	return out;
+}
+
+export function orderKey(this: IExecuteFunctions, i: number): string {
+	return chatKey(this, i);
 }

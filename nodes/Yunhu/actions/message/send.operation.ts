@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemResult } from '../../../common/router';
-import { chatProperties, readChat } from '../../helpers/chat';
+import { chatKey, chatProperties, readChat } from '../../helpers/chat';
 import { botClient, chosenApi, userClient } from '../../helpers/client';
 import { contentProperties, readContent } from '../../helpers/content';
 import {
@@ -57,4 +57,8 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<ItemR
 	const uploaded = await finishContent(draft, async (kind, file) => await uploadAsBot(client, kind, file));
 	const info = await client.send(botMessage(this, i, chat, draft));
 	return { ...info, contentType: draft.kind, sent: true, ...uploadedFields(uploaded) };
+}
+
+export function orderKey(this: IExecuteFunctions, i: number): string {
+	return chatKey(this, i);
 }

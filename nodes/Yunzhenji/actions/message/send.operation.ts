@@ -56,3 +56,8 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<ItemR
 		target_wxid: target,
 	}));
 }
+
+/** Messages from one WeCom account to one customer or group keep their order. */
+export function orderKey(this: IExecuteFunctions, i: number): string {
+	return `${String(this.getNodeParameter('wxid', i, ''))}>${String(this.getNodeParameter('targetWxid', i, ''))}`;
+}
