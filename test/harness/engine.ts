@@ -106,6 +106,8 @@ export interface RunOptions {
 	credentials?: CredentialsOption;
 	executionId?: string;
 	mode?: WorkflowExecuteMode;
+	/** The workflow's static data, kept between runs as n8n saves it (triggers remember what they saw there). */
+	staticData?: IDataObject;
 }
 
 export interface RunResult {
@@ -151,7 +153,10 @@ async function prepare(workflowJson: WorkflowJson, options: RunOptions): Promise
 		active: false,
 		nodeTypes: new HarnessNodeTypes(loader),
 		settings: { executionOrder: 'v1', ...(workflowJson.settings ?? {}) },
+		staticData: options.staticData,
 	});
+	// n8n copies static data in and saves it back; the test's object stands for the database row
+	if (options.staticData) workflow.staticData = options.staticData as typeof workflow.staticData;
 	const workflowData = {
 		id: 'test',
 		name: workflow.name ?? 'test',
@@ -391,6 +396,16 @@ export async function runWebhook(
 	if (!webhookResult.workflowData) {
 		const body = webhookResult.webhookResponse ?? { message: 'Webhook call received' };
 		return { response: answer(responseCode, body), webhookData: webhookResult };
+	}
+	const responseMode = workflow.expression.getSimpleParameterValue(node, description.responseMode, 'internal', {}, undefined, 'onReceived');
+	if (responseMode === 'lastNode') {
+		// n8n answers with the first item of the node that ran last, once the workflow is done
+		const run = await runWorkflow(workflowJson, { ...options, credentials: prepared.store, startNode: node.name, inputMain: webhookResult.workflowData });
+		const last = run.run.data.resultData.lastNodeExecuted;
+		const first = last ? run.output(last)[0]?.json : undefined;
+		const response = run.error ? answer(500, { message: 'Error in workflow' }) : answer(responseCode, first ?? { message: 'Workflow executed successfully but the last node did not return any data' });
+		options.onResponse?.(response);
+		return { response, webhookData: webhookResult, run };
 	}
 	const body = webhookResult.webhookResponse ?? { message: 'Workflow was started' };
 	options.onResponse?.(answer(responseCode, body));

@@ -1,10 +1,8 @@
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
-
 import type { ICredentialDataDecryptedObject, INodeExecutionData } from 'n8n-workflow';
 
 import { YunzhenjiEmulator, type YunzhenjiEmulatorOptions } from '../emulators/yunzhenji';
-import { CredentialStore, runWebhook, type RunResult, type WebhookResult, type WorkflowJson } from '../harness/engine';
+import { CredentialStore, type RunResult, type WorkflowJson } from '../harness/engine';
+import { startWebhookReceiver } from '../harness/receiver';
 import { runNode } from '../harness/run';
 
 export const APP_ID = 'yzj-app-0001';
@@ -78,43 +76,7 @@ export const triggerWorkflow = (events = ['chatMsg', 'chatMsgSendFail']): Workfl
 	],
 });
 
-/**
- * A callback receiver that hands each request to the trigger as n8n's webhook handler would, answers what the
- * trigger answers, and keeps each result (the items the trigger started a run with).
- */
+/** A callback receiver running the Yunzhenji Trigger workflow (see test/harness/receiver.ts). */
 export async function startReceiver(store: CredentialStore, workflow: WorkflowJson) {
-	const results: WebhookResult[] = [];
-	const pending: Array<Promise<void>> = [];
-	const server = http.createServer((req, res) => {
-		const chunks: Buffer[] = [];
-		req.on('data', (c: Buffer) => chunks.push(c));
-		req.on('end', () => {
-			const answer = (response: WebhookResult['response']) => {
-				if (res.headersSent) return;
-				res.writeHead(response.status, { 'content-type': 'application/json' });
-				res.end(JSON.stringify(response.body));
-			};
-			const done = runWebhook(
-				workflow,
-				{ method: req.method, headers: req.headers as Record<string, string>, body: Buffer.concat(chunks) },
-				{ credentials: store, onResponse: answer },
-			).then((result) => {
-				results.push(result);
-				answer(result.response);
-			});
-			pending.push(done);
-		});
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	return {
-		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook/yzj-hook/webhook`,
-		results,
-		/** Wait until every callback received so far has run its workflow. */
-		settle: async () => {
-			await Promise.all(pending);
-		},
-		/** Items the trigger emitted, over all callbacks so far. */
-		items: () => results.flatMap((r) => r.run?.output('Yunzhenji Trigger').map((i) => i.json) ?? []),
-		stop: async () => await new Promise<void>((resolve) => server.close(() => resolve())),
-	};
+	return await startWebhookReceiver(workflow, { credentials: store }, 'Yunzhenji Trigger');
 }
