@@ -1,6 +1,5 @@
 import { createHmac } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
-import { generateUserSig } from '../../nodes/TencentIm/transport/signing';
 import { TencentImEmulator } from './tencent-im';
 
 // Reference §1.6 app and vectors.
@@ -8,40 +7,60 @@ const APP = 1400000000;
 const KEY = '5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e';
 const OTHER_APP = 1400000001;
 const OTHER_KEY = 'another-secret-key';
+const VECTOR_TLS_SIG = 'yLAe+w7WUeUuqbV9h/TX78u21oTGi+i9Zp1u3PpnY60=';
 const NPM_USERSIG =
 	'eJyrVgrxCdYrSy1SslIy0jNQ0gHzM1NS80oy0zLBwokpuZl5mcUlRYkl*UVQBcUp2YkFBZkpSlaGJgZQAJEpycxNVbIyNEcVTa0oyCxKVbKyMDOBCRVnpitZKVX6OKZql5uHh6aGlhYmhVlm6IdEmFuUGhnmh7hnamdaRhUYlhoHFORFmhnYKtUCAK0SM5I_';
 const STORED_USERSIG =
 	'eAEBrgBR-3siVExTLnZlciI6IjIuMCIsIlRMUy5pZGVudGlmaWVyIjoiYWRtaW5pc3RyYXRvciIsIlRMUy5zZGthcHBpZCI6MTQwMDAwMDAwMCwiVExTLnRpbWUiOjE3MDAwMDAwMDAsIlRMUy5leHBpcmUiOjg2NDAwLCJUTFMuc2lnIjoieUxBZSt3N1dVZVV1cWJWOWgvVFg3OHUyMW9UR2kraTlacDF1M1Bwblk2MD0ifa0SM5I_';
 const T0 = 1700000000;
 
-/** Independent test-side UserSig builder with knobs for every failure. */
-function makeSig(o: {
+/**
+ * The test's own UserSig generator (reference §1.2–1.4), independent of the package's: HMAC-SHA256 over four
+ * LF-terminated lines, a JSON document, zlib, then base64 with + / = swapped for * - _. Knobs cover every failure.
+ */
+interface SigOpts {
 	appid?: number;
 	key?: string;
 	id?: string;
 	time?: number;
 	expire?: number;
+	/** zlib level; Node's default when absent (the npm package), 0 for stored blocks (Tencent's Go library). */
 	level?: number;
+	/** Go's key order (expire before time) instead of JSON.stringify's order in the Node library. */
+	goOrder?: boolean;
 	doc?: (d: Record<string, unknown>) => Record<string, unknown>;
-}): string {
+}
+
+function tlsSig(key: string, id: string, appid: number, time: number, expire: number): string {
+	const content = `TLS.identifier:${id}\nTLS.sdkappid:${appid}\nTLS.time:${time}\nTLS.expire:${expire}\n`;
+	return createHmac('sha256', Buffer.from(key, 'utf8')).update(content, 'utf8').digest('base64');
+}
+
+function sigDoc(o: SigOpts): Record<string, unknown> {
 	const appid = o.appid ?? APP;
 	const id = o.id ?? 'administrator';
 	const time = o.time ?? T0;
 	const expire = o.expire ?? 86400;
-	const content = `TLS.identifier:${id}\nTLS.sdkappid:${appid}\nTLS.time:${time}\nTLS.expire:${expire}\n`;
-	const sig = createHmac('sha256', o.key ?? KEY).update(content).digest('base64');
-	let d: Record<string, unknown> = {
-		'TLS.ver': '2.0',
-		'TLS.identifier': id,
-		'TLS.sdkappid': appid,
-		'TLS.expire': expire,
-		'TLS.time': time,
-		'TLS.sig': sig,
-	};
-	if (o.doc) d = o.doc(d);
-	return tb64(deflateSync(Buffer.from(JSON.stringify(d)), { level: o.level ?? 6 }));
+	const sig = tlsSig(o.key ?? KEY, id, appid, time, expire);
+	const head = { 'TLS.ver': '2.0', 'TLS.identifier': id, 'TLS.sdkappid': appid };
+	const d: Record<string, unknown> = o.goOrder
+		? { ...head, 'TLS.expire': expire, 'TLS.time': time, 'TLS.sig': sig }
+		: { ...head, 'TLS.time': time, 'TLS.expire': expire, 'TLS.sig': sig };
+	return o.doc ? o.doc(d) : d;
 }
+
 const tb64 = (b: Buffer) => b.toString('base64').replace(/\+/g, '*').replace(/\//g, '-').replace(/=/g, '_');
+
+function makeSig(o: SigOpts = {}): string {
+	const json = Buffer.from(JSON.stringify(sigDoc(o)), 'utf8');
+	return tb64(o.level === undefined ? deflateSync(json) : deflateSync(json, { level: o.level }));
+}
+
+/** The same document through the standard CompressionStream, the form the node itself uses. */
+async function compressionStreamSig(o: SigOpts = {}): Promise<string> {
+	const stream = new Blob([JSON.stringify(sigDoc(o))]).stream().pipeThrough(new CompressionStream('deflate'));
+	return tb64(Buffer.from(await new Response(stream).arrayBuffer()));
+}
 
 /** The default sig in standard base64 (must differ from the Tencent form to be a meaningful case). */
 function stdSig(): string {
@@ -102,7 +121,14 @@ beforeEach(async () => {
 });
 afterEach(async () => {
 	await emu.stop();
+	// a test that expects violations takes them; any left over means a fixture broke a rule
+	expect(emu.violations).toEqual([]);
 });
+
+/** The violations recorded so far, cleared so the afterEach check sees only unexpected ones. */
+function takeViolations(): string[] {
+	return emu.violations.splice(0);
+}
 
 describe('UserSig verification', () => {
 	it('accepts the reference npm (deflate) and stored-block UserSigs', async () => {
@@ -113,11 +139,16 @@ describe('UserSig verification', () => {
 		}
 	});
 
-	it('accepts sigs from the signing module (CompressionStream) and from zlib level 0', async () => {
-		const mod = await generateUserSig({ sdkAppId: APP, secretKey: KEY, identifier: 'administrator', expireSeconds: 3600, now: T0 });
-		const stored = makeSig({ level: 0 });
+	it('the test generator reproduces the reference vectors byte for byte', () => {
+		expect(tlsSig(KEY, 'administrator', APP, T0, 86400)).toBe(VECTOR_TLS_SIG);
+		expect(makeSig({})).toBe(NPM_USERSIG);
+		expect(makeSig({ level: 0 })).toBe(STORED_USERSIG);
+	});
+
+	it('accepts sigs from CompressionStream, zlib level 0 and Go key order', async () => {
+		const stored = makeSig({ level: 0, expire: 3600 });
 		expect(stored.startsWith('eAE')).toBe(true); // 78 01 header
-		for (const sig of [mod, stored]) {
+		for (const sig of [await compressionStreamSig({ expire: 3600 }), stored, makeSig({ goOrder: true, level: 0 })]) {
 			const r = await call('openim/get_c2c_unread_msg_num', { To_Account: 'alice' }, { sig });
 			expect(r.json).toMatchObject({ ActionStatus: 'OK', ErrorCode: 0, AllC2CUnreadMsgNum: 0 });
 		}
@@ -317,6 +348,7 @@ describe('sendmsg', () => {
 			MsgBody: [{ MsgType: 'TIMImageElem', MsgContent: { UUID: 'u', ImageFormat: 1, ImageInfoArray: [{ Type: 1, Width: 1, Height: 1, url: 'lowercase' }] } }],
 		});
 		expect(r.json.ErrorCode).toBe(90010);
+		expect(takeViolations()).toEqual([expect.stringContaining('unknown field url (did you mean URL?)')]);
 	});
 
 	it('de-duplicates a resend within 120 s: same MsgKey/MsgTime, one stored copy, one unread', async () => {
@@ -335,18 +367,30 @@ describe('sendmsg', () => {
 		expect(emu.messages).toHaveLength(2);
 	});
 
-	it('is a new message after 120 s, or with a different MsgRandom, MsgSeq, recipient or body', async () => {
+	it('is a new message after 120 s, or with a different MsgRandom, MsgSeq, sender or body', async () => {
 		const body = { From_Account: 'alice', To_Account: 'bob', MsgRandom: 555, MsgSeq: 1, MsgBody: text('once') };
 		const a = await call('openim/sendmsg', body);
 		await call('openim/sendmsg', { ...body, MsgRandom: 556 });
 		await call('openim/sendmsg', { ...body, MsgSeq: 2 });
-		await call('openim/sendmsg', { ...body, To_Account: 'carol' });
+		await call('openim/sendmsg', { ...body, From_Account: 'carol' });
 		await call('openim/sendmsg', { ...body, MsgBody: text('twice') });
 		expect(emu.messages).toHaveLength(5);
 		clockMs += 120_000;
 		const b = await call('openim/sendmsg', body);
 		expect(b.json.MsgKey).not.toBe(a.json.MsgKey);
 		expect(emu.messages).toHaveLength(6);
+		expect(emu.http.requests.filter((r) => r.note === 'duplicate')).toHaveLength(0);
+	});
+
+	it('the key has no recipient: the same sender, MsgSeq, MsgRandom and content to someone else is dropped', async () => {
+		const body = { From_Account: 'alice', To_Account: 'bob', MsgRandom: 555, MsgSeq: 1, MsgBody: text('once') };
+		const a = await call('openim/sendmsg', body);
+		clockMs += 5000;
+		const b = await call('openim/sendmsg', { ...body, To_Account: 'carol' });
+		expect(b.json).toEqual(a.json);
+		expect(emu.messages.map((m) => m.To_Account)).toEqual(['bob']);
+		expect(emu.http.requests.at(-1)?.note).toMatch(/^duplicate; violation: /);
+		expect(takeViolations()).toEqual([expect.stringMatching(/repeat of 1_555_1700000000 .* carol never receive/)]);
 	});
 });
 
@@ -516,6 +560,7 @@ describe('batchsendmsg', () => {
 		const many = Array.from({ length: 501 }, (_, i) => `u${i}`);
 		expect((await call('openim/batchsendmsg', { To_Account: many, MsgRandom: 1, MsgBody: text('x') })).json.ErrorCode).toBe(90011);
 		expect((await call('openim/batchsendmsg', { To_Account: new Array<string>(500).fill('bob'), MsgRandom: 1, MsgBody: text('x') })).json.ErrorCode).toBe(0);
+		expect(takeViolations()).toEqual([expect.stringMatching(/To_Account lists bob more than once$/)]);
 		expect((await call('openim/batchsendmsg', { To_Account: 'bob', MsgRandom: 1, MsgBody: text('x') })).json.ErrorCode).toBe(90003);
 		expect((await call('openim/batchsendmsg', { To_Account: [], MsgRandom: 1, MsgBody: text('x') })).json.ErrorCode).toBe(90003);
 	});
@@ -619,5 +664,781 @@ describe('rate limit and faults', () => {
 		emu.injectErrorCode({ code: 91000 });
 		expect((await call('openim/sendmsg', {}, { sig: makeSig({ key: OTHER_KEY }) })).json.ErrorCode).toBe(70009);
 		expect((await call('im_open_login_svc/account_check', { CheckItem: [{ UserID: 'a' }] })).json.ErrorCode).toBe(91000);
+	});
+});
+
+// ---- every documented field, with its type ----
+
+type Content = Record<string, any>;
+const CDN = 'https://cdn.example.com';
+const el = (MsgType: string, MsgContent: Content) => ({ MsgType, MsgContent });
+/** One complete element of each MsgType, with every documented MsgContent field. */
+const ELEMENT = {
+	text: () => el('TIMTextElem', { Text: 'hi' }),
+	location: () => el('TIMLocationElem', { Desc: 'office', Latitude: 22.54, Longitude: 113.93 }),
+	face: () => el('TIMFaceElem', { Index: 1, Data: 'smile' }),
+	custom: () => el('TIMCustomElem', { Data: '{"k":1}', Desc: 'push text', Ext: 'https://x.example', Sound: 'ding.aiff' }),
+	sound: () => el('TIMSoundElem', { Url: `${CDN}/s.m4a`, UUID: 's1', Size: 62351, Second: 1, Download_Flag: 2 }),
+	image: () =>
+		el('TIMImageElem', {
+			UUID: 'i1',
+			ImageFormat: 1,
+			ImageInfoArray: [1, 2, 3].map((Type) => ({ Type, Size: 1853, Width: 640, Height: 480, URL: `${CDN}/i.jpg` })),
+		}),
+	file: () => el('TIMFileElem', { Url: `${CDN}/f.pdf`, UUID: 'f1', FileSize: 1773, FileName: 'f.pdf', Download_Flag: 2 }),
+	video: () =>
+		el('TIMVideoFileElem', {
+			VideoUrl: `${CDN}/v.mp4`,
+			VideoUUID: 'v1',
+			VideoSize: 1194603,
+			VideoSecond: 5,
+			VideoFormat: 'mp4',
+			VideoDownloadFlag: 2,
+			ThumbUrl: `${CDN}/t.jpg`,
+			ThumbUUID: 't1',
+			ThumbSize: 13907,
+			ThumbWidth: 720,
+			ThumbHeight: 1280,
+			ThumbFormat: 'JPG',
+			ThumbDownloadFlag: 2,
+		}),
+	relay: () =>
+		el('TIMRelayElem', {
+			Title: 'Chat history',
+			MsgNum: 2,
+			CompatibleText: 'Upgrade to view merged messages',
+			AbstractList: ['bob: hi', 'alice: a face'],
+			MsgList: [
+				{ From_Account: 'bob', To_Account: 'alice', MsgSeq: 85, MsgRandom: 3998651049, MsgTimeStamp: T0 - 60, MsgBody: text('hi') },
+				{
+					From_Account: 'alice',
+					To_Account: 'bob',
+					MsgSeq: 86,
+					MsgRandom: 965790,
+					MsgTimeStamp: T0 - 59,
+					MsgBody: [ELEMENT.face()],
+					CloudCustomData: 'c',
+				},
+			],
+		}),
+};
+type Kind = keyof typeof ELEMENT;
+
+/** OfflinePushInfo with every documented field, iOS and Android sounds set separately. */
+const FULL_PUSH = () => ({
+	PushFlag: 0,
+	Title: 'title',
+	Desc: 'push text',
+	Ext: '{"k":1}',
+	AndroidInfo: {
+		Sound: 'android.mp3',
+		PushStyle: 1,
+		HuaWeiChannelID: 'hw',
+		XiaoMiChannelID: 'mi',
+		OPPOChannelID: 'oppo',
+		GoogleChannelID: 'fcm',
+		VIVOClassification: 1,
+		VIVOCategory: 'IM',
+		HuaWeiImportance: 'NORMAL',
+		ExtAsHuaweiIntentParam: 0,
+		HuaWeiCategory: 'IM',
+		HuaWeiImage: `${CDN}/h.png`,
+		HonorImage: `${CDN}/o.png`,
+		HonorImportance: 'LOW',
+		GoogleImage: `${CDN}/g.png`,
+	},
+	ApnsInfo: {
+		Sound: 'apns.caf',
+		BadgeMode: 1,
+		Title: 'apns title',
+		SubTitle: 'apns subtitle',
+		Image: `${CDN}/a.png`,
+		MutableContent: 1,
+		InterruptionLevel: 'time-sensitive',
+		ContentAvailable: 0,
+	},
+});
+
+const msg = (MsgBody: unknown[], extra: Record<string, unknown> = {}) => ({
+	To_Account: 'bob',
+	MsgRandom: 9,
+	MsgBody,
+	...extra,
+});
+/** A sendmsg body with one element of `kind`, its MsgContent changed by `f`. */
+const withContent = (kind: Kind, f: (c: Content) => void) => {
+	const e = ELEMENT[kind]();
+	f(e.MsgContent);
+	return msg([e]);
+};
+/** A sendmsg body with FULL_PUSH changed by `f`. */
+const withPush = (f: (p: Content) => void) => {
+	const p: Content = FULL_PUSH();
+	f(p);
+	return msg(text('x'), { OfflinePushInfo: p });
+};
+const rename = (o: Content, from: string, to: string) => {
+	o[to] = o[from];
+	delete o[from];
+};
+
+/** [what, api, body, Tencent's error code, or the violation expected with an OK answer]. */
+type Case = [string, string, () => Record<string, unknown>, number | RegExp];
+function cases(list: Case[]): void {
+	for (const [label, api, body, expected] of list) {
+		it(`${label} → ${typeof expected === 'number' ? expected : 'OK + violation'}`, async () => {
+			const r = await call(api, body());
+			const got = takeViolations();
+			if (typeof expected === 'number') {
+				expect(r.json).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: expected });
+				expect(emu.messages).toHaveLength(0);
+			} else {
+				expect(r.json).toMatchObject({ ActionStatus: 'OK', ErrorCode: 0 });
+				expect(got).toEqual([expect.stringMatching(expected)]);
+			}
+		});
+	}
+}
+
+const SEND = 'openim/sendmsg';
+const BATCH = 'openim/batchsendmsg';
+const ROAM = 'openim/admin_getroammsg';
+const READ = 'openim/admin_set_msg_read';
+const roam = (extra: Record<string, unknown> = {}) => ({
+	Operator_Account: 'alice',
+	Peer_Account: 'bob',
+	MaxCnt: 10,
+	MinTime: 0,
+	MaxTime: T0,
+	...extra,
+});
+
+describe('documented fields are accepted without a violation', () => {
+	it('sendmsg with every top-level field, every element type and a full OfflinePushInfo', async () => {
+		const body = {
+			SyncOtherMachine: 1,
+			From_Account: 'alice',
+			To_Account: 'bob',
+			MsgLifeTime: 604800,
+			OnlineOnlyFlag: 0,
+			MsgSeq: 93847636,
+			MsgRandom: 1287657,
+			MsgTimeStamp: T0,
+			ForbidCallbackControl: ['ForbidBeforeSendMsgCallback', 'ForbidAfterSendMsgCallback'],
+			SendMsgControl: ['NoUnread', 'NoLastMsg', 'WithMuteNotifications', 'NoMsgCheck'],
+			MsgBody: Object.values(ELEMENT).map((make) => make()),
+			CloudCustomData: 'your cloud custom data',
+			SupportMessageExtension: 0,
+			OfflinePushInfo: FULL_PUSH(),
+			IsNeedReadReceipt: 1,
+		};
+		expect(Buffer.byteLength(JSON.stringify(body))).toBeLessThan(8192);
+		const r = await call(SEND, body);
+		expect(r.json).toMatchObject({ ActionStatus: 'OK', ErrorCode: 0 });
+		expect(emu.messages[0].MsgBody).toEqual(body.MsgBody);
+		expect(emu.violations).toEqual([]);
+	});
+
+	it('batchsendmsg with every field it documents', async () => {
+		const r = await call(BATCH, {
+			SyncOtherMachine: 2,
+			From_Account: 'alice',
+			To_Account: ['bob', 'carol'],
+			MsgLifeTime: 60,
+			OnlineOnlyFlag: 0,
+			MsgSeq: 1,
+			MsgRandom: 2,
+			MsgBody: [ELEMENT.text(), ELEMENT.custom()],
+			CloudCustomData: 'ccd',
+			SendMsgControl: ['NoLastMsg'],
+			OfflinePushInfo: FULL_PUSH(),
+			IsNeedReadReceipt: 0,
+		});
+		expect(r.json).toMatchObject({ ActionStatus: 'OK', ErrorCode: 0, MsgKey: `1_2_${T0}` });
+		expect(emu.messages).toHaveLength(2);
+	});
+
+	it('the official SDK forms: digit strings for VIVOClassification and MsgReadTime, From/To_Account in history', async () => {
+		expect((await call(SEND, withPush((p) => (p.AndroidInfo.VIVOClassification = '0')))).json.ErrorCode).toBe(0);
+		const read = { Report_Account: 'bob', Peer_Account: 'alice', MsgReadTime: String(T0) };
+		expect((await call(READ, read)).json.ErrorCode).toBe(0);
+		const history = { From_Account: 'bob', To_Account: 'alice', MaxCnt: 1, MinTime: 0, MaxTime: T0 };
+		expect((await call(ROAM, history)).json.ErrorCode).toBe(0);
+	});
+
+	it('a merged forward may carry JsonMsgKey instead of MsgList', async () => {
+		const r = await call(SEND, withContent('relay', (c) => {
+			delete c.MsgList;
+			c.JsonMsgKey = 'a1b2c3';
+		}));
+		expect(r.json.ErrorCode).toBe(0);
+	});
+});
+
+describe('misspelt or unknown fields: Tencent ignores them, so they are recorded', () => {
+	cases([
+		[
+			'TIMCustomElem Desc renamed',
+			SEND,
+			() => withContent('custom', (c) => rename(c, 'Desc', 'Description')),
+			/TIMCustomElem.*unknown field Description/,
+		],
+		[
+			'TIMCustomElem Ext renamed',
+			SEND,
+			() => withContent('custom', (c) => rename(c, 'Ext', 'Extension')),
+			/TIMCustomElem.*unknown field Extension/,
+		],
+		[
+			'TIMCustomElem Sound misspelt',
+			SEND,
+			() => withContent('custom', (c) => rename(c, 'Sound', 'Sond')),
+			/unknown field Sond \(did you mean Sound\?\)/,
+		],
+		[
+			'TIMSoundElem Size renamed',
+			SEND,
+			() => withContent('sound', (c) => rename(c, 'Size', 'FileSize')),
+			/TIMSoundElem.*unknown field FileSize/,
+		],
+		[
+			'TIMSoundElem Second renamed',
+			SEND,
+			() => withContent('sound', (c) => rename(c, 'Second', 'Seconds')),
+			/unknown field Seconds \(did you mean Second\?\)/,
+		],
+		[
+			'ImageInfoArray Size renamed',
+			SEND,
+			() => withContent('image', (c) => rename(c.ImageInfoArray[0], 'Size', 'ImageSize')),
+			/ImageInfoArray\[0\]: unknown field ImageSize/,
+		],
+		[
+			'ImageInfoArray Type renamed',
+			SEND,
+			() => withContent('image', (c) => rename(c.ImageInfoArray[1], 'Type', 'type')),
+			/ImageInfoArray\[1\]: unknown field type \(did you mean Type\?\)/,
+		],
+		[
+			'an extra key next to MsgType/MsgContent',
+			SEND,
+			() => msg([{ ...ELEMENT.text(), Desc: 'x' }]),
+			/MsgBody\[0\]: unknown field Desc/,
+		],
+		[
+			'OfflinePushInfo.Desc renamed',
+			SEND,
+			() => withPush((p) => rename(p, 'Desc', 'Description')),
+			/OfflinePushInfo: unknown field Description/,
+		],
+		[
+			'OfflinePushInfo.Ext renamed',
+			SEND,
+			() => withPush((p) => rename(p, 'Ext', 'Extra')),
+			/OfflinePushInfo: unknown field Extra/,
+		],
+		[
+			'one Sound for both platforms on OfflinePushInfo',
+			SEND,
+			() => withPush((p) => (p.Sound = 'ding.caf')),
+			/OfflinePushInfo: unknown field Sound/,
+		],
+		[
+			'ApnsInfo.BadgeMode renamed',
+			SEND,
+			() => withPush((p) => rename(p.ApnsInfo, 'BadgeMode', 'Badge')),
+			/ApnsInfo: unknown field Badge\b/,
+		],
+		[
+			'ApnsInfo.Sound renamed',
+			SEND,
+			() => withPush((p) => rename(p.ApnsInfo, 'Sound', 'SoundFile')),
+			/ApnsInfo: unknown field SoundFile/,
+		],
+		[
+			'AndroidInfo.Sound renamed',
+			SEND,
+			() => withPush((p) => rename(p.AndroidInfo, 'Sound', 'sound')),
+			/AndroidInfo: unknown field sound \(did you mean Sound\?\)/,
+		],
+		[
+			'AndroidInfo.OPPOChannelID cased wrong',
+			SEND,
+			() => withPush((p) => rename(p.AndroidInfo, 'OPPOChannelID', 'OppoChannelID')),
+			/did you mean OPPOChannelID\?/,
+		],
+		[
+			'AndroidInfo.HuaWeiChannelID cased wrong',
+			SEND,
+			() => withPush((p) => rename(p.AndroidInfo, 'HuaWeiChannelID', 'HuaweiChannelID')),
+			/did you mean HuaWeiChannelID\?/,
+		],
+		[
+			'sendmsg CloudCustomData misspelt',
+			SEND,
+			() => msg(text('x'), { CloudCustomDate: 'x' }),
+			/sendmsg: unknown field CloudCustomDate \(did you mean CloudCustomData\?\)/,
+		],
+		[
+			'sendmsg SyncOtherMachine cased wrong',
+			SEND,
+			() => msg(text('x'), { syncOtherMachine: 2 }),
+			/did you mean SyncOtherMachine\?/,
+		],
+		[
+			'batchsendmsg ForbidCallbackControl (sendmsg only)',
+			BATCH,
+			() => ({ ...msg(text('x')), To_Account: ['bob'], ForbidCallbackControl: ['ForbidBeforeSendMsgCallback'] }),
+			/batchsendmsg: unknown field ForbidCallbackControl/,
+		],
+		[
+			'batchsendmsg MsgTimeStamp (sendmsg only)',
+			BATCH,
+			() => ({ ...msg(text('x')), To_Account: ['bob'], MsgTimeStamp: T0 }),
+			/batchsendmsg: unknown field MsgTimeStamp/,
+		],
+		[
+			'batchsendmsg SupportMessageExtension (sendmsg only)',
+			BATCH,
+			() => ({ ...msg(text('x')), To_Account: ['bob'], SupportMessageExtension: 0 }),
+			/unknown field SupportMessageExtension/,
+		],
+		[
+			'admin_set_msg_read MsgReadTime renamed',
+			READ,
+			() => ({ Report_Account: 'bob', Peer_Account: 'alice', ReadTime: T0 }),
+			/admin_set_msg_read: unknown field ReadTime/,
+		],
+		['admin_getroammsg LastMsgKey cased wrong', ROAM, () => roam({ LastMsgkey: '1_2_3' }), /did you mean LastMsgKey\?/],
+		[
+			'get_c2c_unread_msg_num Peer_Account misspelt',
+			'openim/get_c2c_unread_msg_num',
+			() => ({ To_Account: 'bob', Peer_Accounts: ['alice'] }),
+			/did you mean Peer_Account\?/,
+		],
+		[
+			'account_import Nick renamed',
+			'im_open_login_svc/account_import',
+			() => ({ UserID: 'dave', Nickname: 'D' }),
+			/account_import: unknown field Nickname/,
+		],
+		[
+			'account_import in the old Identifier form',
+			'im_open_login_svc/account_import',
+			() => ({ UserID: 'dave', Identifier: 'dave' }),
+			/unknown field Identifier/,
+		],
+		[
+			'account_check item with an extra field',
+			'im_open_login_svc/account_check',
+			() => ({ CheckItem: [{ UserID: 'bob', Nick: 'B' }] }),
+			/CheckItem\[0\]: unknown field Nick/,
+		],
+	]);
+
+	it('admin_msgwithdraw with an extra field still recalls', async () => {
+		const s = await send('bob', { From_Account: 'alice' });
+		const recall = { From_Account: 'alice', To_Account: 'bob', MsgKey: s.json.MsgKey, MsgSeq: 1 };
+		const w = await call('openim/admin_msgwithdraw', recall);
+		expect(w.json.ErrorCode).toBe(0);
+		expect(emu.messages[0].recalled).toBe(true);
+		expect(takeViolations()).toEqual([expect.stringMatching(/admin_msgwithdraw: unknown field MsgSeq/)]);
+	});
+
+	it('the message with an ignored field is still stored as sent', async () => {
+		await call(SEND, withContent('custom', (c) => rename(c, 'Desc', 'Description')));
+		expect(emu.messages).toHaveLength(1);
+		expect(takeViolations()).toHaveLength(1);
+	});
+});
+
+describe('renamed required fields and wrong types: Tencent refuses', () => {
+	afterEach(() => {
+		takeViolations(); // a rename also records its unknown name; the refusal is what is checked
+	});
+	cases([
+		[
+			'TIMVideoFileElem VideoSize renamed (the official SDK requires it)',
+			SEND,
+			() => withContent('video', (c) => rename(c, 'VideoSize', 'VideoBytes')),
+			90010,
+		],
+		[
+			'TIMVideoFileElem VideoSecond missing (SDK)',
+			SEND,
+			() => withContent('video', (c) => delete c.VideoSecond),
+			90010,
+		],
+		[
+			'TIMVideoFileElem ThumbFormat missing (SDK)',
+			SEND,
+			() => withContent('video', (c) => delete c.ThumbFormat),
+			90010,
+		],
+		[
+			'TIMVideoFileElem VideoSize as a string',
+			SEND,
+			() => withContent('video', (c) => (c.VideoSize = '1194603')),
+			90010,
+		],
+		[
+			'TIMVideoFileElem VideoUrl renamed',
+			SEND,
+			() => withContent('video', (c) => rename(c, 'VideoUrl', 'VideoURL')),
+			90010,
+		],
+		[
+			'TIMLocationElem Desc renamed (SDK requires it)',
+			SEND,
+			() => withContent('location', (c) => rename(c, 'Desc', 'Description')),
+			90010,
+		],
+		['TIMLocationElem Latitude as a string', SEND, () => withContent('location', (c) => (c.Latitude = '22.54')), 90010],
+		['TIMFaceElem Data missing (SDK)', SEND, () => withContent('face', (c) => delete c.Data), 90010],
+		['TIMFaceElem Index not an integer', SEND, () => withContent('face', (c) => (c.Index = 1.5)), 90010],
+		['TIMCustomElem Desc not a string', SEND, () => withContent('custom', (c) => (c.Desc = 5)), 90010],
+		['TIMCustomElem Ext as an object', SEND, () => withContent('custom', (c) => (c.Ext = { url: 'x' })), 90010],
+		['TIMSoundElem Size as a string', SEND, () => withContent('sound', (c) => (c.Size = '62351')), 90010],
+		['TIMSoundElem Download_Flag 1', SEND, () => withContent('sound', (c) => (c.Download_Flag = 1)), 90010],
+		[
+			'TIMFileElem FileName renamed (SDK requires it)',
+			SEND,
+			() => withContent('file', (c) => rename(c, 'FileName', 'Name')),
+			90010,
+		],
+		['TIMFileElem FileSize missing (SDK)', SEND, () => withContent('file', (c) => delete c.FileSize), 90010],
+		['TIMImageElem ImageFormat missing (SDK)', SEND, () => withContent('image', (c) => delete c.ImageFormat), 90010],
+		['TIMImageElem ImageInfoArray empty', SEND, () => withContent('image', (c) => (c.ImageInfoArray = [])), 90010],
+		[
+			'ImageInfoArray URL cased as Url',
+			SEND,
+			() => withContent('image', (c) => rename(c.ImageInfoArray[0], 'URL', 'Url')),
+			90010,
+		],
+		[
+			'ImageInfoArray Size as a string',
+			SEND,
+			() => withContent('image', (c) => (c.ImageInfoArray[2].Size = '12535')),
+			90010,
+		],
+		[
+			'ImageInfoArray item not an object',
+			SEND,
+			() => withContent('image', (c) => (c.ImageInfoArray = ['https://x/i.jpg'])),
+			90010,
+		],
+		['OfflinePushInfo not an object', SEND, () => msg(text('x'), { OfflinePushInfo: 'push' }), 90010],
+		['OfflinePushInfo.Desc not a string', SEND, () => withPush((p) => (p.Desc = 5)), 90010],
+		['ApnsInfo.BadgeMode as a string', SEND, () => withPush((p) => (p.ApnsInfo.BadgeMode = '1')), 90010],
+		['AndroidInfo as an array', SEND, () => withPush((p) => (p.AndroidInfo = [{ Sound: 'a.mp3' }])), 90010],
+		[
+			'AndroidInfo.XiaoMiChannelID as a number',
+			SEND,
+			() => withPush((p) => (p.AndroidInfo.XiaoMiChannelID = 1)),
+			90010,
+		],
+		['CloudCustomData as an object', SEND, () => msg(text('x'), { CloudCustomData: { a: 1 } }), 20001],
+		['SendMsgControl as a string', SEND, () => msg(text('x'), { SendMsgControl: 'NoUnread' }), 20001],
+		['IsNeedReadReceipt as a boolean', SEND, () => msg(text('x'), { IsNeedReadReceipt: true }), 20001],
+		['SupportMessageExtension 2', SEND, () => msg(text('x'), { SupportMessageExtension: 2 }), 20001],
+		['From_Account empty', SEND, () => msg(text('x'), { From_Account: '' }), 20001],
+		[
+			'nested forwarded element with a wrong type',
+			SEND,
+			() => withContent('relay', (c) => (c.MsgList[0].MsgBody = [el('TIMTextElem', { Text: 1 })])),
+			90010,
+		],
+		[
+			'nested forwarded element of an unknown type',
+			SEND,
+			() => withContent('relay', (c) => (c.MsgList[1].MsgBody = [el('TIMHologram', {})])),
+			90002,
+		],
+		['forwarded message without MsgBody', SEND, () => withContent('relay', (c) => delete c.MsgList[0].MsgBody), 90010],
+		[
+			'merged forward with neither MsgList nor JsonMsgKey',
+			SEND,
+			() => withContent('relay', (c) => delete c.MsgList),
+			90010,
+		],
+		[
+			'TIMRelayElem AbstractList as a string',
+			SEND,
+			() => withContent('relay', (c) => (c.AbstractList = 'bob: hi')),
+			90010,
+		],
+		['admin_getroammsg MaxCnt as a string', ROAM, () => roam({ MaxCnt: '10' }), 20001],
+		['admin_getroammsg MinTime as a date string', ROAM, () => roam({ MinTime: '2023-11-14' }), 20001],
+		['admin_getroammsg without MaxTime', ROAM, () => roam({ MaxTime: undefined }), 20001],
+		[
+			'admin_set_msg_read MsgReadTime as a date string',
+			READ,
+			() => ({ Report_Account: 'bob', Peer_Account: 'alice', MsgReadTime: '2023-11-14' }),
+			20001,
+		],
+		[
+			'get_c2c_unread_msg_num Peer_Account as a string',
+			'openim/get_c2c_unread_msg_num',
+			() => ({ To_Account: 'bob', Peer_Account: 'alice' }),
+			20001,
+		],
+		['account_import Nick as a number', 'im_open_login_svc/account_import', () => ({ UserID: 'dave', Nick: 5 }), 70402],
+		[
+			'account_import Nick over 500 bytes',
+			'im_open_login_svc/account_import',
+			() => ({ UserID: 'dave', Nick: 'n'.repeat(501) }),
+			40601,
+		],
+		[
+			'account_check UserID cased as UserId',
+			'im_open_login_svc/account_check',
+			() => ({ CheckItem: [{ UserId: 'bob' }] }),
+			70402,
+		],
+		['account_check item not an object', 'im_open_login_svc/account_check', () => ({ CheckItem: ['bob'] }), 70402],
+	]);
+});
+
+describe('values outside the documented sets are answered but recorded', () => {
+	cases([
+		[
+			'ApnsInfo.BadgeMode 2',
+			SEND,
+			() => withPush((p) => (p.ApnsInfo.BadgeMode = 2)),
+			/ApnsInfo\.BadgeMode: 2 is not one of 0, 1/,
+		],
+		[
+			'ApnsInfo.InterruptionLevel unknown',
+			SEND,
+			() => withPush((p) => (p.ApnsInfo.InterruptionLevel = 'urgent')),
+			/InterruptionLevel: "urgent"/,
+		],
+		['ApnsInfo.MutableContent 2', SEND, () => withPush((p) => (p.ApnsInfo.MutableContent = 2)), /MutableContent: 2/],
+		['OfflinePushInfo.PushFlag 2', SEND, () => withPush((p) => (p.PushFlag = 2)), /PushFlag: 2/],
+		[
+			'AndroidInfo.HuaWeiImportance HIGH',
+			SEND,
+			() => withPush((p) => (p.AndroidInfo.HuaWeiImportance = 'HIGH')),
+			/HuaWeiImportance: "HIGH" is not one of "LOW", "NORMAL"/,
+		],
+		[
+			'AndroidInfo.HonorImportance low',
+			SEND,
+			() => withPush((p) => (p.AndroidInfo.HonorImportance = 'low')),
+			/HonorImportance: "low"/,
+		],
+		[
+			'AndroidInfo.VIVOClassification 2',
+			SEND,
+			() => withPush((p) => (p.AndroidInfo.VIVOClassification = 2)),
+			/VIVOClassification: 2/,
+		],
+		[
+			'AndroidInfo.HuaWeiImage over http',
+			SEND,
+			() => withPush((p) => (p.AndroidInfo.HuaWeiImage = 'http://cdn.example.com/h.png')),
+			/HuaWeiImage .* is not an https:\/\/ URL/,
+		],
+		[
+			'SendMsgControl with an unknown value',
+			SEND,
+			() => msg(text('x'), { SendMsgControl: ['NoUnRead'] }),
+			/SendMsgControl: "NoUnRead" is not one of/,
+		],
+		[
+			'ForbidCallbackControl with an unknown value',
+			SEND,
+			() => msg(text('x'), { ForbidCallbackControl: ['ForbidBefore'] }),
+			/ForbidCallbackControl: "ForbidBefore"/,
+		],
+		[
+			'TIMImageElem ImageFormat 5',
+			SEND,
+			() => withContent('image', (c) => (c.ImageFormat = 5)),
+			/ImageFormat: 5 is not one of 1, 2, 3, 4, 255/,
+		],
+		[
+			'ImageInfoArray Type 4',
+			SEND,
+			() => withContent('image', (c) => (c.ImageInfoArray[0].Type = 4)),
+			/ImageInfoArray\[0\]\.Type: 4/,
+		],
+		[
+			'ImageInfoArray URL that is not a URL',
+			SEND,
+			() => withContent('image', (c) => (c.ImageInfoArray[0].URL = 'cdn/i.jpg')),
+			/URL "cdn\/i.jpg" is not an http\(s\):\/\/ URL/,
+		],
+		[
+			'TIMFileElem UUID empty',
+			SEND,
+			() => withContent('file', (c) => (c.UUID = '')),
+			/\(TIMFileElem\)\.MsgContent\.UUID is empty/,
+		],
+		[
+			'TIMVideoFileElem ThumbWidth negative',
+			SEND,
+			() => withContent('video', (c) => (c.ThumbWidth = -1)),
+			/ThumbWidth -1 is outside 0/,
+		],
+		[
+			'TIMLocationElem Latitude 91',
+			SEND,
+			() => withContent('location', (c) => (c.Latitude = 91)),
+			/Latitude 91 is outside -90..90/,
+		],
+		[
+			'TIMRelayElem MsgNum not matching MsgList',
+			SEND,
+			() => withContent('relay', (c) => (c.MsgNum = 3)),
+			/MsgNum is 3 but MsgList holds 2/,
+		],
+		[
+			'TIMRelayElem with both MsgList and JsonMsgKey',
+			SEND,
+			() => withContent('relay', (c) => (c.JsonMsgKey = 'k')),
+			/both MsgList and JsonMsgKey/,
+		],
+		[
+			'forwarded message with neither To_Account nor GroupId',
+			SEND,
+			() => withContent('relay', (c) => delete c.MsgList[0].To_Account),
+			/MsgList\[0\] names neither To_Account/,
+		],
+		[
+			'forwarded message with an unknown field',
+			SEND,
+			() => withContent('relay', (c) => (c.MsgList[1].MsgTime = T0)),
+			/MsgList\[1\]: unknown field MsgTime/,
+		],
+		[
+			'admin_getroammsg naming both Operator_Account and From_Account',
+			ROAM,
+			() => roam({ From_Account: 'alice' }),
+			/names both Operator_Account and From_Account/,
+		],
+		[
+			'admin_getroammsg with MinTime after MaxTime',
+			ROAM,
+			() => roam({ MinTime: T0 + 1 }),
+			/MinTime 1700000001 is after MaxTime/,
+		],
+	]);
+});
+
+describe('times are Unix seconds', () => {
+	it('sendmsg MsgTimeStamp in milliseconds → 90006', async () => {
+		const r = await call(SEND, msg(text('x'), { MsgTimeStamp: T0 * 1000 }));
+		expect(r.json).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: 90006 });
+		expect(r.json.ErrorInfo).toMatch(/milliseconds/);
+		expect(emu.messages).toHaveLength(0);
+	});
+
+	it('MsgReadTime in milliseconds, number or string, is answered (all becomes read) but recorded', async () => {
+		await send('bob', { From_Account: 'alice' });
+		clockMs += 10_000;
+		await send('bob', { From_Account: 'alice' });
+		const r = await call(READ, { Report_Account: 'bob', Peer_Account: 'alice', MsgReadTime: T0 * 1000 });
+		expect(r.json.ErrorCode).toBe(0);
+		expect(emu.unread('bob', 'alice')).toBe(0);
+		expect(takeViolations()).toEqual([expect.stringMatching(/MsgReadTime 1700000000000 looks like milliseconds/)]);
+		await call(READ, { Report_Account: 'bob', Peer_Account: 'alice', MsgReadTime: String(T0 * 1000) });
+		expect(takeViolations()).toEqual([expect.stringMatching(/MsgReadTime 1700000000000 looks like milliseconds/)]);
+		// seconds are fine and read only up to then
+		await send('bob', { From_Account: 'alice' });
+		await call(READ, { Report_Account: 'bob', Peer_Account: 'alice', MsgReadTime: T0 });
+		expect(emu.unread('bob', 'alice')).toBe(1);
+	});
+
+	it('admin_getroammsg MinTime/MaxTime in milliseconds are recorded', async () => {
+		await send('bob', { From_Account: 'alice' });
+		const r = await call(ROAM, roam({ MinTime: (T0 - 60) * 1000, MaxTime: (T0 + 60) * 1000 }));
+		expect(r.json.ErrorCode).toBe(0);
+		expect(r.json.MsgCnt).toBe(0); // as Tencent: nothing lies after a millisecond MinTime
+		expect(takeViolations()).toEqual([
+			expect.stringMatching(/MinTime 1699999940000 looks like milliseconds/),
+			expect.stringMatching(/MaxTime 1700000060000 looks like milliseconds/),
+		]);
+	});
+
+	it('a forwarded message with MsgTimeStamp in milliseconds is recorded', async () => {
+		const r = await call(SEND, withContent('relay', (c) => (c.MsgList[0].MsgTimeStamp = (T0 - 60) * 1000)));
+		expect(r.json.ErrorCode).toBe(0);
+		expect(takeViolations()).toEqual([expect.stringMatching(/MsgList\[0\]\.MsgTimeStamp \d+ looks like milliseconds/)]);
+	});
+});
+
+describe('duplicate check: sender, MsgSeq, MsgRandom and content for 120 s, recipients not included', () => {
+	const news = (To_Account: string[], MsgRandom = 41) => ({
+		From_Account: 'alice',
+		To_Account,
+		MsgRandom,
+		MsgSeq: 7,
+		MsgBody: text('news'),
+	});
+
+	it("a second batchsendmsg reusing the first call's MsgRandom/MsgSeq for others is dropped as a repeat", async () => {
+		for (const id of ['dave', 'erin']) emu.importAccount(id);
+		const first = await call(BATCH, news(['bob', 'carol']));
+		expect(first.json).toMatchObject({ ErrorCode: 0, MsgKey: `7_41_${T0}` });
+		clockMs += 3000;
+		const second = await call(BATCH, news(['dave', 'erin']));
+		expect(second.json).toEqual({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0, MsgKey: `7_41_${T0}` });
+		expect(emu.http.requests.at(-1)?.note).toMatch(/^duplicate/);
+		expect(emu.messages.map((m) => m.To_Account)).toEqual(['bob', 'carol']);
+		expect(emu.unread('dave')).toBe(0);
+		expect(takeViolations()).toEqual([expect.stringMatching(/repeat of 7_41_1700000000 .*dave, erin never receive it$/)]);
+		// each call with its own MsgRandom is a message of its own
+		const third = await call(BATCH, news(['dave', 'erin'], 42));
+		expect(third.json.MsgKey).toBe(`7_42_${T0 + 3}`);
+		expect(emu.messages.map((m) => m.To_Account)).toEqual(['bob', 'carol', 'dave', 'erin']);
+	});
+
+	it('a retry of the same batch call is the same message: first MsgKey, stored once, no violation', async () => {
+		emu.http.inject({ fault: { kind: 'dropAfterHandling' } });
+		await expect(call(BATCH, news(['bob', 'ghost', 'carol']))).rejects.toThrow();
+		expect(emu.messages).toHaveLength(2);
+		clockMs += 2000;
+		const retry = await call(BATCH, news(['bob', 'ghost', 'carol']));
+		expect(retry.json).toEqual({
+			ActionStatus: 'OK',
+			ErrorInfo: '',
+			ErrorCode: 0,
+			MsgKey: emu.messages[0].MsgKey,
+			ErrorList: [{ To_Account: 'ghost', ErrorCode: 70107 }],
+		});
+		expect(emu.http.requests.at(-1)?.note).toBe('duplicate');
+		expect(emu.messages).toHaveLength(2);
+		expect(emu.unread('bob')).toBe(1);
+	});
+
+	it('a retry carrying only some of the recipients is still the same message', async () => {
+		await call(BATCH, news(['bob', 'carol']));
+		const retry = await call(BATCH, news(['carol']));
+		expect(retry.json.MsgKey).toBe(`7_41_${T0}`);
+		expect(emu.http.requests.at(-1)?.note).toBe('duplicate');
+		expect(emu.messages).toHaveLength(2);
+	});
+
+	it('sendmsg and batchsendmsg share the key', async () => {
+		await call(BATCH, news(['bob', 'carol']));
+		const one = await call(SEND, { ...news([]), To_Account: 'carol' });
+		expect(one.json).toMatchObject({ ErrorCode: 0, MsgKey: `7_41_${T0}`, MsgTime: T0 });
+		expect(emu.http.requests.at(-1)?.note).toBe('duplicate');
+		expect(emu.messages).toHaveLength(2);
+	});
+
+	it('the window runs 120 s from the first send; another sender or other content is another message', async () => {
+		await call(BATCH, news(['bob']));
+		await call(BATCH, { ...news(['bob']), From_Account: 'carol' });
+		await call(BATCH, { ...news(['bob']), MsgBody: text('other news') });
+		expect(emu.messages).toHaveLength(3);
+		clockMs += 119_999;
+		await call(BATCH, news(['bob']));
+		expect(emu.messages).toHaveLength(3);
+		clockMs += 1;
+		const late = await call(BATCH, news(['bob']));
+		expect(late.json.MsgKey).toBe(`7_41_${T0 + 120}`);
+		expect(emu.messages).toHaveLength(4);
 	});
 });

@@ -4,11 +4,14 @@
  *
  * It states the platform's rules on its own, from shared/reference/tencent-im.md, and never imports the node's
  * code. Where the reference leaves a behaviour open, the choice is marked "OPEN:" in a one-line comment.
+ * Every documented request field is known with its type (see "Field rules"): a missing or wrongly typed one gets
+ * Tencent's error, and an unknown one, or a value Tencent would take without complaint but that is still wrong,
+ * is answered normally and recorded as a violation.
  *
  * Clock: `now()` returns milliseconds (like Date.now); Unix seconds are floor(now()/1000).
  */
-import { createHash, createHmac, randomInt, timingSafeEqual } from 'node:crypto';
-import { inflateSync } from 'node:zlib';
+import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import { crc32, inflateSync } from 'node:zlib';
 import { PlatformEmulator, jsonReply, type RecordedRequest, type Reply } from './common';
 
 export interface TencentImAppConfig {
@@ -51,6 +54,7 @@ export interface StoredC2CMessage {
 	SendMsgControl?: string[];
 	ForbidCallbackControl?: string[];
 	IsNeedReadReceipt?: number;
+	SupportMessageExtension?: number;
 	MsgTimeStamp?: number;
 	/** MsgSeq as the caller gave it (undefined = server-filled); part of the dedupe key. */
 	givenMsgSeq?: number;
@@ -68,7 +72,17 @@ export interface StoredC2CMessage {
 	sdkAppId: number;
 	/** Clock (ms) when stored; the 120 s dedupe window runs from here. */
 	storedAtMs: number;
+	/** Sender, MsgSeq, MsgRandom and content CRC32: shared by every copy of one batch, whatever the recipient. */
 	dedupeKey: string;
+}
+
+/** One accepted send (a sendmsg, or a batchsendmsg with all its recipients), for the duplicate check. */
+interface SendRecord {
+	key: string;
+	atMs: number;
+	MsgKey: string;
+	MsgTime: number;
+	recipients: Set<string>;
 }
 
 interface Env {
@@ -160,69 +174,374 @@ const isUint32 = (v: unknown): v is number => isInt(v) && v >= 0 && v <= UINT32_
 const isStr = (v: unknown): v is string => typeof v === 'string';
 const isNonEmptyStr = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
 
-/** Message element rules (reference §3): required MsgContent fields per MsgType. */
-type FieldRule = 'string' | 'number' | 'int' | 'flag2';
-const ELEMENT_RULES: Record<string, Record<string, FieldRule>> = {
-	TIMTextElem: { Text: 'string' },
-	TIMLocationElem: { Desc: 'string', Latitude: 'number', Longitude: 'number' },
-	TIMFaceElem: { Index: 'int', Data: 'string' },
-	TIMCustomElem: { Data: 'string' },
-	TIMSoundElem: { Url: 'string', UUID: 'string', Download_Flag: 'flag2' },
-	// TIMImageElem: UUID + a non-empty ImageInfoArray of { URL, Width, Height } (checked below).
-	TIMImageElem: { UUID: 'string' },
-	TIMFileElem: { Url: 'string', UUID: 'string', Download_Flag: 'flag2' },
-	TIMVideoFileElem: {
-		VideoUrl: 'string',
-		VideoUUID: 'string',
-		ThumbUrl: 'string',
-		ThumbUUID: 'string',
-		ThumbWidth: 'int',
-		ThumbHeight: 'int',
-		VideoDownloadFlag: 'flag2',
-		ThumbDownloadFlag: 'flag2',
+/**
+ * Field rules. Every documented request field of every API is listed with its JSON type; a field that is not listed
+ * is answered normally (Tencent ignores it) and recorded as a violation, so a misspelt name fails the node's tests.
+ * Sources: reference §3–4, the message-format doc (intlcloud-documents "Message Formats"), Tencent's official Java
+ * SDK (TencentCloud/tencentcloud-im-sdk-java, generated from its OpenAPI schema) and doocs/qcloud-im-server-sdk-java.
+ */
+type Shape = 'string' | 'int' | 'uint32' | 'number' | 'intOrDigits' | 'stringArray' | 'object' | 'array' | 'msgBody';
+
+interface FieldSpec {
+	shape: Shape;
+	required?: boolean;
+	/** Tencent's error for a missing or wrongly typed value; the schema's code when absent. */
+	code?: number;
+	/** Documented values: others are refused with `valueCode`, or answered and recorded as a violation without it. */
+	values?: readonly (string | number)[];
+	valueCode?: number;
+	/** Documented range: outside it is refused with `rangeCode`, or recorded as a violation without it. */
+	min?: number;
+	max?: number;
+	rangeCode?: number;
+	/** Unix seconds: a value above 10^11 is milliseconds, refused with `msCode` or recorded as a violation. */
+	seconds?: boolean;
+	msCode?: number;
+	/** '' is refused ('refuse', with `code`) or recorded ('violation'). */
+	nonEmpty?: 'refuse' | 'violation';
+	/** Longest UTF-8 value in bytes, refused with `maxBytesCode`. */
+	maxBytes?: number;
+	maxBytesCode?: number;
+	/** Item count of an array: too few is refused with `code`, too many with `tooManyCode`. */
+	minItems?: number;
+	maxItems?: number;
+	tooManyCode?: number;
+	/** A download URL clients fetch ('http'), or one the docs require to be HTTPS ('https'); else a violation. */
+	url?: 'http' | 'https';
+	/** Schema of an object value, or of each item of an array value. */
+	fields?: Schema;
+}
+
+interface Schema {
+	/** Tencent's error for a wrongly typed field of this object. */
+	code: number;
+	fields: Record<string, FieldSpec>;
+}
+
+const str = (extra: Partial<FieldSpec> = {}): FieldSpec => ({ shape: 'string', ...extra });
+const int = (extra: Partial<FieldSpec> = {}): FieldSpec => ({ shape: 'int', ...extra });
+const flag = (extra: Partial<FieldSpec> = {}): FieldSpec => ({ shape: 'int', values: [0, 1], ...extra });
+const size = (extra: Partial<FieldSpec> = {}): FieldSpec => ({ shape: 'int', min: 0, ...extra });
+/** Download_Flag, VideoDownloadFlag, ThumbDownloadFlag: 2 (download from the URL) is the only value REST can send. */
+const downloadFlag: FieldSpec = { shape: 'int', required: true, values: [2], valueCode: 90010 };
+const url = (extra: Partial<FieldSpec> = {}): FieldSpec => ({ shape: 'string', required: true, url: 'http', ...extra });
+const uuid: FieldSpec = { shape: 'string', required: true, nonEmpty: 'violation' };
+const IMPORTANCE = ['LOW', 'NORMAL'] as const;
+
+/** OfflinePushInfo.AndroidInfo (message-format doc; doocs AndroidInfo for the newer vendor fields). */
+const ANDROID_INFO: Schema = {
+	code: 90010,
+	fields: {
+		Sound: str(),
+		PushStyle: flag(),
+		HuaWeiChannelID: str(),
+		XiaoMiChannelID: str(),
+		OPPOChannelID: str(),
+		GoogleChannelID: str(),
+		// Integer in the docs, the string "0"/"1" in the official SDK: both are accepted.
+		VIVOClassification: { shape: 'intOrDigits', values: [0, 1] },
+		VIVOCategory: str(),
+		HuaWeiImportance: str({ values: IMPORTANCE }),
+		ExtAsHuaweiIntentParam: flag(),
+		HuaWeiCategory: str(),
+		HuaWeiImage: str({ url: 'https' }),
+		HonorImage: str({ url: 'https' }),
+		HonorImportance: str({ values: IMPORTANCE }),
+		GoogleImage: str({ url: 'http' }),
 	},
 };
 
-function fieldOk(v: unknown, rule: FieldRule): boolean {
-	switch (rule) {
+/** OfflinePushInfo.ApnsInfo; its Sound is the iOS sound, separate from AndroidInfo.Sound. */
+const APNS_INFO: Schema = {
+	code: 90010,
+	fields: {
+		Sound: str(),
+		// 0 or absent: the message counts on the badge; 1: it does not.
+		BadgeMode: flag(),
+		Title: str(),
+		SubTitle: str(),
+		Image: str(),
+		MutableContent: flag(),
+		InterruptionLevel: str({ values: ['active', 'critical', 'passive', 'time-sensitive'] }),
+		ContentAvailable: flag(),
+	},
+};
+
+/** OfflinePushInfo is defined by the message-format doc, so a wrongly typed part of it is 90010. */
+const OFFLINE_PUSH_INFO: Schema = {
+	code: 90010,
+	fields: {
+		PushFlag: flag(),
+		Title: str(),
+		Desc: str(),
+		Ext: str(),
+		AndroidInfo: { shape: 'object', fields: ANDROID_INFO },
+		ApnsInfo: { shape: 'object', fields: APNS_INFO },
+	},
+};
+
+const IMAGE_INFO: Schema = {
+	code: 90010,
+	fields: {
+		// 1 original, 2 large, 3 thumbnail.
+		Type: int({ values: [1, 2, 3] }),
+		Size: size(),
+		Width: size({ required: true }),
+		Height: size({ required: true }),
+		URL: url(),
+	},
+};
+
+/** One forwarded message inside TIMRelayElem.MsgList. */
+const RELAY_MESSAGE: Schema = {
+	code: 90010,
+	fields: {
+		From_Account: str(),
+		To_Account: str(),
+		GroupId: str(),
+		MsgSeq: { shape: 'uint32' },
+		MsgRandom: { shape: 'uint32' },
+		MsgTimeStamp: { shape: 'uint32', seconds: true },
+		MsgBody: { shape: 'msgBody', required: true },
+		CloudCustomData: str(),
+	},
+};
+
+/**
+ * MsgContent per MsgType. Required: the fields the docs say REST must fill, plus the fields the official SDK's
+ * schema marks required where the docs are silent (e.g. FileName, VideoSize, ThumbFormat, ImageFormat).
+ */
+const ELEMENTS: Record<string, Schema> = {
+	TIMTextElem: { code: 90010, fields: { Text: str({ required: true }) } },
+	TIMLocationElem: {
+		code: 90010,
+		fields: {
+			Desc: str({ required: true }),
+			Latitude: { shape: 'number', required: true, min: -90, max: 90 },
+			Longitude: { shape: 'number', required: true, min: -180, max: 180 },
+		},
+	},
+	TIMFaceElem: { code: 90010, fields: { Index: int({ required: true }), Data: str({ required: true }) } },
+	TIMCustomElem: { code: 90010, fields: { Data: str({ required: true }), Desc: str(), Ext: str(), Sound: str() } },
+	TIMSoundElem: {
+		code: 90010,
+		fields: { Url: url(), UUID: uuid, Size: size(), Second: size(), Download_Flag: downloadFlag },
+	},
+	TIMImageElem: {
+		code: 90010,
+		fields: {
+			UUID: uuid,
+			// JPG 1, GIF 2, PNG 3, BMP 4, other 255.
+			ImageFormat: int({ required: true, values: [1, 2, 3, 4, 255] }),
+			ImageInfoArray: { shape: 'array', required: true, minItems: 1, fields: IMAGE_INFO },
+		},
+	},
+	TIMFileElem: {
+		code: 90010,
+		fields: {
+			Url: url(),
+			UUID: uuid,
+			FileSize: size({ required: true }),
+			FileName: str({ required: true }),
+			Download_Flag: downloadFlag,
+		},
+	},
+	TIMVideoFileElem: {
+		code: 90010,
+		fields: {
+			VideoUrl: url(),
+			VideoUUID: uuid,
+			VideoSize: size({ required: true }),
+			VideoSecond: size({ required: true }),
+			VideoFormat: str({ required: true }),
+			VideoDownloadFlag: downloadFlag,
+			ThumbUrl: url(),
+			ThumbUUID: uuid,
+			ThumbSize: size({ required: true }),
+			ThumbWidth: size({ required: true }),
+			ThumbHeight: size({ required: true }),
+			ThumbFormat: str({ required: true }),
+			ThumbDownloadFlag: downloadFlag,
+		},
+	},
+	// Merged forward: MsgList (up to 12 KB) or JsonMsgKey (larger lists), checked in checkMsgBody.
+	TIMRelayElem: {
+		code: 90010,
+		fields: {
+			Title: str(),
+			MsgNum: size(),
+			CompatibleText: str(),
+			AbstractList: { shape: 'stringArray' },
+			MsgList: { shape: 'array', fields: RELAY_MESSAGE },
+			JsonMsgKey: str(),
+		},
+	},
+};
+const ELEMENT_KEYS = ['MsgType', 'MsgContent'];
+const RELAY_MSGLIST_BYTES = 12 * 1024;
+
+/** Fields sendmsg and batchsendmsg share, checked in this order (the first problem found is the one answered). */
+const MESSAGE_FIELDS: Record<string, FieldSpec> = {
+	MsgRandom: { shape: 'uint32', required: true, code: 90005 },
+	MsgBody: { shape: 'msgBody', required: true, code: 90007 },
+	SyncOtherMachine: int({ code: 90031, values: [1, 2], valueCode: 90031 }),
+	// OPEN: above 7 days is refused with 90026 (older docs: silently capped).
+	MsgLifeTime: int({ code: 90044, min: 0, max: MAX_LIFETIME, rangeCode: 90026 }),
+	From_Account: str({ nonEmpty: 'refuse' }),
+	MsgSeq: { shape: 'uint32' },
+	OnlineOnlyFlag: flag({ valueCode: 20001 }),
+	CloudCustomData: str(),
+	OfflinePushInfo: { shape: 'object', code: 90010, fields: OFFLINE_PUSH_INFO },
+	SendMsgControl: { shape: 'stringArray', values: ['NoUnread', 'NoLastMsg', 'WithMuteNotifications', 'NoMsgCheck'] },
+	IsNeedReadReceipt: flag({ valueCode: 20001 }),
+};
+
+// OPEN: a wrongly typed field without a documented code of its own is refused with 20001 (invalid packet).
+const SENDMSG: Schema = {
+	code: 20001,
+	fields: {
+		To_Account: str({ required: true, code: 90003, nonEmpty: 'refuse' }),
+		MsgRandom: MESSAGE_FIELDS.MsgRandom,
+		MsgTimeStamp: { shape: 'uint32', code: 90006, seconds: true, msCode: 90006 },
+		...MESSAGE_FIELDS,
+		ForbidCallbackControl: { shape: 'stringArray', values: ['ForbidBeforeSendMsgCallback', 'ForbidAfterSendMsgCallback'] },
+		SupportMessageExtension: flag({ valueCode: 20001 }),
+	},
+};
+
+/** batchsendmsg has no MsgTimeStamp, ForbidCallbackControl (it never calls back) or SupportMessageExtension. */
+const BATCHSENDMSG: Schema = {
+	code: 20001,
+	fields: {
+		// OPEN: more than 500 recipients → 90011 (not in the reference's tables).
+		To_Account: { shape: 'stringArray', required: true, code: 90003, minItems: 1, maxItems: 500, tooManyCode: 90011 },
+		...MESSAGE_FIELDS,
+	},
+};
+
+// The docs name the parties Operator_Account/Peer_Account; the official SDK sends From_Account/To_Account.
+const GETROAMMSG: Schema = {
+	code: 20001,
+	fields: {
+		Operator_Account: str({ code: 90008 }),
+		Peer_Account: str({ code: 90003 }),
+		From_Account: str({ code: 90008 }),
+		To_Account: str({ code: 90003 }),
+		// OPEN: a bad MaxCnt, MinTime, MaxTime or LastMsgKey → 20001; MaxCnt has no cap besides the page size.
+		MaxCnt: int({ required: true, min: 1, rangeCode: 20001 }),
+		MinTime: { shape: 'uint32', required: true, seconds: true },
+		MaxTime: { shape: 'uint32', required: true, seconds: true },
+		LastMsgKey: str(),
+	},
+};
+
+const MSGWITHDRAW: Schema = {
+	code: 20001,
+	fields: {
+		From_Account: str({ required: true, code: 90008 }),
+		To_Account: str({ required: true, code: 90003 }),
+		MsgKey: str({ required: true, code: 90054 }),
+	},
+};
+
+// OPEN: Report_Account problems → 90008, Peer_Account → 90003.
+const SET_MSG_READ: Schema = {
+	code: 20001,
+	fields: {
+		Report_Account: str({ required: true, code: 90008 }),
+		Peer_Account: str({ required: true, code: 90003 }),
+		// Integer in the current docs, String in the official SDK: both are accepted.
+		MsgReadTime: { shape: 'intOrDigits', seconds: true },
+	},
+};
+
+// OPEN: a Peer_Account that is not a string array of 1–10 → 20001.
+const UNREAD_NUM: Schema = {
+	code: 20001,
+	fields: {
+		To_Account: str({ required: true, code: 90003 }),
+		Peer_Account: { shape: 'stringArray', minItems: 1, maxItems: 10 },
+	},
+};
+
+const ACCOUNT_IMPORT: Schema = {
+	code: 70402,
+	fields: {
+		UserID: str({ required: true, nonEmpty: 'refuse', maxBytes: 32, maxBytesCode: 70402 }),
+		Nick: str({ maxBytes: 500, maxBytesCode: 40601 }),
+		FaceUrl: str({ maxBytes: 500, maxBytesCode: 40601 }),
+	},
+};
+
+const ACCOUNT_CHECK: Schema = {
+	code: 70402,
+	fields: {
+		CheckItem: {
+			shape: 'array',
+			required: true,
+			minItems: 1,
+			maxItems: 100,
+			fields: { code: 70402, fields: { UserID: str({ required: true, nonEmpty: 'refuse' }) } },
+		},
+	},
+};
+
+const SHAPE_TEXT: Record<Shape, string> = {
+	string: 'a string',
+	int: 'an integer',
+	uint32: 'a 32-bit unsigned integer',
+	number: 'a number',
+	intOrDigits: 'an integer (or a string of digits)',
+	stringArray: 'an array of strings',
+	object: 'an object',
+	array: 'an array',
+	msgBody: 'an array of message elements',
+};
+
+function hasShape(v: unknown, shape: Shape): boolean {
+	switch (shape) {
 		case 'string':
 			return isStr(v);
-		case 'number':
-			return typeof v === 'number' && Number.isFinite(v);
 		case 'int':
 			return isInt(v);
-		case 'flag2':
-			return v === 2;
+		case 'uint32':
+			return isUint32(v);
+		case 'number':
+			return typeof v === 'number' && Number.isFinite(v);
+		case 'intOrDigits':
+			return isInt(v) || (isStr(v) && /^\d{1,15}$/.test(v));
+		case 'stringArray':
+			return Array.isArray(v) && v.every(isStr);
+		case 'object':
+			return isObj(v);
+		case 'array':
+		case 'msgBody':
+			return Array.isArray(v);
 	}
 }
 
-function validateMsgBody(body: unknown): unknown[] {
-	if (!Array.isArray(body)) throw new ApiError(90007);
-	if (body.length === 0) throw new ApiError(90002, 'MsgBody must contain at least one element');
-	let customCount = 0;
-	for (const el of body) {
-		if (!isObj(el) || !isStr(el.MsgType)) throw new ApiError(90002);
-		const rules = ELEMENT_RULES[el.MsgType];
-		if (!rules) throw new ApiError(90002, `unsupported MsgType ${el.MsgType}`);
-		if (el.MsgType === 'TIMCustomElem' && ++customCount > 1) {
-			throw new ApiError(90002, 'a message may contain at most one TIMCustomElem');
-		}
-		const c = el.MsgContent;
-		if (!isObj(c)) throw new ApiError(90010, `${el.MsgType}: MsgContent must be an object`);
-		for (const [field, rule] of Object.entries(rules)) {
-			if (!fieldOk(c[field], rule)) throw new ApiError(90010, `${el.MsgType}: invalid or missing ${field}`);
-		}
-		if (el.MsgType === 'TIMImageElem') {
-			const arr = c.ImageInfoArray;
-			if (!Array.isArray(arr) || arr.length === 0) throw new ApiError(90010, 'TIMImageElem: ImageInfoArray required');
-			for (const img of arr) {
-				if (!isObj(img) || !isStr(img.URL) || !isInt(img.Width) || !isInt(img.Height)) {
-					throw new ApiError(90010, 'TIMImageElem: each image needs URL, Width and Height');
-				}
-			}
+/** Unix seconds reach 10^11 only in the year 5138; anything larger is a millisecond timestamp. */
+const MS_THRESHOLD = 1e11;
+
+function editDistance(a: string, b: string): number {
+	const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+	for (let i = 1; i <= a.length; i++) {
+		let prev = row[0];
+		row[0] = i;
+		for (let j = 1; j <= b.length; j++) {
+			const cur = row[j];
+			row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+			prev = cur;
 		}
 	}
-	return body;
+	return row[b.length];
+}
+
+/** " (did you mean X?)" for a near miss of a known field name. */
+function nearest(key: string, known: string[]): string {
+	const k = key.toLowerCase();
+	const hit = known.find((n) => n.toLowerCase() === k) ?? known.find((n) => editDistance(n.toLowerCase(), k) <= 2);
+	return hit ? ` (did you mean ${hit}?)` : '';
 }
 
 export class TencentImEmulator extends PlatformEmulator {
@@ -242,6 +561,7 @@ export class TencentImEmulator extends PlatformEmulator {
 	private readonly roamPageBytes: number;
 	private readonly apiHits = new Map<string, number[]>();
 	private batchRecipients: Array<{ at: number; n: number }> = [];
+	private sends: SendRecord[] = [];
 	private injected: Array<{ command?: string; code: number; remaining: number }> = [];
 
 	constructor(opts: TencentImEmulatorOptions) {
@@ -447,49 +767,141 @@ export class TencentImEmulator extends PlatformEmulator {
 		return id;
 	}
 
-	/** Common sendmsg/batchsendmsg message fields. */
+	/** Check an object against its schema: unknown fields are violations, wrong ones Tencent's errors. */
+	private checkObject(rec: RecordedRequest, where: string, obj: Record<string, unknown>, schema: Schema): void {
+		const known = Object.keys(schema.fields);
+		for (const key of Object.keys(obj)) {
+			if (!Object.hasOwn(schema.fields, key)) {
+				this.violation(rec, `${where}: unknown field ${key}${nearest(key, known)}; Tencent ignores it`);
+			}
+		}
+		for (const [name, spec] of Object.entries(schema.fields)) {
+			this.checkField(rec, `${where}.${name}`, obj[name], spec, schema.code);
+		}
+	}
+
+	private checkField(rec: RecordedRequest, path: string, v: unknown, spec: FieldSpec, defaultCode: number): void {
+		const code = spec.code ?? defaultCode;
+		if (v === undefined) {
+			if (spec.required) throw new ApiError(code, `${path} is required`);
+			return;
+		}
+		const asNumber = spec.shape === 'intOrDigits' && isStr(v) ? Number(v) : v;
+		if (spec.seconds && typeof asNumber === 'number' && asNumber > MS_THRESHOLD) {
+			const text = `${path} ${String(v)} looks like milliseconds; Tencent takes Unix seconds`;
+			if (spec.msCode !== undefined) throw new ApiError(spec.msCode, text);
+			this.violation(rec, text);
+			return;
+		}
+		if (!hasShape(v, spec.shape)) throw new ApiError(code, `${path} must be ${SHAPE_TEXT[spec.shape]}`);
+		if (spec.shape === 'msgBody') {
+			this.checkMsgBody(rec, path, v as unknown[]);
+			return;
+		}
+		if (isStr(v)) this.checkString(rec, path, v, spec, code);
+		if (spec.values) {
+			for (const item of spec.shape === 'stringArray' ? (v as string[]) : [asNumber]) {
+				if (spec.values.includes(item as string | number)) continue;
+				const text = `${path}: ${JSON.stringify(item)} is not one of ${spec.values.map((x) => JSON.stringify(x)).join(', ')}`;
+				if (spec.valueCode !== undefined) throw new ApiError(spec.valueCode, text);
+				this.violation(rec, text);
+			}
+		}
+		const low = spec.min !== undefined && typeof asNumber === 'number' && asNumber < spec.min;
+		const high = spec.max !== undefined && typeof asNumber === 'number' && asNumber > spec.max;
+		if (low || high) {
+			const text = `${path} ${asNumber} is outside ${spec.min ?? '-∞'}..${spec.max ?? '∞'}`;
+			if (spec.rangeCode !== undefined) throw new ApiError(spec.rangeCode, text);
+			this.violation(rec, text);
+		}
+		if (Array.isArray(v)) {
+			const allowed = `${path} has ${v.length} items; ${spec.minItems ?? 0}..${spec.maxItems ?? '∞'} allowed`;
+			if (spec.minItems !== undefined && v.length < spec.minItems) throw new ApiError(code, allowed);
+			if (spec.maxItems !== undefined && v.length > spec.maxItems) throw new ApiError(spec.tooManyCode ?? code, allowed);
+			if (spec.shape === 'stringArray') {
+				for (const [i, item] of v.entries()) this.checkString(rec, `${path}[${i}]`, item as string, spec, code);
+			}
+			if (spec.fields) {
+				for (const [i, item] of v.entries()) {
+					if (!isObj(item)) throw new ApiError(spec.fields.code, `${path}[${i}] must be an object`);
+					this.checkObject(rec, `${path}[${i}]`, item, spec.fields);
+				}
+			}
+		} else if (spec.fields && isObj(v)) {
+			this.checkObject(rec, path, v, spec.fields);
+		}
+	}
+
+	private checkString(rec: RecordedRequest, path: string, v: string, spec: FieldSpec, code: number): void {
+		if (v === '' && spec.nonEmpty) {
+			if (spec.nonEmpty === 'refuse') throw new ApiError(code, `${path} must not be empty`);
+			this.violation(rec, `${path} is empty`);
+		}
+		if (spec.maxBytes !== undefined && Buffer.byteLength(v) > spec.maxBytes) {
+			throw new ApiError(spec.maxBytesCode ?? code, `${path} is longer than ${spec.maxBytes} bytes`);
+		}
+		if (spec.url && v !== '') {
+			const ok = spec.url === 'https' ? /^https:\/\/\S+$/i.test(v) : /^https?:\/\/\S+$/i.test(v);
+			const scheme = spec.url === 'https' ? 'https://' : 'http(s)://';
+			if (!ok) this.violation(rec, `${path} ${JSON.stringify(v)} is not an ${scheme} URL`);
+		}
+	}
+
+	/** MsgBody (reference §3): element shape → 90002, MsgContent → 90010; also inside merged forwards. */
+	private checkMsgBody(rec: RecordedRequest, path: string, body: unknown[]): void {
+		if (body.length === 0) throw new ApiError(90002, `${path} must contain at least one element`);
+		let customCount = 0;
+		for (const [i, el] of body.entries()) {
+			const at = `${path}[${i}]`;
+			if (!isObj(el) || !isStr(el.MsgType)) throw new ApiError(90002, `${at} needs a MsgType string`);
+			const schema = ELEMENTS[el.MsgType];
+			if (!schema) throw new ApiError(90002, `${at}: unsupported MsgType ${el.MsgType}`);
+			if (el.MsgType === 'TIMCustomElem' && ++customCount > 1) {
+				throw new ApiError(90002, `${path}: a message may contain at most one TIMCustomElem`);
+			}
+			for (const key of Object.keys(el)) {
+				if (ELEMENT_KEYS.includes(key)) continue;
+				this.violation(rec, `${at}: unknown field ${key}${nearest(key, ELEMENT_KEYS)}; Tencent ignores it`);
+			}
+			const c = el.MsgContent;
+			if (!isObj(c)) throw new ApiError(90010, `${at} (${el.MsgType}): MsgContent must be an object`);
+			const where = `${at}(${el.MsgType}).MsgContent`;
+			this.checkObject(rec, where, c, schema);
+			if (el.MsgType === 'TIMRelayElem') this.checkRelay(rec, where, c);
+		}
+	}
+
+	/** A merged forward carries its messages (MsgList, ≤ 12 KB) or a key to them (JsonMsgKey), never both. */
+	private checkRelay(rec: RecordedRequest, path: string, c: Record<string, unknown>): void {
+		const list = c.MsgList as Array<Record<string, unknown>> | undefined;
+		if (list === undefined && c.JsonMsgKey === undefined) throw new ApiError(90010, `${path} needs MsgList or JsonMsgKey`);
+		if (list !== undefined && c.JsonMsgKey !== undefined) this.violation(rec, `${path} has both MsgList and JsonMsgKey`);
+		if (list === undefined) return;
+		if (Buffer.byteLength(JSON.stringify(list)) > RELAY_MSGLIST_BYTES) {
+			this.violation(rec, `${path}.MsgList is over 12 KB; larger merges are carried by JsonMsgKey`);
+		}
+		if (c.MsgNum !== undefined && c.MsgNum !== list.length) {
+			this.violation(rec, `${path}.MsgNum is ${String(c.MsgNum)} but MsgList holds ${list.length} messages`);
+		}
+		for (const [i, m] of list.entries()) {
+			if (m.To_Account === undefined && m.GroupId === undefined) {
+				this.violation(rec, `${path}.MsgList[${i}] names neither To_Account (one-to-one) nor GroupId (group)`);
+			}
+			if (m.To_Account !== undefined && m.GroupId !== undefined) {
+				this.violation(rec, `${path}.MsgList[${i}] names both To_Account and GroupId`);
+			}
+		}
+	}
+
+	/** Common sendmsg/batchsendmsg message fields, after the schema has checked them. */
 	private parseMessageOptions(b: Record<string, unknown>, identifier: string) {
-		if (!isUint32(b.MsgRandom)) throw new ApiError(90005);
-		if (b.MsgTimeStamp !== undefined && !isInt(b.MsgTimeStamp)) throw new ApiError(90006);
-		const MsgBody = validateMsgBody(b.MsgBody);
-		if (b.SyncOtherMachine !== undefined && b.SyncOtherMachine !== 1 && b.SyncOtherMachine !== 2) {
-			throw new ApiError(90031);
-		}
-		if (b.MsgLifeTime !== undefined) {
-			if (!isInt(b.MsgLifeTime)) throw new ApiError(90044);
-			// OPEN: values above 7 days are refused with 90026 (older docs: silently capped).
-			if (b.MsgLifeTime < 0 || b.MsgLifeTime > MAX_LIFETIME) throw new ApiError(90026);
-		}
-		// OPEN: wrongly typed optional fields without a documented code → 20001.
-		if (b.MsgSeq !== undefined && !isUint32(b.MsgSeq)) throw new ApiError(20001, 'MsgSeq must be a 32-bit unsigned integer');
-		if (b.OnlineOnlyFlag !== undefined && b.OnlineOnlyFlag !== 0 && b.OnlineOnlyFlag !== 1) {
-			throw new ApiError(20001, 'OnlineOnlyFlag must be 0 or 1');
-		}
-		if (b.CloudCustomData !== undefined && !isStr(b.CloudCustomData)) {
-			throw new ApiError(20001, 'CloudCustomData must be a string');
-		}
-		if (b.OfflinePushInfo !== undefined && !isObj(b.OfflinePushInfo)) {
-			throw new ApiError(20001, 'OfflinePushInfo must be an object');
-		}
-		for (const f of ['SendMsgControl', 'ForbidCallbackControl'] as const) {
-			const v = b[f];
-			if (v !== undefined && !(Array.isArray(v) && v.every(isStr))) throw new ApiError(20001, `${f} must be a string array`);
-		}
-		if (b.IsNeedReadReceipt !== undefined && b.IsNeedReadReceipt !== 0 && b.IsNeedReadReceipt !== 1) {
-			throw new ApiError(20001, 'IsNeedReadReceipt must be 0 or 1');
-		}
-		let From = identifier;
-		if (b.From_Account !== undefined) {
-			if (!isNonEmptyStr(b.From_Account)) throw new ApiError(20001, 'From_Account must be a string');
-			From = b.From_Account;
-		}
 		const control = (b.SendMsgControl as string[] | undefined) ?? [];
 		const lifeTime = b.MsgLifeTime as number | undefined;
 		const onlineOnly = lifeTime === 0 || b.OnlineOnlyFlag === 1;
 		return {
-			From,
-			MsgBody,
-			MsgRandom: b.MsgRandom,
+			From: (b.From_Account as string | undefined) ?? identifier,
+			MsgBody: b.MsgBody as unknown[],
+			MsgRandom: b.MsgRandom as number,
 			givenMsgSeq: b.MsgSeq as number | undefined,
 			SyncOtherMachine: b.SyncOtherMachine as number | undefined,
 			MsgLifeTime: lifeTime,
@@ -501,20 +913,34 @@ export class TencentImEmulator extends PlatformEmulator {
 				SendMsgControl: b.SendMsgControl as string[] | undefined,
 				ForbidCallbackControl: b.ForbidCallbackControl as string[] | undefined,
 				IsNeedReadReceipt: b.IsNeedReadReceipt as number | undefined,
+				SupportMessageExtension: b.SupportMessageExtension as number | undefined,
 				MsgTimeStamp: b.MsgTimeStamp as number | undefined,
 			},
 		};
 	}
 
-	private dedupeKey(from: string, to: string, random: number, seq: number | undefined, body: unknown[]): string {
-		// The content digest stands in for Tencent's CRC32 of the content; an absent MsgSeq matches an absent one.
-		const digest = createHash('sha256').update(JSON.stringify(body)).digest('hex');
-		return `${from}\u0000${to}\u0000${random}\u0000${seq ?? '-'}\u0000${digest}`;
+	/**
+	 * Tencent's duplicate key: sender, MsgSeq, MsgRandom and the CRC32 of the content, for 120 s (sendmsg doc,
+	 * 269/2282). The recipients are not part of it. OPEN: an absent MsgSeq matches an absent one.
+	 */
+	private dedupeKey(sdkAppId: number, from: string, random: number, seq: number | undefined, body: unknown[]): string {
+		return `${sdkAppId}\u0000${from}\u0000${seq ?? '-'}\u0000${random}\u0000${crc32(JSON.stringify(body))}`;
 	}
 
-	private findDuplicate(sdkAppId: number, key: string): StoredC2CMessage | undefined {
+	private findSend(key: string): SendRecord | undefined {
 		const t = this.now();
-		return this.messages.find((m) => m.sdkAppId === sdkAppId && m.dedupeKey === key && t - m.storedAtMs < DEDUPE_WINDOW_MS);
+		this.sends = this.sends.filter((s) => t - s.atMs < DEDUPE_WINDOW_MS);
+		return this.sends.find((s) => s.key === key);
+	}
+
+	/** A repeat is dropped; one addressed to recipients the first send did not have loses them silently. */
+	private repeat(rec: RecordedRequest, dup: SendRecord, recipients: string[]): void {
+		rec.note = rec.note ? `duplicate; ${rec.note}` : 'duplicate';
+		const lost = recipients.filter((id) => !dup.recipients.has(id));
+		if (lost.length > 0) {
+			const why = 'same sender, MsgSeq, MsgRandom and content within 120 s';
+			this.violation(rec, `dropped as a repeat of ${dup.MsgKey} (${why}), so ${lost.join(', ')} never receive it`);
+		}
 	}
 
 	private store(
@@ -524,6 +950,7 @@ export class TencentImEmulator extends PlatformEmulator {
 		seq: number,
 		time: number,
 		batch: boolean,
+		dedupeKey: string,
 	): StoredC2CMessage {
 		const msg: StoredC2CMessage = {
 			From_Account: o.From,
@@ -546,36 +973,43 @@ export class TencentImEmulator extends PlatformEmulator {
 			batch,
 			sdkAppId,
 			storedAtMs: this.now(),
-			dedupeKey: this.dedupeKey(o.From, to, o.MsgRandom, o.givenMsgSeq, o.MsgBody),
+			dedupeKey,
 		};
 		this.messages.push(msg);
 		return msg;
 	}
 
 	private sendmsg({ body: b, identifier, sdkAppId, rec }: Env): Result {
-		if (!isNonEmptyStr(b.To_Account)) throw new ApiError(90003);
+		this.checkObject(rec, 'sendmsg', b, SENDMSG);
+		const to = b.To_Account as string;
 		const o = this.parseMessageOptions(b, identifier);
 		// Reference §5: unknown To/From in sendmsg → 20003.
-		if (!this.accounts.has(b.To_Account)) throw new ApiError(20003);
+		if (!this.accounts.has(to)) throw new ApiError(20003);
 		if (!this.accounts.has(o.From)) throw new ApiError(20003);
-		// OPEN: a duplicate within 120 s answers OK with the original MsgTime/MsgKey and stores nothing.
-		const dup = this.findDuplicate(sdkAppId, this.dedupeKey(o.From, b.To_Account, o.MsgRandom, o.givenMsgSeq, o.MsgBody));
+		const key = this.dedupeKey(sdkAppId, o.From, o.MsgRandom, o.givenMsgSeq, o.MsgBody);
+		// OPEN: a repeat answers OK with the first send's MsgTime/MsgKey and stores nothing.
+		const dup = this.findSend(key);
 		if (dup) {
-			rec.note = 'duplicate';
+			this.repeat(rec, dup, [to]);
 			return { MsgTime: dup.MsgTime, MsgKey: dup.MsgKey };
 		}
 		const seq = o.givenMsgSeq ?? randomInt(0, UINT32_MAX + 1);
-		const msg = this.store(sdkAppId, b.To_Account, o, seq, this.nowSec(), false);
+		const msg = this.store(sdkAppId, to, o, seq, this.nowSec(), false, key);
+		this.sends.push({ key, atMs: this.now(), MsgKey: msg.MsgKey, MsgTime: msg.MsgTime, recipients: new Set([to]) });
 		return { MsgTime: msg.MsgTime, MsgKey: msg.MsgKey };
 	}
 
 	private batchsendmsg({ body: b, identifier, sdkAppId, rec }: Env): Result {
-		const to = b.To_Account;
-		if (!Array.isArray(to) || to.length === 0 || !to.every(isNonEmptyStr)) throw new ApiError(90003);
-		// OPEN: more than 500 recipients → 90011 (not in the reference's tables).
-		if (to.length > 500) throw new ApiError(90011);
+		this.checkObject(rec, 'batchsendmsg', b, BATCHSENDMSG);
+		const to = b.To_Account as string[];
+		if (!to.every(isNonEmptyStr)) throw new ApiError(90003, 'To_Account must hold non-empty UserIDs');
 		const o = this.parseMessageOptions(b, identifier);
 		if (!this.accounts.has(o.From)) throw new ApiError(20003);
+		const recipients = [...new Set(to)];
+		if (recipients.length < to.length) {
+			const twice = [...new Set(to.filter((id, i) => to.indexOf(id) !== i))];
+			this.violation(rec, `batchsendmsg.To_Account lists ${twice.join(', ')} more than once`);
+		}
 
 		// 12000 recipients per sliding minute, counted per listed recipient; OPEN: refusal code 60007.
 		const t = this.now();
@@ -587,7 +1021,6 @@ export class TencentImEmulator extends PlatformEmulator {
 		}
 		this.batchRecipients.push({ at: t, n: to.length });
 
-		const recipients = [...new Set(to)];
 		const ErrorList: Array<{ To_Account: string; ErrorCode: number }> = [];
 		const ok = recipients.filter((id) => {
 			if (this.accounts.has(id)) return true;
@@ -595,36 +1028,40 @@ export class TencentImEmulator extends PlatformEmulator {
 			return false;
 		});
 		if (ok.length === 0) throw new ApiError(90012);
+		const reply = (MsgKey: string): Result => (ErrorList.length > 0 ? { MsgKey, ErrorList } : { MsgKey });
 
-		// OPEN: dedupe per recipient like sendmsg; when any recipient's copy is a duplicate the original MsgKey is reused.
+		// The key has no recipients: a later call reusing MsgRandom/MsgSeq for other recipients is the same message.
+		const key = this.dedupeKey(sdkAppId, o.From, o.MsgRandom, o.givenMsgSeq, o.MsgBody);
+		const dup = this.findSend(key);
+		if (dup) {
+			this.repeat(rec, dup, ok);
+			return reply(dup.MsgKey);
+		}
 		const seq = o.givenMsgSeq ?? randomInt(0, UINT32_MAX + 1);
 		const time = this.nowSec();
-		let MsgKey = `${seq}_${o.MsgRandom}_${time}`;
-		let dupCount = 0;
-		for (const id of ok) {
-			const dup = this.findDuplicate(sdkAppId, this.dedupeKey(o.From, id, o.MsgRandom, o.givenMsgSeq, o.MsgBody));
-			if (dup) {
-				dupCount += 1;
-				MsgKey = dup.MsgKey;
-			} else {
-				this.store(sdkAppId, id, o, seq, time, true);
-			}
-		}
-		if (dupCount > 0) rec.note = dupCount === ok.length ? 'duplicate' : 'partial-duplicate';
-		return ErrorList.length > 0 ? { MsgKey, ErrorList } : { MsgKey };
+		const MsgKey = `${seq}_${o.MsgRandom}_${time}`;
+		for (const id of ok) this.store(sdkAppId, id, o, seq, time, true, key);
+		this.sends.push({ key, atMs: t, MsgKey, MsgTime: time, recipients: new Set(ok) });
+		return reply(MsgKey);
 	}
 
-	private getroammsg({ body: b, sdkAppId }: Env): Result {
-		// Current names Operator_Account/Peer_Account; older From_Account/To_Account accepted too.
+	private getroammsg({ body: b, sdkAppId, rec }: Env): Result {
+		this.checkObject(rec, 'admin_getroammsg', b, GETROAMMSG);
+		for (const [now, old] of [
+			['Operator_Account', 'From_Account'],
+			['Peer_Account', 'To_Account'],
+		] as const) {
+			if (b[now] !== undefined && b[old] !== undefined) this.violation(rec, `admin_getroammsg names both ${now} and ${old}`);
+		}
 		const op = this.requireImported(b.Operator_Account ?? b.From_Account, 90008);
 		const peer = this.requireImported(b.Peer_Account ?? b.To_Account, 90003);
-		const { MaxCnt, MinTime, MaxTime, LastMsgKey } = b;
-		// OPEN: missing/invalid MaxCnt, MinTime, MaxTime → 20001; no upper bound on MaxCnt besides the page-size cap.
-		if (!isInt(MaxCnt) || MaxCnt <= 0) throw new ApiError(20001, 'MaxCnt must be a positive integer');
-		if (!isInt(MinTime) || !isInt(MaxTime) || MinTime < 0 || MaxTime < 0) {
-			throw new ApiError(20001, 'MinTime and MaxTime must be Unix seconds');
+		const MaxCnt = b.MaxCnt as number;
+		const MinTime = b.MinTime as number;
+		const MaxTime = b.MaxTime as number;
+		const LastMsgKey = b.LastMsgKey as string | undefined;
+		if (MinTime > MaxTime) {
+			this.violation(rec, `admin_getroammsg: MinTime ${MinTime} is after MaxTime ${MaxTime}, so nothing can match`);
 		}
-		if (LastMsgKey !== undefined && !isStr(LastMsgKey)) throw new ApiError(20001, 'LastMsgKey must be a string');
 
 		let list = this.messages
 			.map((m, i) => ({ m, i }))
@@ -680,7 +1117,8 @@ export class TencentImEmulator extends PlatformEmulator {
 		};
 	}
 
-	private msgwithdraw({ body: b, sdkAppId }: Env): Result {
+	private msgwithdraw({ body: b, sdkAppId, rec }: Env): Result {
+		this.checkObject(rec, 'admin_msgwithdraw', b, MSGWITHDRAW);
 		const from = this.requireImported(b.From_Account, 90008);
 		const to = this.requireImported(b.To_Account, 90003);
 		if (!isStr(b.MsgKey) || !/^\d+_\d+_\d+$/.test(b.MsgKey)) throw new ApiError(90054);
@@ -693,17 +1131,12 @@ export class TencentImEmulator extends PlatformEmulator {
 		return {};
 	}
 
-	private setMsgRead({ body: b, sdkAppId }: Env): Result {
-		// OPEN: Report_Account problems → 90008, Peer_Account → 90003.
+	private setMsgRead({ body: b, sdkAppId, rec }: Env): Result {
+		this.checkObject(rec, 'admin_set_msg_read', b, SET_MSG_READ);
 		const reader = this.requireImported(b.Report_Account, 90008);
 		const peer = this.requireImported(b.Peer_Account, 90003);
-		let readTime = Number.POSITIVE_INFINITY;
-		if (b.MsgReadTime !== undefined) {
-			// Integer in current docs, String in older ones: accept both.
-			const v = isStr(b.MsgReadTime) && /^\d+$/.test(b.MsgReadTime) ? Number(b.MsgReadTime) : b.MsgReadTime;
-			if (!isInt(v) || v < 0) throw new ApiError(20001, 'MsgReadTime must be Unix seconds');
-			readTime = v;
-		}
+		// Absent: everything up to now is read.
+		const readTime = b.MsgReadTime === undefined ? Number.POSITIVE_INFINITY : Number(b.MsgReadTime);
 		for (const m of this.messages) {
 			if (m.sdkAppId === sdkAppId && m.To_Account === reader && m.From_Account === peer && m.MsgTime <= readTime) {
 				m.readByRecipient = true;
@@ -712,14 +1145,12 @@ export class TencentImEmulator extends PlatformEmulator {
 		return {};
 	}
 
-	private unreadNum({ body: b }: Env): Result {
+	private unreadNum({ body: b, rec }: Env): Result {
+		this.checkObject(rec, 'get_c2c_unread_msg_num', b, UNREAD_NUM);
 		const owner = this.requireImported(b.To_Account, 90003);
 		if (b.Peer_Account === undefined) return { AllC2CUnreadMsgNum: this.unread(owner) };
-		const peers = b.Peer_Account;
-		// OPEN: a Peer_Account that is not a string array of 1–10 → 20001.
-		if (!Array.isArray(peers) || peers.length === 0 || peers.length > 10 || !peers.every(isNonEmptyStr)) {
-			throw new ApiError(20001, 'Peer_Account must be an array of 1 to 10 UserIDs');
-		}
+		const peers = b.Peer_Account as string[];
+		if (!peers.every(isNonEmptyStr)) throw new ApiError(20001, 'Peer_Account must hold non-empty UserIDs');
 		const C2CUnreadMsgNumList: Array<{ Peer_Account: string; C2CUnreadMsgNum: number }> = [];
 		const ErrorList: Array<{ Peer_Account: string; ErrorCode: number }> = [];
 		for (const p of peers) {
@@ -729,33 +1160,21 @@ export class TencentImEmulator extends PlatformEmulator {
 		return ErrorList.length > 0 ? { C2CUnreadMsgNumList, ErrorList } : { C2CUnreadMsgNumList };
 	}
 
-	private accountImport({ body: b }: Env): Result {
-		const id = b.UserID;
-		if (!isNonEmptyStr(id) || Buffer.byteLength(id) > 32) throw new ApiError(70402, 'UserID must be 1–32 bytes');
-		for (const f of ['Nick', 'FaceUrl'] as const) {
-			const v = b[f];
-			if (v === undefined) continue;
-			if (!isStr(v)) throw new ApiError(70402, `${f} must be a string`);
-			if (Buffer.byteLength(v) > 500) throw new ApiError(40601, `${f} is longer than 500 bytes`);
-		}
-		this.accounts.add(id); // idempotent
+	private accountImport({ body: b, rec }: Env): Result {
+		this.checkObject(rec, 'account_import', b, ACCOUNT_IMPORT);
+		this.accounts.add(b.UserID as string); // idempotent
 		return {};
 	}
 
-	private accountCheck({ body: b }: Env): Result {
-		const items = b.CheckItem;
-		if (!Array.isArray(items) || items.length === 0 || items.length > 100) {
-			throw new ApiError(70402, 'CheckItem must hold 1 to 100 items');
-		}
-		const ResultItem = items.map((it) => {
-			if (!isObj(it) || !isNonEmptyStr(it.UserID)) throw new ApiError(70402, 'each CheckItem needs a UserID');
-			return {
-				UserID: it.UserID,
-				ResultCode: 0,
-				ResultInfo: '',
-				AccountStatus: this.accounts.has(it.UserID) ? 'Imported' : 'NotImported',
-			};
-		});
+	private accountCheck({ body: b, rec }: Env): Result {
+		this.checkObject(rec, 'account_check', b, ACCOUNT_CHECK);
+		const items = b.CheckItem as Array<{ UserID: string }>;
+		const ResultItem = items.map((it) => ({
+			UserID: it.UserID,
+			ResultCode: 0,
+			ResultInfo: '',
+			AccountStatus: this.accounts.has(it.UserID) ? 'Imported' : 'NotImported',
+		}));
 		return { ResultItem };
 	}
 }
