@@ -5,6 +5,7 @@
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 
 export interface RecordedRequest {
 	method: string;
@@ -53,6 +54,9 @@ export interface Fault {
 
 export type Handler = (req: RecordedRequest) => Promise<Reply> | Reply;
 
+/** Takes over an HTTP upgrade request (a WebSocket handshake) on the loopback server's own port. */
+export type UpgradeHandler = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void;
+
 export function jsonReply(status: number, body: unknown, headers: Record<string, string> = {}): Reply {
 	return { status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
 }
@@ -98,6 +102,7 @@ export class LoopbackEmulator {
 	private faults: Array<Fault & { remaining: number }> = [];
 	private server?: http.Server;
 	private sockets = new Set<import('node:net').Socket>();
+	private upgradeHandler?: UpgradeHandler;
 	baseUrl = '';
 
 	constructor(private readonly handler: Handler) {}
@@ -108,6 +113,7 @@ export class LoopbackEmulator {
 			this.sockets.add(s);
 			s.on('close', () => this.sockets.delete(s));
 		});
+		if (this.upgradeHandler) this.listenForUpgrades(server);
 		await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
 		this.server = server;
 		this.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -117,6 +123,22 @@ export class LoopbackEmulator {
 	async stop(): Promise<void> {
 		for (const s of this.sockets) s.destroy();
 		await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+	}
+
+	/**
+	 * Hand HTTP upgrade requests to `handler` (before or after start). Until one is set, upgrade requests are served
+	 * as plain requests, as before.
+	 */
+	onUpgrade(handler: UpgradeHandler): void {
+		const first = this.upgradeHandler === undefined;
+		this.upgradeHandler = handler;
+		if (first && this.server) this.listenForUpgrades(this.server);
+	}
+
+	private listenForUpgrades(server: http.Server): void {
+		server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+			this.upgradeHandler?.(req, socket, head);
+		});
 	}
 
 	/** Queue a fault; the first queued fault that matches a request is used. */

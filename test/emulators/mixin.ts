@@ -225,6 +225,16 @@ interface AttachmentSecrets {
 /** Outcome of checking one message: a new message to store, or a repeat of one already stored. */
 type Checked = { kind: 'new'; message: StoredMessage } | { kind: 'duplicate'; original: StoredMessage };
 
+/** What verifyToken answers: the bot session a token belongs to and its claims, or why Mixin would answer 401. */
+export type TokenCheck =
+	| { ok: true; appId: string; sessionId: string; claims: Record<string, unknown> }
+	| { ok: false; reason: string };
+
+export type AcknowledgementListener = (
+	acks: Array<{ message_id: string; status: 'READ' | 'DELIVERED' }>,
+	appId: string,
+) => void;
+
 export class MixinEmulator extends PlatformEmulator {
 	readonly messages: StoredMessage[] = [];
 	readonly acknowledgements: Array<{ message_id: string; status: 'READ' | 'DELIVERED' }> = [];
@@ -242,6 +252,7 @@ export class MixinEmulator extends PlatformEmulator {
 	private readonly objects = new Map<string, string>();
 	/** Per-emulator key that "presigns" upload URLs, so a tampered URL fails like a real S3 signature. */
 	private readonly s3Secret = crypto.randomBytes(32);
+	private readonly ackListeners: AcknowledgementListener[] = [];
 
 	constructor(opts: MixinEmulatorOptions = {}) {
 		super();
@@ -277,6 +288,43 @@ export class MixinEmulator extends PlatformEmulator {
 		const participants = g.participants.map((p) => p.toLowerCase());
 		const id = g.conversationId.toLowerCase();
 		this.conversations.set(id, { conversation_id: id, category: 'GROUP', creator_id: participants[0] ?? '', participants });
+	}
+
+	/** The registered bot sessions (lower-case ids), for emulators that share this one's state. */
+	registeredSessions(): Array<{ appId: string; sessionId: string }> {
+		return [...this.sessions.values()].map((s) => ({ appId: s.uid, sessionId: s.sid }));
+	}
+
+	/** A user passed to addUser (with its current state), or undefined. */
+	getUser(userId: string): MixinUser | undefined {
+		const u = this.users.get(userId.toLowerCase());
+		return u ? { ...u } : undefined;
+	}
+
+	/**
+	 * Check `authorization` as the API checks a request's token (signature, exp/iat, scp, jti, and `sig` over
+	 * METHOD + uri + body), e.g. for a WebSocket handshake that is not an API request.
+	 */
+	verifyToken(authorization: string | undefined, method: string, uri: string, body: Buffer | string = ''): TokenCheck {
+		try {
+			const { session, claims } = this.checkToken(authorization, method, uri, Buffer.from(body));
+			return { ok: true, appId: session.uid, sessionId: session.sid, claims };
+		} catch (e) {
+			if (!(e instanceof MixinApiError)) throw e;
+			return { ok: false, reason: e.note.replace(/^unauthorized: /, '') };
+		}
+	}
+
+	/** Called with every accepted POST /acknowledgements and the bot that sent it. */
+	onAcknowledgements(listener: AcknowledgementListener): void {
+		this.ackListeners.push(listener);
+	}
+
+	/** An attachment already uploaded with `bytes`, as if a user had sent it; its view_url serves them. */
+	addUploadedAttachment(bytes: Buffer): StoredAttachment {
+		const att = this.newAttachment();
+		att.uploaded = Buffer.from(bytes);
+		return att;
 	}
 
 	/** A registered user, or a default one for unknown ids when unknownUsers is 'allow'. */
@@ -320,7 +368,7 @@ export class MixinEmulator extends PlatformEmulator {
 			case 'POST /messages':
 				return (s) => this.postMessages(req, s);
 			case 'POST /acknowledgements':
-				return () => this.postAcknowledgements(req);
+				return (s) => this.postAcknowledgements(req, s);
 			case 'POST /attachments':
 				return () => this.postAttachments(req);
 		}
@@ -332,7 +380,15 @@ export class MixinEmulator extends PlatformEmulator {
 	// ---- Auth (§1.2–1.5) -------------------------------------------------------------------------------------------
 
 	private authenticate(req: RecordedRequest): Session {
-		const header = req.headers.authorization;
+		return this.checkToken(req.headers.authorization, req.method, req.url, req.body).session;
+	}
+
+	private checkToken(
+		header: string | undefined,
+		method: string,
+		uri: string,
+		body: Buffer,
+	): { session: Session; claims: Json } {
 		if (typeof header !== 'string') throw unauthorized('no Authorization header');
 		const m = /^Bearer ([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/.exec(header);
 		if (!m) throw unauthorized('Authorization is not "Bearer <compact JWS>"');
@@ -358,12 +414,12 @@ export class MixinEmulator extends PlatformEmulator {
 		if (claims.scp !== BOT_SCOPE) throw unauthorized(`scp is ${JSON.stringify(claims.scp)}, not ${BOT_SCOPE}`);
 		if (!isNonEmptyString(claims.jti)) throw unauthorized('jti missing');
 		// sig binds the token to this very request: METHOD + path?query + raw body bytes, as received.
-		const expectedSig = sha256hex(Buffer.concat([Buffer.from(req.method + req.url, 'utf8'), req.body]));
+		const expectedSig = sha256hex(Buffer.concat([Buffer.from(method + uri, 'utf8'), body]));
 		if (claims.sig !== expectedSig) throw unauthorized('sig does not match METHOD+URI+BODY of this request');
 		const jtiKey = `${session.uid}|${claims.jti}`;
 		if (this.opts.rejectReusedJti && this.seenJti.has(jtiKey)) throw unauthorized('jti reused');
 		this.seenJti.add(jtiKey);
-		return session;
+		return { session, claims };
 	}
 
 	/** Parse the JSON body; an empty body is `undefined` (allowed only where the caller says so). */
@@ -693,7 +749,7 @@ export class MixinEmulator extends PlatformEmulator {
 
 	// ---- POST /acknowledgements (§3.2) ------------------------------------------------------------------------------
 
-	private postAcknowledgements(req: RecordedRequest): unknown {
+	private postAcknowledgements(req: RecordedRequest, s: Session): unknown {
 		const body = this.parseBody(req);
 		if (!Array.isArray(body) || body.length < 1 || body.length > MAX_ACKS_PER_REQUEST) {
 			throw invalid('body', `expected an array of 1 to ${MAX_ACKS_PER_REQUEST} acknowledgements`);
@@ -705,6 +761,7 @@ export class MixinEmulator extends PlatformEmulator {
 			return { message_id: (a.message_id as string).toLowerCase(), status: a.status as 'READ' | 'DELIVERED' };
 		});
 		this.acknowledgements.push(...acks);
+		for (const listener of this.ackListeners) listener(acks, s.uid);
 		return { data: acks };
 	}
 
@@ -717,6 +774,10 @@ export class MixinEmulator extends PlatformEmulator {
 		if (req.body.length > 0) {
 			this.violation(req, `a body (${req.body.length} bytes) where the official clients send none`);
 		}
+		return { data: attachmentView(this.newAttachment()) };
+	}
+
+	private newAttachment(): StoredAttachment {
 		const createdMs = this.now();
 		const attachmentId = crypto.randomUUID();
 		const objectPath = `/s3/mixin/attachments/${Math.floor(createdMs / 1000)}-${sha256hex(crypto.randomBytes(32))}`;
@@ -741,7 +802,7 @@ export class MixinEmulator extends PlatformEmulator {
 		this.attachments.set(attachmentId, att);
 		this.attachmentSecrets.set(attachmentId, { objectPath, amzDate, signature, createdMs });
 		this.objects.set(objectPath, attachmentId);
-		return { data: attachmentView(att) };
+		return att;
 	}
 
 	private getAttachment(id: string): unknown {
