@@ -1,6 +1,8 @@
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { deflateSync } from 'node:zlib';
-import { TencentImEmulator } from './tencent-im';
+import { TENCENT_IM_CALLBACK, TencentImEmulator, tencentImCallbackSign } from './tencent-im';
 
 // Reference §1.6 app and vectors.
 const APP = 1400000000;
@@ -1440,5 +1442,588 @@ describe('duplicate check: sender, MsgSeq, MsgRandom and content for 120 s, reci
 		const late = await call(BATCH, news(['bob']));
 		expect(late.json.MsgKey).toBe(`7_41_${T0 + 120}`);
 		expect(emu.messages).toHaveLength(4);
+	});
+});
+
+// ---- third-party callbacks (inbound.md §2) ----------------------------------------------------------------------
+
+interface Hit {
+	method: string;
+	path: string;
+	query: Record<string, string>;
+	/** Query parameter names in the order received. */
+	keys: string[];
+	headers: http.IncomingHttpHeaders;
+	text: string;
+	body: unknown;
+}
+
+interface Answer {
+	status?: number;
+	/** Raw answer text; the OK envelope when absent. */
+	body?: string;
+}
+
+const OK_ENVELOPE = { ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 };
+
+/** The app backend: a loopback server that records every callback and answers as told (held while the gate is shut). */
+class Receiver {
+	readonly hits: Hit[] = [];
+	answer: (hit: Hit) => Answer = () => ({});
+	url = '';
+	private gate?: { promise: Promise<void>; open: () => void };
+	private readonly server = http.createServer((req, res) => void this.onRequest(req, res));
+
+	async start(path = '/im/callback'): Promise<void> {
+		await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+		this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}${path}`;
+	}
+
+	async stop(): Promise<void> {
+		this.open();
+		this.server.closeAllConnections();
+		await new Promise<void>((resolve) => this.server.close(() => resolve()));
+	}
+
+	/** Hold every answer until open(). */
+	shut(): void {
+		let open = () => {};
+		const promise = new Promise<void>((resolve) => (open = resolve));
+		this.gate = { promise, open };
+	}
+
+	open(): void {
+		this.gate?.open();
+		this.gate = undefined;
+	}
+
+	/** Hits of one command, in arrival order. */
+	of(command: string): Hit[] {
+		return this.hits.filter((h) => h.query.CallbackCommand === command);
+	}
+
+	private async onRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+		const chunks: Buffer[] = [];
+		for await (const c of req) chunks.push(c as Buffer);
+		const text = Buffer.concat(chunks).toString('utf8');
+		const u = new URL(req.url ?? '/', 'http://receiver');
+		let body: unknown;
+		try {
+			body = JSON.parse(text);
+		} catch {
+			body = undefined;
+		}
+		const hit: Hit = {
+			method: req.method ?? '',
+			path: u.pathname,
+			query: Object.fromEntries(u.searchParams),
+			keys: [...u.searchParams.keys()],
+			headers: req.headers,
+			text,
+			body,
+		};
+		this.hits.push(hit);
+		const a = this.answer(hit);
+		if (this.gate) await this.gate.promise;
+		if (res.destroyed) return;
+		res.writeHead(a.status ?? 200, { 'content-type': 'application/json' });
+		res.end(a.body ?? JSON.stringify(OK_ENVELOPE));
+	}
+}
+
+const sha256hex = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
+const TOKEN = 'callback-token';
+const BEFORE = 'C2C.CallbackBeforeSendMsg';
+const AFTER = 'C2C.CallbackAfterSendMsg';
+const WITHDRAW = 'C2C.CallbackAfterMsgWithDraw';
+const REPORT = 'C2C.CallbackAfterMsgReport';
+const ALL = [BEFORE, AFTER, WITHDRAW, REPORT];
+const QUERY_ORDER = ['SdkAppid', 'CallbackCommand', 'contenttype', 'ClientIP', 'OptPlatform', 'RequestTime', 'Sign'];
+
+/** The query Tencent appends; with a token, RequestTime and a Sign computed here, independently of the emulator. */
+function expectedQuery(command: string, o: { time?: number; token?: string | null; app?: number } = {}) {
+	const q: Record<string, string> = {
+		SdkAppid: String(o.app ?? APP),
+		CallbackCommand: command,
+		contenttype: 'json',
+		ClientIP: '127.0.0.1',
+		OptPlatform: 'RESTAPI',
+	};
+	const token = o.token === undefined ? TOKEN : o.token;
+	if (token !== null) {
+		const t = String(o.time ?? T0);
+		q.RequestTime = t;
+		q.Sign = sha256hex(token + t);
+	}
+	return q;
+}
+
+describe('third-party callbacks', () => {
+	let rx: Receiver;
+	beforeEach(async () => {
+		rx = new Receiver();
+		await rx.start();
+	});
+	afterEach(async () => {
+		rx.open();
+		await emu.settle();
+		await rx.stop();
+	});
+
+	const tick = (commands: string[] = ALL, extra: Record<string, unknown> = {}) =>
+		emu.setCallback(APP, { url: rx.url, token: TOKEN, commands, ...extra });
+
+	it('the signer reproduces the official vector (sha256 of token + RequestTime)', () => {
+		const vector = '17773bc39a671d7b9aa835458704d2a6db81360a5940292b587d6d760d484061';
+		expect(tencentImCallbackSign('xxxxyyyy', 1669872112)).toBe(vector);
+		expect(tencentImCallbackSign('xxxxyyyy', '1669872112')).toBe(vector);
+		expect(sha256hex('xxxxyyyy1669872112')).toBe(vector);
+		expect(Object.values(TENCENT_IM_CALLBACK).sort()).toEqual([...ALL].sort());
+	});
+
+	it('C2C.CallbackAfterSendMsg: a JSON POST after sendmsg, with the whole query and body', async () => {
+		await send('bob', { From_Account: 'carol' }); // before any callback is configured: bob has 1 unread
+		tick([AFTER]);
+		clockMs = (T0 + 42) * 1000 + 300;
+		const r = await call('openim/sendmsg', {
+			From_Account: 'alice',
+			To_Account: 'bob',
+			MsgSeq: 77,
+			MsgRandom: 123456,
+			MsgBody: text('hi'),
+			CloudCustomData: 'ccd',
+		});
+		expect(r.json).toEqual({ ...OK_ENVELOPE, MsgTime: T0 + 42, MsgKey: `77_123456_${T0 + 42}` });
+		await emu.settle();
+		expect(rx.hits).toHaveLength(1);
+		const [h] = rx.hits;
+		expect(h.method).toBe('POST');
+		expect(h.path).toBe('/im/callback');
+		expect(h.headers['content-type']).toBe('application/json');
+		expect(h.keys).toEqual(QUERY_ORDER);
+		expect(h.query).toEqual(expectedQuery(AFTER, { time: T0 + 42 }));
+		expect(h.body).toEqual({
+			CallbackCommand: AFTER,
+			From_Account: 'alice',
+			To_Account: 'bob',
+			MsgSeq: 77,
+			MsgRandom: 123456,
+			MsgTime: T0 + 42,
+			MsgKey: `77_123456_${T0 + 42}`,
+			OnlineOnlyFlag: 0,
+			SendMsgResult: 0,
+			ErrorInfo: 'send msg succeed',
+			UnreadMsgNum: 2,
+			MsgBody: text('hi'),
+			CloudCustomData: 'ccd',
+		});
+		expect(emu.callbacks).toEqual([
+			{
+				sdkAppId: APP,
+				command: AFTER,
+				url: `${rx.url}?${new URLSearchParams(h.query).toString()}`,
+				query: h.query,
+				body: h.body,
+				status: 200,
+				answer: OK_ENVELOPE,
+				done: true,
+			},
+		]);
+	});
+
+	it('without a token there is no RequestTime or Sign; server-filled MsgSeq, online-only, no CloudCustomData', async () => {
+		emu.setCallback(APP, { url: rx.url, commands: [AFTER] });
+		const r = await call('openim/sendmsg', { To_Account: 'bob', MsgRandom: 9, MsgBody: text('x'), OnlineOnlyFlag: 1 });
+		await emu.settle();
+		expect(rx.hits).toHaveLength(1);
+		expect(rx.hits[0].keys).toEqual(QUERY_ORDER.slice(0, 5));
+		expect(rx.hits[0].query).toEqual(expectedQuery(AFTER, { token: null }));
+		expect(rx.hits[0].body).toEqual({
+			CallbackCommand: AFTER,
+			From_Account: 'administrator',
+			To_Account: 'bob',
+			MsgSeq: expect.any(Number),
+			MsgRandom: 9,
+			MsgTime: T0,
+			MsgKey: expect.stringMatching(new RegExp(`^\\d+_9_${T0}$`)),
+			OnlineOnlyFlag: 1,
+			SendMsgResult: 0,
+			ErrorInfo: 'send msg succeed',
+			UnreadMsgNum: 0,
+			MsgBody: text('x'),
+		});
+		expect((rx.hits[0].body as Record<string, unknown>).MsgKey).toBe(r.json.MsgKey);
+	});
+
+	it('RequestTime follows the emulator clock and every Sign verifies', async () => {
+		tick([AFTER]);
+		await send('bob');
+		clockMs += 61_000;
+		await send('bob');
+		await emu.settle();
+		expect(rx.hits.map((h) => h.query.RequestTime)).toEqual([String(T0), String(T0 + 61)]);
+		for (const h of rx.hits) expect(h.query.Sign).toBe(sha256hex(TOKEN + h.query.RequestTime));
+		expect(rx.hits[0].query.Sign).not.toBe(rx.hits[1].query.Sign);
+	});
+
+	it('the REST answer does not wait for an after-callback', async () => {
+		tick([AFTER]);
+		rx.shut();
+		const r = await send('bob');
+		expect(r.json.ErrorCode).toBe(0);
+		expect(emu.callbacks).toHaveLength(1);
+		expect(emu.callbacks[0]).toMatchObject({ command: AFTER, done: false });
+		expect(emu.callbacks[0].status).toBeUndefined();
+		rx.open();
+		await emu.settle();
+		expect(emu.callbacks[0]).toMatchObject({ status: 200, answer: OK_ENVELOPE, done: true });
+	});
+
+	it('batchsendmsg never calls back, even with every callback ticked', async () => {
+		tick(ALL);
+		const r = await call('openim/batchsendmsg', { To_Account: ['alice', 'bob'], MsgRandom: 5, MsgBody: text('b') });
+		expect(r.json.ErrorCode).toBe(0);
+		await emu.settle();
+		expect(rx.hits).toEqual([]);
+		expect(emu.callbacks).toEqual([]);
+		// the same configuration does call back for sendmsg
+		await send('bob');
+		await emu.settle();
+		expect(rx.hits.map((h) => h.query.CallbackCommand)).toEqual([BEFORE, AFTER]);
+	});
+
+	it('only the ticked commands fire; removing the configuration stops them', async () => {
+		tick([]);
+		const s1 = await send('bob', { From_Account: 'alice' });
+		await call('openim/admin_set_msg_read', { Report_Account: 'bob', Peer_Account: 'alice' });
+		await emu.settle();
+		expect(rx.hits).toEqual([]);
+
+		tick([WITHDRAW]);
+		const s2 = await send('bob', { From_Account: 'alice' });
+		await call('openim/admin_set_msg_read', { Report_Account: 'bob', Peer_Account: 'alice' });
+		await call('openim/admin_msgwithdraw', { From_Account: 'alice', To_Account: 'bob', MsgKey: s1.json.MsgKey });
+		await emu.settle();
+		expect(rx.hits.map((h) => h.query.CallbackCommand)).toEqual([WITHDRAW]);
+
+		emu.setCallback(APP, undefined);
+		await call('openim/admin_msgwithdraw', { From_Account: 'alice', To_Account: 'bob', MsgKey: s2.json.MsgKey });
+		await emu.settle();
+		expect(rx.hits).toHaveLength(1);
+	});
+
+	it('sendmsg ForbidCallbackControl suppresses the named callback', async () => {
+		tick(ALL);
+		const only = async (forbid: string[]) => {
+			rx.hits.length = 0;
+			expect((await send('bob', { ForbidCallbackControl: forbid })).json.ErrorCode).toBe(0);
+			await emu.settle();
+			return rx.hits.map((h) => h.query.CallbackCommand);
+		};
+		expect(await only(['ForbidBeforeSendMsgCallback'])).toEqual([AFTER]);
+		expect(await only(['ForbidAfterSendMsgCallback'])).toEqual([BEFORE]);
+		expect(await only(['ForbidBeforeSendMsgCallback', 'ForbidAfterSendMsgCallback'])).toEqual([]);
+		expect(await only([])).toEqual([BEFORE, AFTER]);
+		expect(emu.messages).toHaveLength(4);
+	});
+
+	it('C2C.CallbackBeforeSendMsg is awaited before the message is stored; ErrorCode 0 allows it', async () => {
+		tick([BEFORE, AFTER]);
+		let storedWhenAsked = -1;
+		rx.answer = (h) => {
+			if (h.query.CallbackCommand === BEFORE) storedWhenAsked = emu.messages.length;
+			return { body: JSON.stringify(OK_ENVELOPE) };
+		};
+		clockMs = (T0 + 7) * 1000;
+		const r = await call('openim/sendmsg', {
+			From_Account: 'alice',
+			To_Account: 'bob',
+			MsgSeq: 12,
+			MsgRandom: 34,
+			MsgBody: text('before'),
+			CloudCustomData: 'cc',
+		});
+		expect(r.json).toEqual({ ...OK_ENVELOPE, MsgTime: T0 + 7, MsgKey: `12_34_${T0 + 7}` });
+		expect(storedWhenAsked).toBe(0);
+		await emu.settle();
+		expect(rx.hits.map((h) => h.query.CallbackCommand)).toEqual([BEFORE, AFTER]);
+		const [before, after] = rx.hits;
+		expect(before.keys).toEqual(QUERY_ORDER);
+		expect(before.query).toEqual(expectedQuery(BEFORE, { time: T0 + 7 }));
+		expect(before.headers['content-type']).toBe('application/json');
+		expect(before.body).toEqual({
+			CallbackCommand: BEFORE,
+			From_Account: 'alice',
+			To_Account: 'bob',
+			MsgSeq: 12,
+			MsgRandom: 34,
+			MsgTime: T0 + 7,
+			MsgKey: `12_34_${T0 + 7}`,
+			OnlineOnlyFlag: 0,
+			MsgBody: text('before'),
+			CloudCustomData: 'cc',
+		});
+		expect(after.body).toMatchObject({ MsgKey: `12_34_${T0 + 7}`, MsgBody: text('before'), UnreadMsgNum: 1 });
+		expect(emu.messages).toHaveLength(1);
+		expect(emu.callbacks.map((c) => [c.command, c.status])).toEqual([
+			[BEFORE, 200],
+			[AFTER, 200],
+		]);
+	});
+
+	it('ErrorCode 1 refuses: the sender gets 20006, nothing is stored, no after-send callback', async () => {
+		tick([BEFORE, AFTER]);
+		rx.answer = () => ({ body: JSON.stringify({ ActionStatus: 'OK', ErrorInfo: 'no', ErrorCode: 1 }) });
+		const r = await send('bob', { From_Account: 'alice' });
+		expect(r.json).toEqual({ ActionStatus: 'FAIL', ErrorCode: 20006, ErrorInfo: expect.any(String) });
+		await emu.settle();
+		expect(emu.messages).toEqual([]);
+		expect(emu.unread('bob')).toBe(0);
+		expect(rx.hits.map((h) => h.query.CallbackCommand)).toEqual([BEFORE]);
+		expect(emu.callbacks[0].answer).toEqual({ ActionStatus: 'OK', ErrorInfo: 'no', ErrorCode: 1 });
+	});
+
+	it('an ErrorCode in 120001–130000 refuses with that code and ErrorInfo; another code refuses with 20006 and is recorded', async () => {
+		tick([BEFORE]);
+		rx.answer = () => ({ body: JSON.stringify({ ActionStatus: 'OK', ErrorInfo: 'blocked by the bot', ErrorCode: 120001 }) });
+		expect((await send('bob')).json).toEqual({ ActionStatus: 'FAIL', ErrorCode: 120001, ErrorInfo: 'blocked by the bot' });
+		rx.answer = () => ({ body: JSON.stringify({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 7 }) });
+		expect((await send('bob')).json.ErrorCode).toBe(20006);
+		expect(takeViolations()).toEqual([expect.stringContaining('answered ErrorCode 7')]);
+		expect(emu.messages).toEqual([]);
+	});
+
+	it('ErrorCode 2 drops silently: the sender sees success, nothing is stored or counted', async () => {
+		tick([BEFORE, AFTER]);
+		rx.answer = () => ({ body: JSON.stringify({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 2 }) });
+		const r = await call('openim/sendmsg', { To_Account: 'bob', MsgSeq: 1, MsgRandom: 2, MsgBody: text('gone') });
+		expect(r.json).toEqual({ ...OK_ENVELOPE, MsgTime: T0, MsgKey: `1_2_${T0}` });
+		await emu.settle();
+		expect(emu.messages).toEqual([]);
+		expect(emu.unread('bob')).toBe(0);
+		expect(rx.hits.map((h) => h.query.CallbackCommand)).toEqual([BEFORE]);
+		expect(emu.http.requests.at(-1)?.note).toBe(`dropped by ${BEFORE}`);
+	});
+
+	it('MsgBody and CloudCustomData in the answer replace the message, also in history and the after-send callback', async () => {
+		tick([BEFORE, AFTER]);
+		rx.answer = (h) =>
+			h.query.CallbackCommand === BEFORE
+				? { body: JSON.stringify({ ...OK_ENVELOPE, MsgBody: text('[censored]'), CloudCustomData: 'rewritten' }) }
+				: {};
+		const r = await send('bob', { From_Account: 'alice', MsgBody: text('bad word'), CloudCustomData: 'orig' });
+		expect(r.json.ErrorCode).toBe(0);
+		await emu.settle();
+		expect((rx.of(BEFORE)[0].body as Record<string, unknown>).MsgBody).toEqual(text('bad word'));
+		expect(emu.messages[0]).toMatchObject({ MsgBody: text('[censored]'), CloudCustomData: 'rewritten' });
+		expect(rx.of(AFTER)[0].body).toMatchObject({ MsgBody: text('[censored]'), CloudCustomData: 'rewritten' });
+		const h = await call('openim/admin_getroammsg', { Operator_Account: 'bob', Peer_Account: 'alice', MaxCnt: 10, MinTime: 0, MaxTime: T0 + 10 });
+		expect(h.json.MsgList[0]).toMatchObject({ MsgBody: text('[censored]'), CloudCustomData: 'rewritten' });
+	});
+
+	it('an invalid replacement is ignored and recorded', async () => {
+		tick([BEFORE]);
+		rx.answer = () => ({ body: JSON.stringify({ ...OK_ENVELOPE, MsgBody: [], CloudCustomData: 5 }) });
+		expect((await send('bob', { MsgBody: text('kept'), CloudCustomData: 'kept' })).json.ErrorCode).toBe(0);
+		expect(emu.messages[0]).toMatchObject({ MsgBody: text('kept'), CloudCustomData: 'kept' });
+		expect(takeViolations()).toEqual([
+			expect.stringContaining('answer MsgBody is ignored'),
+			expect.stringContaining('answer CloudCustomData is not a string'),
+		]);
+	});
+
+	it('no answer within timeoutMs: the message goes through unchanged, the callback is recorded as a timeout', async () => {
+		tick([BEFORE, AFTER], { timeoutMs: 150 });
+		rx.shut();
+		const started = Date.now();
+		const r = await send('bob', { MsgBody: text('late') });
+		const took = Date.now() - started;
+		expect(r.json.ErrorCode).toBe(0);
+		expect(took).toBeGreaterThanOrEqual(140);
+		expect(took).toBeLessThan(1500);
+		rx.open();
+		await emu.settle();
+		expect(emu.messages[0].MsgBody).toEqual(text('late'));
+		expect(emu.callbacks.map((c) => [c.command, c.error, c.status])).toEqual([
+			[BEFORE, 'timeout', undefined],
+			[AFTER, undefined, 200],
+		]);
+		expect(takeViolations()).toEqual([expect.stringContaining(`${BEFORE} callback to ${rx.url}: no answer within 150 ms`)]);
+	});
+
+	it('the default timeout is 2 s', async () => {
+		tick([BEFORE]);
+		rx.shut();
+		const started = Date.now();
+		expect((await send('bob')).json.ErrorCode).toBe(0);
+		const took = Date.now() - started;
+		expect(took).toBeGreaterThanOrEqual(1900);
+		expect(took).toBeLessThan(3500);
+		expect(emu.messages).toHaveLength(1);
+		expect(takeViolations()).toEqual([expect.stringContaining('no answer within 2000 ms')]);
+	}, 10_000);
+
+	it('an answer that is not HTTP 200 with a JSON ErrorCode counts as no callback, and is recorded', async () => {
+		tick([BEFORE]);
+		const answers: Answer[] = [{ body: '<html>oops</html>' }, { status: 500, body: JSON.stringify({ ...OK_ENVELOPE, ErrorCode: 1 }) }, { body: '{}' }];
+		for (const a of answers) {
+			rx.answer = () => a;
+			expect((await send('bob')).json.ErrorCode).toBe(0);
+		}
+		expect(emu.messages).toHaveLength(3);
+		expect(emu.callbacks.map((c) => c.answer)).toEqual(['<html>oops</html>', { ...OK_ENVELOPE, ErrorCode: 1 }, {}]);
+		expect(takeViolations()).toEqual([
+			expect.stringContaining('the answer is not a JSON object'),
+			expect.stringContaining('answered HTTP 500'),
+			expect.stringContaining('the answer has no integer ErrorCode'),
+		]);
+	});
+
+	it('C2C.CallbackAfterMsgWithDraw after admin_msgwithdraw', async () => {
+		const s1 = await send('bob', { From_Account: 'alice' });
+		await send('bob', { From_Account: 'carol' });
+		tick([WITHDRAW]);
+		clockMs += 30_000;
+		const w = await call('openim/admin_msgwithdraw', { From_Account: 'alice', To_Account: 'bob', MsgKey: s1.json.MsgKey });
+		expect(w.json.ErrorCode).toBe(0);
+		// a refused recall (already recalled) calls nothing
+		expect((await call('openim/admin_msgwithdraw', { From_Account: 'alice', To_Account: 'bob', MsgKey: s1.json.MsgKey })).json.ErrorCode).toBe(20023);
+		await emu.settle();
+		expect(rx.hits).toHaveLength(1);
+		expect(rx.hits[0].keys).toEqual(QUERY_ORDER);
+		expect(rx.hits[0].query).toEqual(expectedQuery(WITHDRAW, { time: T0 + 30 }));
+		expect(rx.hits[0].headers['content-type']).toBe('application/json');
+		expect(rx.hits[0].body).toEqual({
+			CallbackCommand: WITHDRAW,
+			From_Account: 'alice',
+			To_Account: 'bob',
+			MsgKey: s1.json.MsgKey,
+			UnreadMsgNum: 1,
+		});
+		expect(emu.callbacks[0]).toMatchObject({ command: WITHDRAW, status: 200, answer: OK_ENVELOPE });
+	});
+
+	it('C2C.CallbackAfterMsgReport after admin_set_msg_read', async () => {
+		await send('bob', { From_Account: 'alice' });
+		clockMs += 10_000;
+		await send('bob', { From_Account: 'alice' });
+		await send('bob', { From_Account: 'carol' });
+		tick([REPORT]);
+		clockMs = (T0 + 20) * 1000;
+		await call('openim/admin_set_msg_read', { Report_Account: 'bob', Peer_Account: 'alice', MsgReadTime: String(T0 + 5) });
+		await call('openim/admin_set_msg_read', { Report_Account: 'bob', Peer_Account: 'alice' });
+		await emu.settle();
+		expect(rx.hits.map((h) => h.query)).toEqual([expectedQuery(REPORT, { time: T0 + 20 }), expectedQuery(REPORT, { time: T0 + 20 })]);
+		expect(rx.hits.map((h) => h.body)).toEqual([
+			{ CallbackCommand: REPORT, Report_Account: 'bob', Peer_Account: 'alice', LastReadTime: T0 + 5, UnreadMsgNum: 2 },
+			{ CallbackCommand: REPORT, Report_Account: 'bob', Peer_Account: 'alice', LastReadTime: T0 + 20, UnreadMsgNum: 1 },
+		]);
+		// a refused report calls nothing
+		expect((await call('openim/admin_set_msg_read', { Report_Account: 'ghost', Peer_Account: 'alice' })).json.ErrorCode).toBe(90008);
+		await emu.settle();
+		expect(rx.hits).toHaveLength(2);
+	});
+
+	it('after-callback answers are recorded; a bad one is a violation, an unreachable URL only an error', async () => {
+		tick([AFTER]);
+		rx.answer = () => ({ body: 'thanks' });
+		expect((await send('bob')).json.ErrorCode).toBe(0);
+		await emu.settle();
+		expect(emu.callbacks[0]).toMatchObject({ status: 200, answer: 'thanks', done: true });
+		expect(takeViolations()).toEqual([
+			`${AFTER} callback to ${rx.url}: the answer is not a JSON object: "thanks"; Tencent ignores it`,
+		]);
+
+		const closed = http.createServer();
+		await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+		const port = (closed.address() as AddressInfo).port;
+		await new Promise<void>((resolve) => closed.close(() => resolve()));
+		emu.setCallback(APP, { url: `http://127.0.0.1:${port}/cb`, commands: [AFTER] });
+		expect((await send('bob')).json.ErrorCode).toBe(0);
+		await emu.settle();
+		expect(emu.callbacks[1]).toMatchObject({ done: true, error: expect.stringMatching(/ECONNREFUSED/) });
+		expect(emu.callbacks[1].status).toBeUndefined();
+		expect(emu.messages).toHaveLength(2);
+	});
+
+	it('a repeat within the duplicate window calls no callback', async () => {
+		tick(ALL);
+		const body = { To_Account: 'bob', MsgRandom: 77, MsgBody: text('same') };
+		const a = await call('openim/sendmsg', body);
+		const b = await call('openim/sendmsg', body);
+		expect(b.json.MsgKey).toBe(a.json.MsgKey);
+		await emu.settle();
+		expect(rx.hits.map((h) => h.query.CallbackCommand)).toEqual([BEFORE, AFTER]);
+	});
+
+	it('the configured URL keeps its own query; each app has its own URL', async () => {
+		emu.setCallback(APP, { url: `${rx.url}?route=tim&x=1`, token: TOKEN, commands: [AFTER] });
+		emu.setCallback(OTHER_APP, { url: `${rx.url}?app=other`, commands: [AFTER] });
+		await send('bob');
+		const other = { sdkappid: String(OTHER_APP), identifier: 'boss', sig: makeSig({ appid: OTHER_APP, key: OTHER_KEY, id: 'boss' }) };
+		expect((await call('openim/sendmsg', { To_Account: 'bob', MsgRandom: 3, MsgBody: text('o') }, other)).json.ErrorCode).toBe(0);
+		await emu.settle();
+		expect(rx.hits.map((h) => h.keys)).toEqual([
+			['route', 'x', ...QUERY_ORDER],
+			['app', ...QUERY_ORDER.slice(0, 5)],
+		]);
+		expect(rx.hits[0].query).toEqual({ route: 'tim', x: '1', ...expectedQuery(AFTER) });
+		expect(rx.hits[1].query).toEqual({ app: 'other', ...expectedQuery(AFTER, { app: OTHER_APP, token: null }) });
+		expect(rx.hits[1].body).toMatchObject({ From_Account: 'boss', To_Account: 'bob' });
+		expect(emu.callbacks.map((c) => c.sdkAppId)).toEqual([APP, OTHER_APP]);
+	});
+
+	it('the app config can carry the callback; clientIp is an option', async () => {
+		const saved = emu;
+		emu = new TencentImEmulator({
+			apps: [{ sdkAppId: APP, secretKey: KEY, callback: { url: rx.url, token: TOKEN, commands: [AFTER], clientIp: '203.0.113.9' } }],
+			now: () => clockMs,
+		});
+		try {
+			await emu.start();
+			emu.importAccount('bob');
+			expect((await send('bob')).json.ErrorCode).toBe(0);
+			await emu.settle();
+			expect(rx.hits[0].query).toEqual({ ...expectedQuery(AFTER), ClientIP: '203.0.113.9' });
+			expect(emu.violations).toEqual([]);
+		} finally {
+			await emu.stop();
+			emu = saved;
+		}
+	});
+
+	it('pushCallback posts any callback body, ticked or not, with the given OptPlatform and ClientIP', async () => {
+		await expect(emu.pushCallback(APP, { CallbackCommand: 'State.StateChange' })).rejects.toThrow(/no callback URL/);
+		tick([]);
+		const body = {
+			CallbackCommand: 'State.StateChange',
+			EventTime: 1629883332497,
+			Info: { Action: 'Login', To_Account: 'alice', Reason: 'Register' },
+		};
+		const rec = await emu.pushCallback(APP, body, { optPlatform: 'IOS', clientIp: '10.0.0.8' });
+		expect(rec).toMatchObject({ command: 'State.StateChange', status: 200, answer: OK_ENVELOPE, done: true });
+		expect(rx.hits).toHaveLength(1);
+		expect(rx.hits[0].query).toEqual({
+			...expectedQuery('State.StateChange'),
+			OptPlatform: 'IOS',
+			ClientIP: '10.0.0.8',
+		});
+		expect(rx.hits[0].body).toEqual(body);
+	});
+
+	it('setCallback refuses an unknown app or a URL that is not http(s)://', () => {
+		expect(() => emu.setCallback(42, { url: rx.url, commands: [AFTER] })).toThrow(/unknown SDKAppID/);
+		expect(() => emu.setCallback(APP, { url: 'ftp://example.com/cb', commands: [AFTER] })).toThrow(/http/);
+		expect(() => emu.setCallback(APP, { url: 'example.com/cb', commands: [AFTER] })).toThrow(/http/);
+		expect(() => emu.setCallback(APP, { url: 'https://example.com/cb', commands: [AFTER] })).not.toThrow();
+	});
+
+	it('stop() abandons callbacks still in flight without a violation', async () => {
+		tick([AFTER]);
+		rx.shut();
+		expect((await send('bob')).json.ErrorCode).toBe(0);
+		await emu.stop();
+		expect(emu.callbacks[0]).toMatchObject({ done: true, error: 'emulator stopped' });
+		expect(emu.violations).toEqual([]);
 	});
 });

@@ -2,6 +2,17 @@
  * Tencent Cloud IM ("Chat") server REST API emulator: C2C send / batch send / roaming history / recall /
  * clear unread / unread counts, account import/check, UserSig verification, limits and faults.
  *
+ * Third-party callbacks (inbound.md §2): one callback URL per SDKAppID (`setCallback`, or `callback` in the app
+ * config) with the ticked CallbackCommands. sendmsg calls C2C.CallbackBeforeSendMsg and waits for its verdict
+ * (allow / refuse → 20006 / drop / replace MsgBody and CloudCustomData; no usable answer in time → as if there were
+ * no callback), then C2C.CallbackAfterSendMsg; admin_msgwithdraw calls C2C.CallbackAfterMsgWithDraw and
+ * admin_set_msg_read C2C.CallbackAfterMsgReport. After-callbacks are posted once the REST answer is out; `settle()`
+ * waits for them. batchsendmsg never calls back; sendmsg's ForbidCallbackControl suppresses either one. Callbacks are
+ * POSTs of JSON with SdkAppid, CallbackCommand, contenttype, ClientIP, OptPlatform (RESTAPI) and, with a token,
+ * RequestTime and Sign (`tencentImCallbackSign`) appended to the URL's query; they are never retried. Every one is
+ * kept in `callbacks` with its answer; an answer Tencent could not use (not HTTP 200 with a JSON ErrorCode, or too
+ * late) is recorded as a violation of the receiver. `pushCallback` posts any other callback body (client events).
+ *
  * It states the platform's rules on its own, from shared/reference/tencent-im.md, and never imports the node's
  * code. Where the reference leaves a behaviour open, the choice is marked "OPEN:" in a one-line comment.
  * Every documented request field is known with its type (see "Field rules"): a missing or wrongly typed one gets
@@ -10,7 +21,7 @@
  *
  * Clock: `now()` returns milliseconds (like Date.now); Unix seconds are floor(now()/1000).
  */
-import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import { crc32, inflateSync } from 'node:zlib';
 import { PlatformEmulator, jsonReply, type RecordedRequest, type Reply } from './common';
 
@@ -21,6 +32,56 @@ export interface TencentImAppConfig {
 	admin?: string;
 	/** Further admins (the console allows up to 10). */
 	extraAdmins?: string[];
+	/** Third-party callback configuration (the console's 回调配置); none when absent. */
+	callback?: TencentImCallbackConfig;
+}
+
+/** The CallbackCommands the emulator fires by itself (inbound.md §2.4). */
+export const TENCENT_IM_CALLBACK = {
+	beforeSendMsg: 'C2C.CallbackBeforeSendMsg',
+	afterSendMsg: 'C2C.CallbackAfterSendMsg',
+	afterMsgWithDraw: 'C2C.CallbackAfterMsgWithDraw',
+	afterMsgReport: 'C2C.CallbackAfterMsgReport',
+} as const;
+
+export interface TencentImCallbackConfig {
+	/** The app's one callback URL (http:// or https://); the callback parameters are appended to its query. */
+	url: string;
+	/** Callback token (console "开启鉴权"): when set (non-empty), every callback carries RequestTime and Sign. */
+	token?: string;
+	/** The ticked CallbackCommands; only these fire. The emulator fires the four of TENCENT_IM_CALLBACK. */
+	commands: string[];
+	/**
+	 * How long any callback may take to answer, in ms; default 2000 (Tencent's 2 s). A before-send callback that takes
+	 * longer is treated as absent (the message goes through); an after-callback is abandoned.
+	 */
+	timeoutMs?: number;
+	/** The ClientIP parameter of callbacks caused by REST calls; default '127.0.0.1'. */
+	clientIp?: string;
+}
+
+/** One callback the emulator posted (or decided to post), in the order they were decided. */
+export interface TencentImCallbackRecord {
+	sdkAppId: number;
+	command: string;
+	/** The URL posted to, query included. */
+	url: string;
+	/** That URL's query parameters (the configured URL's own ones included). */
+	query: Record<string, string>;
+	body: Record<string, unknown>;
+	/** HTTP status of the answer. */
+	status?: number;
+	/** The answer: parsed JSON, or its text when it is not JSON. */
+	answer?: unknown;
+	/** 'timeout', 'emulator stopped' or the network error; no answer was read. */
+	error?: string;
+	/** True once the post has finished (answered, failed or abandoned). */
+	done: boolean;
+}
+
+/** Callback signature (inbound.md §2.3): lowercase hex SHA-256 of token + RequestTime (Unix seconds, as sent). */
+export function tencentImCallbackSign(token: string, requestTime: number | string): string {
+	return createHash('sha256').update(`${token}${requestTime}`, 'utf8').digest('hex');
 }
 
 export interface TencentImEmulatorOptions {
@@ -117,6 +178,7 @@ const ERROR_INFO: Record<number, string> = {
 	20003: 'From_Account or To_Account is invalid or does not exist, please import it first',
 	20004: 'network error, please retry',
 	20005: 'server internal error, please retry',
+	20006: 'the message was blocked by the before-send callback (C2C.CallbackBeforeSendMsg)',
 	20022: 'message not found',
 	20023: 'message has already been recalled',
 	60002: 'HTTP parse error, please check the URL and method',
@@ -552,8 +614,14 @@ export class TencentImEmulator extends PlatformEmulator {
 	/** Requests answered by injectErrorCode. */
 	injectedErrors = 0;
 
+	/** Every callback posted, in the order they were decided (see TencentImCallbackRecord). */
+	readonly callbacks: TencentImCallbackRecord[] = [];
+
 	// OPEN: all configured apps share one account set; messages are kept per SDKAppID.
-	private readonly apps = new Map<number, { secretKey: string; admins: Set<string> }>();
+	private readonly apps = new Map<
+		number,
+		{ secretKey: string; admins: Set<string>; callback?: TencentImCallbackConfig }
+	>();
 	private readonly rateLimitPerSecond: number;
 	private readonly batchRecipientsPerMinute: number;
 	private readonly now: () => number;
@@ -563,6 +631,10 @@ export class TencentImEmulator extends PlatformEmulator {
 	private batchRecipients: Array<{ at: number; n: number }> = [];
 	private sends: SendRecord[] = [];
 	private injected: Array<{ command?: string; code: number; remaining: number }> = [];
+	/** Callback posts not finished yet (settle() waits for them) and the aborts of those in flight. */
+	private readonly pendingCallbacks = new Set<Promise<void>>();
+	private readonly inFlight = new Set<AbortController>();
+	private stopped = false;
 
 	constructor(opts: TencentImEmulatorOptions) {
 		super();
@@ -571,6 +643,7 @@ export class TencentImEmulator extends PlatformEmulator {
 			this.apps.set(app.sdkAppId, { secretKey: app.secretKey, admins });
 			// Admins count as imported accounts (reference §5).
 			for (const a of admins) this.accounts.add(a);
+			if (app.callback) this.setCallback(app.sdkAppId, app.callback);
 		}
 		this.rateLimitPerSecond = opts.rateLimitPerSecond ?? 200;
 		this.batchRecipientsPerMinute = opts.batchRecipientsPerMinute ?? 12000;
@@ -608,13 +681,227 @@ export class TencentImEmulator extends PlatformEmulator {
 		this.injected = [];
 	}
 
+	// ---- third-party callbacks (inbound.md §2) ----
+
+	/**
+	 * Set (or, with undefined, remove) the app's callback URL, token and ticked commands. Throws for an unknown app or a
+	 * URL that is not http(s):// (the console refuses it). OPEN: takes effect at once (the console says 2 minutes).
+	 */
+	setCallback(sdkAppId: number, config: TencentImCallbackConfig | undefined): void {
+		const app = this.apps.get(sdkAppId);
+		if (!app) throw new Error(`setCallback: unknown SDKAppID ${sdkAppId}`);
+		if (config && !/^https?:\/\/[^\s]+$/i.test(config.url)) {
+			throw new Error(`setCallback: the callback URL must start with http:// or https://, got ${config.url}`);
+		}
+		app.callback = config && { ...config, commands: [...config.commands] };
+	}
+
+	/** Wait until every callback post started so far (and any started meanwhile) has finished. */
+	async settle(): Promise<void> {
+		while (this.pendingCallbacks.size > 0) await Promise.allSettled([...this.pendingCallbacks]);
+	}
+
+	/**
+	 * Post a callback body of any command to the app's URL now, ticked or not (e.g. a client's message with
+	 * OptPlatform 'Android', State.StateChange, Bot.OnC2CMessage); resolves once it is answered. Throws when the app
+	 * has no callback URL.
+	 */
+	async pushCallback(
+		sdkAppId: number,
+		body: Record<string, unknown> & { CallbackCommand: string },
+		opts: { optPlatform?: string; clientIp?: string } = {},
+	): Promise<TencentImCallbackRecord> {
+		const cfg = this.apps.get(sdkAppId)?.callback;
+		if (!cfg) throw new Error(`pushCallback: SDKAppID ${sdkAppId} has no callback URL`);
+		const record = this.callbackRecord(sdkAppId, cfg, body, opts.optPlatform ?? 'RESTAPI', opts.clientIp);
+		await this.track(this.deliver(cfg, record, undefined));
+		return record;
+	}
+
+	override async start(port = 0): Promise<string> {
+		this.stopped = false;
+		return await super.start(port);
+	}
+
+	/** Abandons callbacks still in flight (recorded as 'emulator stopped'), then closes the server. */
+	override async stop(): Promise<void> {
+		this.stopped = true;
+		for (const c of this.inFlight) c.abort('emulator stopped');
+		await this.settle();
+		await super.stop();
+	}
+
+	/** The app's callback config when `command` is ticked. */
+	private callbackFor(sdkAppId: number, command: string): TencentImCallbackConfig | undefined {
+		const cfg = this.apps.get(sdkAppId)?.callback;
+		return cfg?.commands.includes(command) ? cfg : undefined;
+	}
+
+	/**
+	 * The URL and query of one callback, recorded at once. OPEN: the parameters follow the configured URL's own query
+	 * in the documented order, RequestTime and Sign last; RequestTime is the emulator's clock when the event happens.
+	 */
+	private callbackRecord(
+		sdkAppId: number,
+		cfg: TencentImCallbackConfig,
+		body: Record<string, unknown> & { CallbackCommand: string },
+		optPlatform: string,
+		clientIp?: string,
+	): TencentImCallbackRecord {
+		const u = new URL(cfg.url);
+		const params: Array<[string, string]> = [
+			['SdkAppid', String(sdkAppId)],
+			['CallbackCommand', body.CallbackCommand],
+			['contenttype', 'json'],
+			// OPEN: ClientIP of a REST call is the configured clientIp (the emulator does not see the caller's address).
+			['ClientIP', clientIp ?? cfg.clientIp ?? '127.0.0.1'],
+			['OptPlatform', optPlatform],
+		];
+		if (cfg.token) {
+			const t = String(this.nowSec());
+			params.push(['RequestTime', t], ['Sign', tencentImCallbackSign(cfg.token, t)]);
+		}
+		for (const [k, v] of params) u.searchParams.append(k, v);
+		const record: TencentImCallbackRecord = {
+			sdkAppId,
+			command: body.CallbackCommand,
+			url: u.toString(),
+			query: Object.fromEntries(u.searchParams),
+			body,
+			done: false,
+		};
+		this.callbacks.push(record);
+		return record;
+	}
+
+	private track(p: Promise<void>): Promise<void> {
+		const settled = p.catch(() => undefined);
+		this.pendingCallbacks.add(settled);
+		void settled.then(() => this.pendingCallbacks.delete(settled));
+		return settled;
+	}
+
+	/** An after-callback, when ticked: posted after the REST answer has gone out; its answer is only recorded. */
+	private afterCallback(sdkAppId: number, body: Record<string, unknown> & { CallbackCommand: string }): void {
+		const cfg = this.callbackFor(sdkAppId, body.CallbackCommand);
+		if (!cfg) return;
+		const record = this.callbackRecord(sdkAppId, cfg, body, 'RESTAPI');
+		this.track(new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.deliver(cfg, record, undefined)));
+	}
+
+	/** POST one callback (no retry) and record the answer; an answer Tencent cannot use is a violation. */
+	private async deliver(
+		cfg: TencentImCallbackConfig,
+		record: TencentImCallbackRecord,
+		rec: RecordedRequest | undefined,
+	): Promise<void> {
+		const ms = cfg.timeoutMs ?? 2000;
+		if (this.stopped) {
+			record.error = 'emulator stopped';
+			record.done = true;
+			return;
+		}
+		const ctl = new AbortController();
+		this.inFlight.add(ctl);
+		const timer = setTimeout(() => ctl.abort('timeout'), ms);
+		try {
+			const res = await fetch(record.url, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify(record.body),
+				signal: ctl.signal,
+			});
+			const text = await res.text();
+			record.status = res.status;
+			try {
+				record.answer = JSON.parse(text);
+			} catch {
+				record.answer = text;
+			}
+		} catch (e) {
+			record.status = undefined;
+			// fetch's TypeError ("fetch failed") names the real cause (ECONNREFUSED, …) in `cause`.
+			const err = e as Error & { cause?: Error };
+			record.error = ctl.signal.aborted ? String(ctl.signal.reason) : (err.cause?.message ?? err.message);
+		} finally {
+			clearTimeout(timer);
+			this.inFlight.delete(ctl);
+			record.done = true;
+		}
+		const problem = this.answerProblem(record, ms);
+		if (!problem) return;
+		const effect =
+			record.command === TENCENT_IM_CALLBACK.beforeSendMsg
+				? 'so the message went through as if there were no callback'
+				: 'Tencent ignores it';
+		this.violation(rec, `${record.command} callback to ${cfg.url}: ${problem}; ${effect}`);
+	}
+
+	/**
+	 * What is wrong with an answer: Tencent expects HTTP 200 with a JSON ErrorCode within the timeout. A refused
+	 * connection is not the receiver's answer and is only recorded.
+	 */
+	private answerProblem(r: TencentImCallbackRecord, ms: number): string | undefined {
+		if (r.error === 'timeout') return `no answer within ${ms} ms`;
+		if (r.error !== undefined) return undefined;
+		if (r.status !== 200) return `answered HTTP ${r.status}`;
+		if (!isObj(r.answer)) return `the answer is not a JSON object: ${JSON.stringify(r.answer).slice(0, 80)}`;
+		if (!isInt(r.answer.ErrorCode)) return 'the answer has no integer ErrorCode';
+		return undefined;
+	}
+
+	/**
+	 * C2C.CallbackBeforeSendMsg's verdict: ErrorCode 0 allows (MsgBody / CloudCustomData in the answer replace the
+	 * message's), 1 refuses (20006), 2 drops silently, 120001–130000 refuses with that code and the answer's ErrorInfo.
+	 * No usable answer (timeout, network error, not HTTP 200, not JSON, no integer ErrorCode) → allowed unchanged.
+	 */
+	private async beforeSend(
+		rec: RecordedRequest,
+		sdkAppId: number,
+		cfg: TencentImCallbackConfig,
+		body: Record<string, unknown> & { CallbackCommand: string },
+	): Promise<{ verdict: 'allow'; MsgBody?: unknown[]; CloudCustomData?: string } | { verdict: 'drop' }> {
+		const record = this.callbackRecord(sdkAppId, cfg, body, 'RESTAPI');
+		await this.track(this.deliver(cfg, record, rec));
+		const a = record.answer;
+		if (record.status !== 200 || !isObj(a) || !isInt(a.ErrorCode)) return { verdict: 'allow' };
+		const code = a.ErrorCode;
+		if (code === 2) return { verdict: 'drop' };
+		if (code >= 120001 && code <= 130000) {
+			throw new ApiError(code, isStr(a.ErrorInfo) ? a.ErrorInfo : `refused by ${record.command}`);
+		}
+		if (code !== 0) {
+			// OPEN: an undocumented ErrorCode refuses like 1 (20006) and is recorded.
+			const known = 'which is not 0, 1, 2 or 120001–130000';
+			if (code !== 1) this.violation(rec, `${record.command} answered ErrorCode ${code}, ${known}`);
+			throw new ApiError(20006);
+		}
+		const out: { verdict: 'allow'; MsgBody?: unknown[]; CloudCustomData?: string } = { verdict: 'allow' };
+		if (a.MsgBody !== undefined) {
+			// OPEN: a replacement MsgBody that is not a valid message body is ignored and recorded.
+			try {
+				if (!Array.isArray(a.MsgBody)) throw new ApiError(90007);
+				this.checkMsgBody(rec, `${record.command} answer MsgBody`, a.MsgBody);
+				out.MsgBody = a.MsgBody;
+			} catch (e) {
+				if (!(e instanceof ApiError)) throw e;
+				this.violation(rec, `${record.command} answer MsgBody is ignored: ${e.message}`);
+			}
+		}
+		if (a.CloudCustomData !== undefined) {
+			if (isStr(a.CloudCustomData)) out.CloudCustomData = a.CloudCustomData;
+			else this.violation(rec, `${record.command} answer CloudCustomData is not a string and is ignored`);
+		}
+		return out;
+	}
+
 	private nowSec(): number {
 		return Math.floor(this.now() / 1000);
 	}
 
 	protected async handle(rec: RecordedRequest): Promise<Reply> {
 		try {
-			const result = this.dispatch(rec);
+			const result = await this.dispatch(rec);
 			rec.note ??= 'ok';
 			return jsonReply(200, { ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0, ...result });
 		} catch (e) {
@@ -624,7 +911,7 @@ export class TencentImEmulator extends PlatformEmulator {
 		}
 	}
 
-	private dispatch(rec: RecordedRequest): Result {
+	private dispatch(rec: RecordedRequest): Result | Promise<Result> {
 		// ---- routing (OPEN: non-POST and bad query values → 60002, unknown path → 60009) ----
 		if (rec.method !== 'POST') throw new ApiError(60002, 'only POST is supported');
 		const m = /^\/v4\/([A-Za-z0-9_]+)\/([A-Za-z0-9_]+)$/.exec(rec.path);
@@ -979,7 +1266,7 @@ export class TencentImEmulator extends PlatformEmulator {
 		return msg;
 	}
 
-	private sendmsg({ body: b, identifier, sdkAppId, rec }: Env): Result {
+	private async sendmsg({ body: b, identifier, sdkAppId, rec }: Env): Promise<Result> {
 		this.checkObject(rec, 'sendmsg', b, SENDMSG);
 		const to = b.To_Account as string;
 		const o = this.parseMessageOptions(b, identifier);
@@ -987,15 +1274,71 @@ export class TencentImEmulator extends PlatformEmulator {
 		if (!this.accounts.has(to)) throw new ApiError(20003);
 		if (!this.accounts.has(o.From)) throw new ApiError(20003);
 		const key = this.dedupeKey(sdkAppId, o.From, o.MsgRandom, o.givenMsgSeq, o.MsgBody);
-		// OPEN: a repeat answers OK with the first send's MsgTime/MsgKey and stores nothing.
+		// OPEN: a repeat answers OK with the first send's MsgTime/MsgKey, stores nothing and calls no callback.
 		const dup = this.findSend(key);
 		if (dup) {
 			this.repeat(rec, dup, [to]);
 			return { MsgTime: dup.MsgTime, MsgKey: dup.MsgKey };
 		}
 		const seq = o.givenMsgSeq ?? randomInt(0, UINT32_MAX + 1);
-		const msg = this.store(sdkAppId, to, o, seq, this.nowSec(), false, key);
+		const time = this.nowSec();
+		const MsgKey = `${seq}_${o.MsgRandom}_${time}`;
+		const forbid = o.extra.ForbidCallbackControl ?? [];
+		const onlineOnlyFlag = o.onlineOnly ? 1 : 0;
+
+		const before = forbid.includes('ForbidBeforeSendMsgCallback')
+			? undefined
+			: this.callbackFor(sdkAppId, TENCENT_IM_CALLBACK.beforeSendMsg);
+		if (before) {
+			// OPEN: no MsgId (the emulator's sendmsg answers none); CloudCustomData only when the message has one.
+			const verdict = await this.beforeSend(rec, sdkAppId, before, {
+				CallbackCommand: TENCENT_IM_CALLBACK.beforeSendMsg,
+				From_Account: o.From,
+				To_Account: to,
+				MsgSeq: seq,
+				MsgRandom: o.MsgRandom,
+				MsgTime: time,
+				MsgKey,
+				OnlineOnlyFlag: onlineOnlyFlag,
+				MsgBody: o.MsgBody,
+				...(o.extra.CloudCustomData !== undefined ? { CloudCustomData: o.extra.CloudCustomData } : {}),
+			});
+			// OPEN: a dropped message is not remembered for the duplicate check.
+			if (verdict.verdict === 'drop') {
+				rec.note = `dropped by ${TENCENT_IM_CALLBACK.beforeSendMsg}`;
+				return { MsgTime: time, MsgKey };
+			}
+			if (verdict.MsgBody) o.MsgBody = verdict.MsgBody;
+			if (verdict.CloudCustomData !== undefined) o.extra.CloudCustomData = verdict.CloudCustomData;
+			// The same message sent again while the callback was pending went first.
+			const raced = this.findSend(key);
+			if (raced) {
+				this.repeat(rec, raced, [to]);
+				return { MsgTime: raced.MsgTime, MsgKey: raced.MsgKey };
+			}
+		}
+
+		const msg = this.store(sdkAppId, to, o, seq, time, false, key);
 		this.sends.push({ key, atMs: this.now(), MsgKey: msg.MsgKey, MsgTime: msg.MsgTime, recipients: new Set([to]) });
+		// The after-send callback carries the message as stored (a before-send answer's replacement included).
+		if (!forbid.includes('ForbidAfterSendMsgCallback')) {
+			this.afterCallback(sdkAppId, {
+				CallbackCommand: TENCENT_IM_CALLBACK.afterSendMsg,
+				From_Account: msg.From_Account,
+				To_Account: msg.To_Account,
+				MsgSeq: msg.MsgSeq,
+				MsgRandom: msg.MsgRandom,
+				MsgTime: msg.MsgTime,
+				MsgKey: msg.MsgKey,
+				OnlineOnlyFlag: onlineOnlyFlag,
+				SendMsgResult: 0,
+				ErrorInfo: 'send msg succeed',
+				// The recipient's unread C2C messages over all conversations, this one included.
+				UnreadMsgNum: this.unread(msg.To_Account),
+				MsgBody: msg.MsgBody,
+				...(msg.CloudCustomData !== undefined ? { CloudCustomData: msg.CloudCustomData } : {}),
+			});
+		}
 		return { MsgTime: msg.MsgTime, MsgKey: msg.MsgKey };
 	}
 
@@ -1128,6 +1471,14 @@ export class TencentImEmulator extends PlatformEmulator {
 		if (!msg) throw new ApiError(20022);
 		if (msg.recalled) throw new ApiError(20023);
 		msg.recalled = true;
+		this.afterCallback(sdkAppId, {
+			CallbackCommand: TENCENT_IM_CALLBACK.afterMsgWithDraw,
+			From_Account: from,
+			To_Account: to,
+			MsgKey: msg.MsgKey,
+			// The recipient's unread C2C messages over all conversations, after the recall.
+			UnreadMsgNum: this.unread(to),
+		});
 		return {};
 	}
 
@@ -1142,6 +1493,15 @@ export class TencentImEmulator extends PlatformEmulator {
 				m.readByRecipient = true;
 			}
 		}
+		this.afterCallback(sdkAppId, {
+			CallbackCommand: TENCENT_IM_CALLBACK.afterMsgReport,
+			Report_Account: reader,
+			Peer_Account: peer,
+			// OPEN: LastReadTime is MsgReadTime as a number when given, else the current time.
+			LastReadTime: b.MsgReadTime === undefined ? this.nowSec() : Number(b.MsgReadTime),
+			// The reader's unread C2C messages over all conversations, after the report.
+			UnreadMsgNum: this.unread(reader),
+		});
 		return {};
 	}
 
