@@ -6,6 +6,7 @@ import * as attachment from './actions/attachment';
 import * as conversation from './actions/conversation';
 import * as message from './actions/message';
 import { router } from './actions/router';
+import { sendAndWaitWebhook, sendAndWaitWebhooks } from '../common/sendAndWait';
 import { requestOptionsProperty } from './helpers/client';
 
 export class MixinMessenger implements INodeType {
@@ -22,6 +23,8 @@ export class MixinMessenger implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'mixinMessengerApi', required: true }],
+		// the resume URL of Send and Wait for Response
+		webhooks: sendAndWaitWebhooks,
 		properties: [
 			{
 				displayName: 'Resource',
@@ -43,6 +46,8 @@ export class MixinMessenger implements INodeType {
 			requestOptionsProperty,
 		],
 	};
+
+	webhook = sendAndWaitWebhook;
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

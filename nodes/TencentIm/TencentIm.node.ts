@@ -4,6 +4,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import * as account from './actions/account';
 import * as message from './actions/message';
 import { router } from './actions/router';
+import { sendAndWaitWebhook, sendAndWaitWebhooks } from '../common/sendAndWait';
 import { requestOptionsProperty } from './helpers/client';
 
 export class TencentIm implements INodeType {
@@ -20,6 +21,8 @@ export class TencentIm implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'tencentImApi', required: true }],
+		// the resume URL of Send and Wait for Response
+		webhooks: sendAndWaitWebhooks,
 		properties: [
 			{
 				displayName: 'Resource',
@@ -37,6 +40,8 @@ export class TencentIm implements INodeType {
 			requestOptionsProperty,
 		],
 	};
+
+	webhook = sendAndWaitWebhook;
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

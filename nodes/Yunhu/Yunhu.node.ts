@@ -4,6 +4,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import * as file from './actions/file';
 import * as message from './actions/message';
 import { router } from './actions/router';
+import { sendAndWaitWebhook, sendAndWaitWebhooks } from '../common/sendAndWait';
 import { authenticationProperty, requestOptionsProperty } from './helpers/client';
 
 export class Yunhu implements INodeType {
@@ -23,6 +24,8 @@ export class Yunhu implements INodeType {
 			{ name: 'yunhuBotApi', required: true, displayOptions: { show: { authentication: ['botApi'] } } },
 			{ name: 'yunhuUserApi', required: true, displayOptions: { show: { authentication: ['userApi'] } } },
 		],
+		// the resume URL of Send and Wait for Response
+		webhooks: sendAndWaitWebhooks,
 		properties: [
 			authenticationProperty,
 			{
@@ -41,6 +44,8 @@ export class Yunhu implements INodeType {
 			requestOptionsProperty,
 		],
 	};
+
+	webhook = sendAndWaitWebhook;
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

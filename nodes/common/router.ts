@@ -43,10 +43,22 @@ export interface BatchOperation<P = unknown> {
 	executeBatch(this: IExecuteFunctions, items: Array<PreparedItem<P>>): Promise<BatchOutcome[]>;
 }
 
-export type Operation = ItemOperation | BatchOperation;
+/**
+ * An operation done once per execution, from the first item's parameters (Send and Wait: one question, then the
+ * execution waits for its answer). It returns the node's output itself.
+ */
+export interface OnceOperation {
+	executeOnce(this: IExecuteFunctions): Promise<INodeExecutionData[][]>;
+}
+
+export type Operation = ItemOperation | BatchOperation | OnceOperation;
 
 function isBatch(op: Operation): op is BatchOperation {
 	return typeof (op as BatchOperation).executeBatch === 'function';
+}
+
+function isOnce(op: Operation): op is OnceOperation {
+	return typeof (op as OnceOperation).executeOnce === 'function';
 }
 
 function toExecutionData(result: ItemResult, itemIndex: number): INodeExecutionData[] {
@@ -88,6 +100,14 @@ export async function runOperation(this: IExecuteFunctions, operation: Operation
 		if (!continueOnFail) throw nodeError;
 		output.push(errorItem(nodeError, itemIndex));
 	};
+
+	if (isOnce(operation)) {
+		const done = await settle(operation.executeOnce.call(this));
+		if (done.ok) return done.value;
+		const nodeError = toNodeError(node, done.error, 0);
+		if (!continueOnFail) throw nodeError;
+		return [[errorItem(nodeError, 0)]];
+	}
 
 	if (!isBatch(operation)) {
 		const outcomes = await runItems.call(this, operation, indexes, continueOnFail);

@@ -6,7 +6,17 @@
  */
 import * as path from 'node:path';
 
-import { ExecutionLifecycleHooks, PackageDirectoryLoader, WebhookContext, WorkflowExecute } from 'n8n-core';
+import { Container } from '@n8n/di';
+import {
+	ExecutionLifecycleHooks,
+	generateUrlSignature,
+	InstanceSettings,
+	PackageDirectoryLoader,
+	prepareUrlForSigning,
+	WAITING_TOKEN_QUERY_PARAM,
+	WebhookContext,
+	WorkflowExecute,
+} from 'n8n-core';
 import {
 	createDeferredPromise,
 	createRunExecutionData,
@@ -23,11 +33,14 @@ import {
 	type IRun,
 	type IVersionedNodeType,
 	type IWebhookData,
+	type IWebhookDescription,
 	type IWebhookResponseData,
 	type IWorkflowBase,
 	type IWorkflowExecuteAdditionalData,
 	type IConnections,
+	type IRunExecutionData,
 	type WorkflowExecuteMode,
+	SEND_AND_WAIT_OPERATION,
 } from 'n8n-workflow';
 
 import { CredentialStore, TestCredentialsHelper } from './credentials';
@@ -320,34 +333,24 @@ function parseWebhookBody(node: INode, contentType: string, raw: Buffer): { body
 	return { body: {} };
 }
 
-/**
- * Deliver one HTTP request to a webhook trigger as n8n's webhook handler does, answer it the way n8n would, and run
- * the workflow when the trigger returns items (the trigger passes them through, as webhook nodes do in the engine).
- */
-export async function runWebhook(
-	workflowJson: WorkflowJson,
+/** n8n's handling of one request up to the node's webhook(): the body parsed, WebhookContext, the call. */
+async function callWebhook(
+	prepared: Prepared,
+	node: INode,
+	description: IWebhookDescription,
 	request: WebhookRequest,
-	options: RunOptions & {
-		webhookNode?: string;
-		webhookName?: string;
-		/** Called with the answer as soon as it is known, before the workflow runs (n8n's onReceived). */
-		onResponse?: (response: WebhookResult['response']) => void;
-	} = {},
-): Promise<WebhookResult> {
-	const prepared = await prepare(workflowJson, { ...options, mode: options.mode ?? 'webhook' });
-	const { workflow, nodes, additionalData } = prepared;
-	const node = workflow.getNode(options.webhookNode ?? nodes[0].name)!;
+	mode: WorkflowExecuteMode,
+	runExecutionData: IRunExecutionData | null,
+): Promise<{ webhookResult: IWebhookResponseData; res: FakeResponse } | { response: WebhookResult['response'] }> {
+	const { workflow, additionalData } = prepared;
 	const nodeType = workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
-	const name = options.webhookName ?? 'default';
-	const description = nodeType.description.webhooks?.find((w) => w.name === name);
-	if (!description) throw new Error(`test harness: ${node.name} has no ${name} webhook`);
 	const webhookPath = String(workflow.expression.getSimpleParameterValue(node, description.path, 'internal', {}));
 	const webhookData: IWebhookData = {
 		httpMethod: String(
 			workflow.expression.getSimpleParameterValue(node, description.httpMethod, 'internal', {}, undefined, 'GET'),
 		) as IWebhookData['httpMethod'],
 		node: node.name,
-		path: NodeHelpers.getNodeWebhookPath(workflow.id, node, webhookPath.replace(/^\/|\/$/g, '')),
+		path: description.isFullPath ? webhookPath : NodeHelpers.getNodeWebhookPath(workflow.id, node, webhookPath.replace(/^\/|\/$/g, '')),
 		webhookDescription: description,
 		workflowId: workflow.id,
 		workflowExecuteAdditionalData: additionalData,
@@ -377,13 +380,40 @@ export async function runWebhook(
 	additionalData.httpRequest = req as never;
 	additionalData.httpResponse = res as never;
 
-	const context = new WebhookContext(workflow, node, additionalData, options.mode ?? 'webhook', webhookData, [], null);
+	const context = new WebhookContext(workflow, node, additionalData, mode, webhookData, [], runExecutionData);
 	let webhookResult: IWebhookResponseData;
 	try {
 		webhookResult = await nodeType.webhook!.call(context);
 	} catch (error) {
 		return { response: { status: 500, headers: {}, body: { message: (error as Error).message } } };
 	}
+	return { webhookResult, res };
+}
+
+/**
+ * Deliver one HTTP request to a webhook trigger as n8n's webhook handler does, answer it the way n8n would, and run
+ * the workflow when the trigger returns items (the trigger passes them through, as webhook nodes do in the engine).
+ */
+export async function runWebhook(
+	workflowJson: WorkflowJson,
+	request: WebhookRequest,
+	options: RunOptions & {
+		webhookNode?: string;
+		webhookName?: string;
+		/** Called with the answer as soon as it is known, before the workflow runs (n8n's onReceived). */
+		onResponse?: (response: WebhookResult['response']) => void;
+	} = {},
+): Promise<WebhookResult> {
+	const prepared = await prepare(workflowJson, { ...options, mode: options.mode ?? 'webhook' });
+	const { workflow, nodes } = prepared;
+	const node = workflow.getNode(options.webhookNode ?? nodes[0].name)!;
+	const nodeType = workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
+	const name = options.webhookName ?? 'default';
+	const description = nodeType.description.webhooks?.find((w) => w.name === name);
+	if (!description) throw new Error(`test harness: ${node.name} has no ${name} webhook`);
+	const called = await callWebhook(prepared, node, description, request, options.mode ?? 'webhook', null);
+	if ('response' in called) return called;
+	const { webhookResult, res } = called;
 	const answer = (status: number, body: unknown) => ({ status, headers: res.headers, body });
 	if (webhookResult.noWebhookResponse) {
 		const response = answer(res.statusCode, res.body);
@@ -460,4 +490,106 @@ export async function runCredentialTest(
 		if (found === rule.properties.value) return { status: 'Error', message: rule.properties.message, request: signed };
 	}
 	return { status: 'OK', message: 'Connection successful!', request: signed };
+}
+
+// ---- waiting executions (Send and Wait) ----------------------------------------------------------------------------
+
+function runResult(run: IRun, startNode: string): RunResult {
+	return {
+		run,
+		status: run.status,
+		error: run.data.resultData.error as RunResult['error'],
+		output(nodeName = startNode, outputIndex = 0) {
+			const tasks = run.data.resultData.runData[nodeName] ?? [];
+			const task = tasks[tasks.length - 1];
+			return (task?.data?.main?.[outputIndex] ?? []) as INodeExecutionData[];
+		},
+	};
+}
+
+async function continueExecution(prepared: Prepared, data: IRunExecutionData, mode: WorkflowExecuteMode, startNode: string) {
+	const done = createDeferredPromise<IRun>();
+	prepared.hooks.addHandler('workflowExecuteAfter', (run) => done.resolve(run));
+	await new WorkflowExecute(prepared.additionalData, mode, data).processRunExecutionData(prepared.workflow);
+	return runResult(await done.promise, startNode);
+}
+
+/** The signature n8n puts on resume URLs (getSignedResumeUrl), checked as its waiting-webhook handler checks it. */
+function validResumeSignature(url: URL): boolean {
+	const given = url.searchParams.get(WAITING_TOKEN_QUERY_PARAM);
+	if (!given) return false;
+	const unsigned = new URL(url.toString());
+	unsigned.searchParams.delete(WAITING_TOKEN_QUERY_PARAM);
+	const expected = generateUrlSignature(prepareUrlForSigning(unsigned), Container.get(InstanceSettings).hmacSignatureSecret);
+	return given.length === expected.length && given === expected;
+}
+
+/**
+ * A request to a waiting execution's resume URL (`/webhook-waiting/<executionId>/<nodeId>`), handled as n8n's
+ * waiting-webhooks handler does: the signature checked for Send and Wait nodes, the node's restart webhook called,
+ * and, when it returns items, the execution continued from that node with them as its output. A finished
+ * execution answers "no action required" for Send and Wait, as n8n does. The waiting run is not changed, like the
+ * stored execution n8n reads again for each request.
+ */
+export async function resumeWaiting(
+	workflowJson: WorkflowJson,
+	waiting: RunResult,
+	request: WebhookRequest & { url: string },
+	options: RunOptions = {},
+): Promise<WebhookResult> {
+	const url = new URL(request.url);
+	const [, executionId, nodeId] = /^\/webhook-waiting\/([^/]+)\/([^/]+)$/.exec(url.pathname) ?? [];
+	if (!executionId) return { response: { status: 404, headers: {}, body: { message: 'not a resume URL' } } };
+	const data = structuredClone(waiting.run.data);
+	const lastNodeName = data.resultData.lastNodeExecuted ?? '';
+	const lastNode = workflowJson.nodes.find((n) => n.name === lastNodeName);
+	const sendAndWait = lastNode?.parameters?.operation === SEND_AND_WAIT_OPERATION;
+	if (data.validateSignature && sendAndWait && !validResumeSignature(url)) {
+		return { response: { status: 401, headers: {}, body: { error: 'Invalid token' } } };
+	}
+	// n8n: a finished execution whose node with that id is Send and Wait shows "no action required"
+	const target = normalizeNodes(workflowJson).find((n) => n.id === nodeId);
+	if (waiting.status !== 'waiting') {
+		if (target?.parameters.operation === SEND_AND_WAIT_OPERATION) return { response: { status: 200, headers: {}, body: 'send-and-wait-no-action-required' } };
+		return { response: { status: 409, headers: {}, body: { message: `The execution "${executionId}" has finished already.` } } };
+	}
+	const mode = waiting.run.mode;
+	const prepared = await prepare(workflowJson, { ...options, executionId, mode });
+	const node = prepared.workflow.getNode(lastNodeName)!;
+	const nodeType = prepared.workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
+	const method = request.method ?? 'GET';
+	const description = nodeType.description.webhooks?.find(
+		(w) =>
+			w.restartWebhook === true &&
+			w.httpMethod === method &&
+			prepared.workflow.expression.getSimpleParameterValue(node, w.path, 'internal', {}) === nodeId,
+	);
+	if (!description || node.id !== nodeId) {
+		if (sendAndWait) return { response: { status: 200, headers: {}, body: 'send-and-wait-no-action-required' } };
+		return { response: { status: 404, headers: {}, body: { message: 'no waiting webhook with a matching path/method' } } };
+	}
+	const query = Object.fromEntries(url.searchParams);
+	const called = await callWebhook(prepared, node, description, { ...request, method, query }, mode, data);
+	if ('response' in called) return called;
+	const { webhookResult, res } = called;
+	const answer = (status: number, body: unknown) => ({ status, headers: res.headers, body });
+	const response = webhookResult.noWebhookResponse
+		? answer(res.statusCode, res.body)
+		: answer(200, webhookResult.webhookResponse ?? { message: 'Workflow was started' });
+	if (!webhookResult.workflowData) return { response, webhookData: webhookResult };
+	// as n8n does: the waiting node is passed over, with the webhook's items as its output
+	data.waitTill = undefined;
+	const entry = data.executionData!.nodeExecutionStack[0];
+	entry.node.disabled = true;
+	entry.data.main = webhookResult.workflowData;
+	data.resultData.runData[lastNodeName]?.pop();
+	const run = await continueExecution(prepared, data, mode, lastNodeName);
+	return { response, webhookData: webhookResult, run };
+}
+
+/** The wait of a waiting execution ran out: n8n continues it, the waiting node passing its input items on. */
+export async function resumeAfterTimeout(workflowJson: WorkflowJson, waiting: RunResult, options: RunOptions = {}): Promise<RunResult> {
+	const data = structuredClone(waiting.run.data);
+	const prepared = await prepare(workflowJson, { ...options, mode: waiting.run.mode });
+	return await continueExecution(prepared, data, waiting.run.mode, data.resultData.lastNodeExecuted ?? '');
 }

@@ -1,7 +1,7 @@
 import type { AllEntities } from 'n8n-workflow';
 
 type NodeMap = {
-	message: 'send' | 'sendMany' | 'recall';
+	message: 'send' | 'sendMany' | 'sendAndWait' | 'recall';
 	attachment: 'upload' | 'get';
 	acknowledgement: 'ack';
 	conversation: 'create';

@@ -1,7 +1,7 @@
 import type { AllEntities } from 'n8n-workflow';
 
 type NodeMap = {
-	message: 'send' | 'sendToMany' | 'list' | 'recall' | 'markRead' | 'getUnreadCount';
+	message: 'send' | 'sendAndWait' | 'sendToMany' | 'list' | 'recall' | 'markRead' | 'getUnreadCount';
 	account: 'import' | 'check';
 };
 

@@ -8,6 +8,7 @@ import type { TencentImType } from './node.type';
 const operations: OperationMap<TencentImType> = {
 	message: {
 		send: message.send,
+		sendAndWait: message.sendAndWait,
 		sendToMany: message.sendToMany,
 		list: message.list,
 		recall: message.recall,

@@ -3,6 +3,7 @@ import type { AllEntities } from 'n8n-workflow';
 type NodeMap = {
 	message:
 		| 'send'
+		| 'sendAndWait'
 		| 'sendToMany'
 		| 'edit'
 		| 'recall'

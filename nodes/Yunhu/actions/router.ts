@@ -8,6 +8,7 @@ import type { YunhuType } from './node.type';
 const operations: OperationMap<YunhuType> = {
 	message: {
 		send: message.send,
+		sendAndWait: message.sendAndWait,
 		sendToMany: message.sendToMany,
 		edit: message.edit,
 		recall: message.recall,

@@ -2,9 +2,10 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import * as recall from './recall.operation';
 import * as send from './send.operation';
+import * as sendAndWait from './sendAndWait.operation';
 import * as sendMany from './sendMany.operation';
 
-export { recall, send, sendMany };
+export { recall, send, sendAndWait, sendMany };
 
 export const description: INodeProperties[] = [
 	{
@@ -17,6 +18,12 @@ export const description: INodeProperties[] = [
 			{ name: 'Recall', value: 'recall', description: 'Recall a message the bot sent', action: 'Recall a message' },
 			{ name: 'Send', value: 'send', description: 'Send one message per input item', action: 'Send a message' },
 			{
+				name: 'Send and Wait for Response',
+				value: 'sendAndWait',
+				description: 'Ask a question with answer buttons and wait until the person answers',
+				action: 'Send message and wait for response',
+			},
+			{
 				name: 'Send Many',
 				value: 'sendMany',
 				description: 'Send all input items as messages in batches of up to 100',
@@ -27,5 +34,6 @@ export const description: INodeProperties[] = [
 	},
 	...send.description,
 	...sendMany.description,
+	...sendAndWait.description,
 	...recall.description,
 ];

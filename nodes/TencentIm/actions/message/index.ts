@@ -5,9 +5,10 @@ import * as list from './list.operation';
 import * as markRead from './markRead.operation';
 import * as recall from './recall.operation';
 import * as send from './send.operation';
+import * as sendAndWait from './sendAndWait.operation';
 import * as sendToMany from './sendToMany.operation';
 
-export { getUnreadCount, list, markRead, recall, send, sendToMany };
+export { getUnreadCount, list, markRead, recall, send, sendAndWait, sendToMany };
 
 export const description: INodeProperties[] = [
 	{
@@ -22,12 +23,14 @@ export const description: INodeProperties[] = [
 			{ name: 'Mark as Read', value: 'markRead', description: "Clear an account's unread messages from a peer", action: 'Mark messages as read' },
 			{ name: 'Recall', value: 'recall', description: 'Recall a sent message by its MsgKey', action: 'Recall a message' },
 			{ name: 'Send', value: 'send', description: 'Send a one-to-one message', action: 'Send a message' },
+			{ name: 'Send and Wait for Response', value: 'sendAndWait', description: 'Ask a question with answer links and wait until the person answers', action: 'Send message and wait for response' },
 			{ name: 'Send to Many', value: 'sendToMany', description: 'Send one message to many accounts', action: 'Send a message to many accounts' },
 		],
 		default: 'send',
 	},
 	...send.description,
 	...sendToMany.description,
+	...sendAndWait.description,
 	...list.description,
 	...recall.description,
 	...markRead.description,

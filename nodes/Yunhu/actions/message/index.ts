@@ -8,9 +8,10 @@ import * as recallMany from './recallMany.operation';
 import * as recordFileDownload from './recordFileDownload.operation';
 import * as reportButtonClick from './reportButtonClick.operation';
 import * as send from './send.operation';
+import * as sendAndWait from './sendAndWait.operation';
 import * as sendToMany from './sendToMany.operation';
 
-export { edit, getEditHistory, list, recall, recallMany, recordFileDownload, reportButtonClick, send, sendToMany };
+export { edit, getEditHistory, list, recall, recallMany, recordFileDownload, reportButtonClick, send, sendAndWait, sendToMany };
 
 export const description: INodeProperties[] = [
 	{
@@ -48,6 +49,12 @@ export const description: INodeProperties[] = [
 				action: 'Report a button click',
 			},
 			{ name: 'Send', value: 'send', description: 'Send a message to a user, a group or a bot', action: 'Send a message' },
+			{
+				name: 'Send and Wait for Response',
+				value: 'sendAndWait',
+				description: 'Ask a question with answer buttons and wait until the person answers',
+				action: 'Send message and wait for response',
+			},
 		],
 		default: 'send',
 	},
@@ -69,6 +76,12 @@ export const description: INodeProperties[] = [
 			},
 			{ name: 'Send', value: 'send', description: 'Send a message to a user, a group or a bot', action: 'Send a message' },
 			{
+				name: 'Send and Wait for Response',
+				value: 'sendAndWait',
+				description: 'Ask a question with answer buttons and wait until the person answers',
+				action: 'Send message and wait for response',
+			},
+			{
 				name: 'Send to Many',
 				value: 'sendToMany',
 				description: 'Send one message to many users or groups',
@@ -78,6 +91,7 @@ export const description: INodeProperties[] = [
 		default: 'send',
 	},
 	...send.description,
+	...sendAndWait.description,
 	...sendToMany.description,
 	...edit.description,
 	...recall.description,
