@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import type { IExecuteFunctions, INodeType } from 'n8n-workflow';
 
 import { registerTestTypes, runWebhook, type WorkflowJson } from '../harness/engine';
-import { ADMIN, SDK_APP_ID, tencentCredentials } from './fixtures';
+import { startWebhookReceiver, type WebhookReceiver } from '../harness/receiver';
+import { emulatorPerTest } from '../harness/run';
+import { ADMIN, SDK_APP_ID, runTencent, startTencent, tencentCredentials } from './fixtures';
 
 const TOKEN = 'cb-token-93a1';
 const credentials = { tencentImApi: tencentCredentials('http://127.0.0.1:9') };
@@ -183,5 +185,87 @@ describe('Tencent Cloud IM Trigger', () => {
 			const allowed = await post(workflow, query('C2C.CallbackBeforeSendMsg'), beforeSend('hello'));
 			expect(allowed.response).toEqual({ status: 200, headers: {}, body: { ErrorCode: 0, ErrorInfo: '' } });
 		});
+	});
+});
+
+describe('Tencent Cloud IM Trigger, called back by the emulator', () => {
+	const emu = emulatorPerTest(startTencent);
+	let receiver: WebhookReceiver | undefined;
+	afterEach(async () => {
+		await receiver?.stop();
+		receiver = undefined;
+	});
+
+	const listen = async (workflow: WorkflowJson, token = TOKEN, commands = ['C2C.CallbackAfterSendMsg']) => {
+		receiver = await startWebhookReceiver(workflow, { credentials }, 'Tencent Cloud IM Trigger');
+		emu.setCallback(SDK_APP_ID, { url: receiver.url, token, commands });
+		return receiver;
+	};
+	const send = async (text: string) =>
+		await runTencent(emu, 'send', [{ json: { to: 'bob', text } }], { messageOptions: { fromAccount: 'alice' } });
+
+	test("a send's signed after-send callback becomes an item; by default REST sends are dropped as the loop guard", async () => {
+		const guarded = await listen(triggerWorkflow({ callbackToken: TOKEN }));
+		await send('first');
+		await emu.settle();
+		await guarded.settle();
+		expect(guarded.results.map((r) => r.response)).toEqual([{ status: 200, headers: {}, body: HANDLED }]);
+		expect(guarded.items()).toEqual([]);
+		await guarded.stop();
+
+		const open = await listen(triggerWorkflow({ callbackToken: TOKEN, ignoreOwn: false }));
+		const sent = await send('hello');
+		await emu.settle();
+		await open.settle();
+		const { MsgKey, MsgTime } = sent.output()[0].json;
+		expect(open.items()).toEqual([
+			{
+				CallbackCommand: 'C2C.CallbackAfterSendMsg',
+				From_Account: 'alice',
+				To_Account: 'bob',
+				MsgSeq: expect.any(Number),
+				MsgRandom: expect.any(Number),
+				MsgTime,
+				MsgKey,
+				OnlineOnlyFlag: 0,
+				SendMsgResult: 0,
+				ErrorInfo: 'send msg succeed',
+				UnreadMsgNum: expect.any(Number),
+				MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'hello' } }],
+				callbackCommand: 'C2C.CallbackAfterSendMsg',
+				sdkAppId: SDK_APP_ID,
+				clientIp: '127.0.0.1',
+				optPlatform: 'RESTAPI',
+				text: 'hello',
+			},
+		]);
+		expect(emu.callbacks.map((c) => c.answer)).toEqual([HANDLED, HANDLED]);
+	});
+
+	test('a callback signed with another token is refused with 401 and starts nothing', async () => {
+		const wrong = await listen(triggerWorkflow({ callbackToken: TOKEN, ignoreOwn: false }), 'not-the-token');
+		await send('hello');
+		await emu.settle();
+		await wrong.settle();
+		expect(emu.callbacks.map((c) => c.status)).toEqual([401]);
+		expect(wrong.items()).toEqual([]);
+		// Tencent cannot use a 401 answer: the emulator notes it as the receiver's fault, which is the point here
+		expect(emu.violations).toEqual([expect.stringContaining('401')]);
+		emu.violations.length = 0;
+	});
+
+	test('before-send decided by the workflow: a refused message never arrives and its sender gets 20006', async () => {
+		await listen(triggerWorkflow({ events: ['C2C.CallbackBeforeSendMsg'], beforeSendReply: 'workflow', ignoreOwn: false }, true), TOKEN, [
+			'C2C.CallbackBeforeSendMsg',
+		]);
+		const refused = await send('buy spam now');
+		expect(refused.error?.message).toMatch(/20006/);
+		const allowed = await send('hello bob');
+		expect(allowed.error?.message).toBeUndefined();
+		expect(emu.messages.map((m) => (m.MsgBody[0] as { MsgContent: { Text: string } }).MsgContent.Text)).toEqual(['hello bob']);
+		expect(emu.callbacks.map((c) => c.answer)).toEqual([
+			{ ErrorCode: 1, ErrorInfo: '' },
+			{ ErrorCode: 0, ErrorInfo: '' },
+		]);
 	});
 });
