@@ -1,14 +1,16 @@
 /** What the demo needs per platform: an emulator, credentials pointing at it, input items, a summary. */
 import type { ICredentialDataDecryptedObject, INodeExecutionData } from 'n8n-workflow';
 
-import { binaryItem, CredentialStore } from '../harness/engine';
+import { binaryItem, CredentialStore, type WorkflowJson } from '../harness/engine';
 
 import type { RecordedRequest } from '../emulators/common';
 import { MixinEmulator } from '../emulators/mixin';
 import { TencentImEmulator } from '../emulators/tencent-im';
+import { YunhuEmulator } from '../emulators/yunhu';
+import { startWebhookReceiver } from '../harness/receiver';
 import { BOT_ID, SEED_HEX, SESSION_ID, USER_ID, publicKeyOf } from '../mixin/fixtures';
 import { ADMIN, SDK_APP_ID, SECRET_KEY } from '../tencent-im/fixtures';
-import { GROUP_ID, botCredentials, startYunhu, userCredentials } from '../yunhu/fixtures';
+import { BOT_ID as YUNHU_BOT_ID, BOT_TOKEN, FRIEND_ID, GROUP_ID, USER_ID as YUNHU_USER_ID, USER_TOKEN, botCredentials, userCredentials } from '../yunhu/fixtures';
 import { ACCOUNT, CUSTOMER, startReceiver, startYunzhenji, triggerWorkflow, yunzhenjiCredentials } from '../yunzhenji/fixtures';
 
 export interface DemoEmulator {
@@ -79,23 +81,66 @@ const tencentIm: Demo = {
 		const emulator = new TencentImEmulator({ apps: [{ sdkAppId: SDK_APP_ID, secretKey: SECRET_KEY, admin: ADMIN }] });
 		await emulator.start();
 		emulator.importAccount('bob');
+		const store = new CredentialStore({
+			tencentImApi: {
+				sdkAppId: SDK_APP_ID,
+				adminIdentifier: ADMIN,
+				secretKey: SECRET_KEY,
+				region: 'custom',
+				customBaseUrl: emulator.baseUrl,
+				userSigLifetime: 3600,
+			},
+		});
+		// the Tencent Cloud IM Trigger at the app's callback URL, with "Enable authentication" on
+		const trigger: WorkflowJson = {
+			nodes: [
+				{
+					name: 'Tencent Cloud IM Trigger',
+					type: 'tencentImTrigger',
+					typeVersion: 1,
+					webhookId: 'tim-demo',
+					parameters: { callbackToken: 'demo-callback-token' } as never,
+					credentials: { tencentImApi: { id: '1', name: 'Tencent IM app' } },
+				},
+			],
+		};
+		const receiver = await startWebhookReceiver(trigger, { credentials: store }, 'Tencent Cloud IM Trigger');
+		emulator.setCallback(SDK_APP_ID, { url: receiver.url, token: 'demo-callback-token', commands: ['C2C.CallbackAfterSendMsg'] });
 		return {
 			emulator,
-			credentials: {
-				tencentImApi: {
-					sdkAppId: SDK_APP_ID,
-					adminIdentifier: ADMIN,
-					secretKey: SECRET_KEY,
-					region: 'custom',
-					customBaseUrl: emulator.baseUrl,
-					userSigLifetime: 3600,
-				},
-			},
+			credentials: store,
 			input: [{ json: { userId: 'alice' } }],
-			summary: () => [
-				`stored messages: ${emulator.messages.map((m) => `${m.To_Account}${m.recalled ? ' (recalled)' : ''}`).join(', ')}`,
-				`alice's unread count now: ${emulator.unread('alice')}`,
-			],
+			summary: async () => {
+				// alice answers from her phone: a client message, which the trigger passes on
+				await emulator.pushCallback(
+					SDK_APP_ID,
+					{
+						CallbackCommand: 'C2C.CallbackAfterSendMsg',
+						From_Account: 'alice',
+						To_Account: ADMIN,
+						MsgSeq: 1,
+						MsgRandom: 4242,
+						MsgTime: Math.floor(Date.now() / 1000),
+						MsgKey: `1_4242_${Math.floor(Date.now() / 1000)}`,
+						OnlineOnlyFlag: 0,
+						SendMsgResult: 0,
+						ErrorInfo: 'send msg succeed',
+						UnreadMsgNum: 1,
+						MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'Thanks, got it!' } }],
+					},
+					{ optPlatform: 'Android' },
+				);
+				await emulator.settle();
+				await receiver.settle();
+				return [
+					`stored messages: ${emulator.messages.map((m) => `${m.To_Account}${m.recalled ? ' (recalled)' : ''}`).join(', ')}`,
+					`alice's unread count now: ${emulator.unread('alice')}`,
+					`signed callbacks sent: ${emulator.callbacks.length} (the node's own REST sends are dropped by the trigger's loop guard)`,
+					'Tencent Cloud IM Trigger emitted:',
+					...receiver.items().map((i) => `  ${String(i.callbackCommand)} ${String(i.From_Account)} → ${String(i.To_Account)} via ${String(i.optPlatform)}: "${String(i.text)}"`),
+				];
+			},
+			stop: receiver.stop,
 		};
 	},
 };
@@ -110,15 +155,39 @@ const yunhu: Demo = {
 	platform: 'Yunhu',
 	file: 'yunhu.json',
 	async start() {
-		const emulator = await startYunhu();
+		const emulator = new YunhuEmulator();
+		await emulator.start();
+		// the bot's subscription URL is a Yunhu Trigger: Yunhu pushes the group's messages to it
+		const trigger: WorkflowJson = {
+			nodes: [{ name: 'Yunhu Trigger', type: 'yunhuTrigger', typeVersion: 1, webhookId: 'yunhu-demo', parameters: { secret: 'demo-secret' } as never }],
+		};
+		const receiver = await startWebhookReceiver(trigger, {}, 'Yunhu Trigger');
+		emulator.addUser({ token: USER_TOKEN, id: YUNHU_USER_ID, name: 'Ann' });
+		emulator.addUser({ token: 'friend-token', id: FRIEND_ID, name: 'Bo Li' });
+		emulator.addBot({
+			token: BOT_TOKEN,
+			botId: YUNHU_BOT_ID,
+			name: 'Helper Bot',
+			friends: [YUNHU_USER_ID, FRIEND_ID],
+			groups: [GROUP_ID],
+			webhookUrl: `${receiver.url}?secret=demo-secret`,
+		});
+		emulator.addGroup({ groupId: GROUP_ID, name: 'Team', members: [YUNHU_USER_ID, FRIEND_ID] });
 		return {
 			emulator,
 			credentials: { yunhuUserApi: userCredentials(emulator), yunhuBotApi: botCredentials(emulator) },
 			input: [binaryItem(PNG, 'chart.png', 'image/png', { groupId: GROUP_ID })],
-			summary: () => [
-				`group messages now: ${emulator.chatMessages({ group: GROUP_ID }).map((m) => `${m.senderType}:${m.content.text ?? m.content.image}`).join(' | ')}`,
-				`uploads: ${[...emulator.uploads.keys()].join(', ')}`,
-			],
+			summary: async () => {
+				await emulator.settle();
+				await receiver.settle();
+				return [
+					`group messages now: ${emulator.chatMessages({ group: GROUP_ID }).map((m) => `${m.senderType}:${m.content.text ?? m.content.image}`).join(' | ')}`,
+					`uploads: ${[...emulator.uploads.keys()].join(', ')}`,
+					'Yunhu Trigger emitted:',
+					...receiver.items().map((i) => `  ${String(i.eventType)} from ${String(i.senderNickname)} in ${String(i.chatType)} ${String(i.chatId)}: ${String(i.contentType)}, reply to ${JSON.stringify(i.replyTo)}`),
+				];
+			},
+			stop: receiver.stop,
 		};
 	},
 };
