@@ -141,7 +141,7 @@ async function importInto(n8n: N8nOptions, plan: SandboxImport): Promise<void> {
 		fs.rmSync(credentialsFile, { force: true });
 	}
 	await runCli(n8n, ['import:workflow', `--input=${workflowsFile}`]);
-	await runCli(n8n, ['publish:workflow', `--id=${plan.trigger.workflowId}`]);
+	for (const trigger of plan.triggers) await runCli(n8n, ['publish:workflow', `--id=${trigger.workflowId}`]);
 }
 
 async function main(): Promise<void> {
@@ -204,7 +204,7 @@ async function main(): Promise<void> {
 			console.log(`Keeping the n8n user folder ${userFolder} (its workflows and credentials) from the last run.`);
 		}
 		// the back office's callback URL, set by hand on the real platform, points at the trigger's production webhook
-		emulators.setYunzhenjiCallbackUrl(`${localUrl}/webhook/${plan.trigger.webhookPath}`);
+		for (const trigger of plan.triggers) emulators.setCallbackUrl(trigger.platform, `${localUrl}/webhook/${trigger.webhookPath}`);
 
 		console.log(`Starting n8n ${N8N_VERSION} (N8N_USER_FOLDER=${userFolder})…`);
 		server = startServer(n8n);
@@ -228,7 +228,9 @@ async function main(): Promise<void> {
 		for (const w of plan.workflows) console.log(`    ${editorUrl}/workflow/${w.id}  ${w.name}`);
 		console.log('  Emulators (credentials "… (emulator)" point at them):');
 		for (const p of emulators.platforms) console.log(`    ${p.platform.padEnd(11)} ${p.emulator.baseUrl}`);
-		console.log('  Yunzhenji callbacks start the published "Yunzhenji callbacks" workflow (see Executions).');
+		for (const trigger of plan.triggers) {
+			console.log(`  ${trigger.platform} callbacks start the published "${trigger.name}" workflow (see Executions).`);
+		}
 
 		if (args.screenshot) {
 			const out = path.resolve(args.screenshot);

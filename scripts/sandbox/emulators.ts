@@ -3,7 +3,12 @@ import type { ICredentialDataDecryptedObject, INodeExecutionData } from 'n8n-wor
 
 import { PlatformEmulator } from '../../test/emulators/common';
 import { demos, type DemoEmulator } from '../../test/demo/platforms';
+import type { TencentImEmulator } from '../../test/emulators/tencent-im';
+import type { YunhuEmulator } from '../../test/emulators/yunhu';
 import type { YunzhenjiEmulator } from '../../test/emulators/yunzhenji';
+import { SDK_APP_ID } from '../../test/tencent-im/fixtures';
+import { BOT_ID } from '../../test/yunhu/fixtures';
+import { SANDBOX_CALLBACK_TOKEN, SANDBOX_YUNHU_SECRET } from './workflows';
 
 export interface SandboxPlatform {
 	platform: string;
@@ -19,8 +24,8 @@ export interface SandboxPlatform {
 
 export interface SandboxEmulators {
 	platforms: SandboxPlatform[];
-	/** Where the Yunzhenji emulator posts its encrypted callbacks. */
-	setYunzhenjiCallbackUrl(url: string): void;
+	/** Where each webhook platform's emulator posts its callbacks (the trigger's production URL in n8n). */
+	setCallbackUrl(platform: 'Tencent IM' | 'Yunhu' | 'Yunzhenji', url: string): void;
 	stop(): Promise<void>;
 }
 
@@ -50,7 +55,7 @@ async function withPort<T>(port: number, start: () => Promise<T>): Promise<T> {
 /** Starts the emulators on `firstPort`, `firstPort + 1`, … in the demo's order. */
 export async function startEmulators(firstPort: number): Promise<SandboxEmulators> {
 	const platforms: SandboxPlatform[] = [];
-	let yunzhenji: YunzhenjiEmulator | undefined;
+	const byFile = new Map<string, DemoEmulator>();
 	const stopAll = async () => {
 		await Promise.allSettled(platforms.map(async (p) => await p.emulator.stop()));
 	};
@@ -58,9 +63,9 @@ export async function startEmulators(firstPort: number): Promise<SandboxEmulator
 		for (const [index, demo] of demos.entries()) {
 			const port = firstPort + index;
 			const setup = await withPort(port, demo.start);
-			// the demo's own callback receiver is replaced by the n8n workflow with the Yunzhenji Trigger
+			// the demo's own callback receivers are replaced by n8n workflows with the triggers
 			await setup.stop?.();
-			if (demo.file === 'yunzhenji.json') yunzhenji = setup.emulator as YunzhenjiEmulator;
+			byFile.set(demo.file, setup.emulator);
 			platforms.push({
 				platform: demo.platform,
 				file: demo.file,
@@ -76,7 +81,19 @@ export async function startEmulators(firstPort: number): Promise<SandboxEmulator
 	}
 	return {
 		platforms,
-		setYunzhenjiCallbackUrl: (url) => yunzhenji?.setCallbackUrl(url),
+		setCallbackUrl: (platform, url) => {
+			if (platform === 'Yunzhenji') (byFile.get('yunzhenji.json') as YunzhenjiEmulator | undefined)?.setCallbackUrl(url);
+			if (platform === 'Tencent IM') {
+				(byFile.get('tencent-im.json') as TencentImEmulator | undefined)?.setCallback(SDK_APP_ID, {
+					url,
+					token: SANDBOX_CALLBACK_TOKEN,
+					commands: ['C2C.CallbackAfterSendMsg', 'C2C.CallbackAfterMsgWithDraw', 'C2C.CallbackAfterMsgReport'],
+				});
+			}
+			if (platform === 'Yunhu') {
+				(byFile.get('yunhu.json') as YunhuEmulator | undefined)?.setBotWebhookUrl(BOT_ID, `${url}?secret=${SANDBOX_YUNHU_SECRET}`);
+			}
+		},
 		stop: stopAll,
 	};
 }

@@ -41,9 +41,21 @@ export interface SandboxImport {
 	workflows: ImportedWorkflow[];
 	/** The id each example in examples/ was imported under, by file name. */
 	exampleIds: Record<string, string>;
-	/** The workflow with the Yunzhenji Trigger, published so its production webhook is live. */
-	trigger: { workflowId: string; webhookPath: string };
+	/** The workflows with a trigger, published so their production webhooks are live; by platform. */
+	triggers: SandboxTrigger[];
 }
+
+export interface SandboxTrigger {
+	platform: 'Tencent IM' | 'Yunhu' | 'Yunzhenji';
+	name: string;
+	workflowId: string;
+	/** Under n8n's /webhook/. */
+	webhookPath: string;
+}
+
+/** The Tencent trigger's callback token and the Yunhu trigger's secret, set on both sides as a user would. */
+export const SANDBOX_CALLBACK_TOKEN = 'sandbox-callback-token';
+export const SANDBOX_YUNHU_SECRET = 'sandbox-secret';
 
 /** n8n's ids are 16 characters of [0-9A-Za-z]; fixed ones keep the editor's URLs the same every run. */
 function sandboxId(prefix: string, name: string): string {
@@ -102,7 +114,7 @@ function withSampleInput(example: ImportedWorkflow, input: unknown): ImportedWor
 	};
 }
 
-/** Credentials for every platform, the examples wired to them, and a workflow with the Yunzhenji Trigger. */
+/** Credentials for every platform, the examples wired to them, and a published workflow per webhook trigger. */
 export function buildImport(root: string, platforms: SandboxPlatform[]): SandboxImport {
 	const examples = platforms.map((p) => {
 		const file = path.join(root, 'examples', p.file);
@@ -135,30 +147,47 @@ export function buildImport(root: string, platforms: SandboxPlatform[]): Sandbox
 		};
 	});
 
-	const webhookId = 'a7d4f1c2-5b3e-4d8a-9c61-0e2f3b4a5d6c';
-	const triggerId = sandboxId('wf', 'yunzhenjicallbacks');
-	workflows.push({
-		id: triggerId,
-		name: 'Yunzhenji callbacks',
-		nodes: [
-			wire({
-				name: 'Yunzhenji Trigger',
-				type: `${PACKAGE_NAME}.yunzhenjiTrigger`,
-				typeVersion: 1,
-				position: [0, 0],
-				webhookId,
-				parameters: { events: ['chatMsg', 'chatMsgSendFail', 'contacts', 'login', 'logout'] },
-				credentials: { yunzhenjiApi: { id: '', name: '' } },
-			}),
-		],
-		connections: {},
-		settings: { executionOrder: 'v1' },
-		active: false,
+	const triggers: SandboxTrigger[] = [];
+	const addTrigger = (platform: SandboxTrigger['platform'], name: string, webhookId: string, node: WorkflowNode) => {
+		const workflowId = sandboxId('wf', name);
+		workflows.push({
+			id: workflowId,
+			name,
+			nodes: [wire({ ...node, webhookId })],
+			connections: {},
+			settings: { executionOrder: 'v1' },
+			active: false,
+		});
+		triggers.push({ platform, name, workflowId, webhookPath: `${webhookId}/webhook` });
+	};
+	addTrigger('Yunzhenji', 'Yunzhenji callbacks', 'a7d4f1c2-5b3e-4d8a-9c61-0e2f3b4a5d6c', {
+		name: 'Yunzhenji Trigger',
+		type: `${PACKAGE_NAME}.yunzhenjiTrigger`,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: { events: ['chatMsg', 'chatMsgSendFail', 'contacts', 'login', 'logout'] },
+		credentials: { yunzhenjiApi: { id: '', name: '' } },
+	});
+	addTrigger('Tencent IM', 'Tencent IM callbacks', 'b3e9a6d0-2c47-4f1b-8e5d-7a9c0b1d2e3f', {
+		name: 'Tencent Cloud IM Trigger',
+		type: `${PACKAGE_NAME}.tencentImTrigger`,
+		typeVersion: 1,
+		position: [0, 0],
+		// the examples send through the REST API; let those callbacks through so every send shows an execution
+		parameters: { callbackToken: SANDBOX_CALLBACK_TOKEN, ignoreOwn: false },
+		credentials: { tencentImApi: { id: '', name: '' } },
+	});
+	addTrigger('Yunhu', 'Yunhu bot events', 'c5f0b7e1-3d58-4a2c-9f6e-8b0d1c2e3f4a', {
+		name: 'Yunhu Trigger',
+		type: `${PACKAGE_NAME}.yunhuTrigger`,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: { secret: SANDBOX_YUNHU_SECRET },
 	});
 	return {
 		credentials,
 		workflows,
 		exampleIds: Object.fromEntries(examples.map(({ platform }, i) => [platform.file, workflows[i].id])),
-		trigger: { workflowId: triggerId, webhookPath: `${webhookId}/webhook` },
+		triggers,
 	};
 }

@@ -546,6 +546,13 @@ export class YunhuEmulator extends PlatformEmulator {
 		for (const g of b.groups ?? []) this.ensureGroup(g).bots.add(b.botId);
 	}
 
+	/** Set (or, with undefined, remove) a bot's subscription URL, as the console's Subscription page does. */
+	setBotWebhookUrl(botId: string, url: string | undefined): void {
+		const bot = this.bots.get(botId);
+		if (!bot) throw new Error(`setBotWebhookUrl: unknown bot ${botId}`);
+		bot.webhookUrl = url;
+	}
+
 	addGroup(g: YunhuGroupConfig): void {
 		const group = this.ensureGroup(g.groupId);
 		if (g.name !== undefined) group.name = g.name;
