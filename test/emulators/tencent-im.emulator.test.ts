@@ -610,6 +610,72 @@ describe('accounts', () => {
 	});
 });
 
+describe('multiaccount_import', () => {
+	const IMPORT = 'im_open_login_svc/multiaccount_import';
+	const check = async (ids: string[]) =>
+		((await call('im_open_login_svc/account_check', { CheckItem: ids.map((UserID) => ({ UserID })) })).json.ResultItem as Array<{ AccountStatus: string }>).map(
+			(r) => r.AccountStatus,
+		);
+
+	it('imports the listed UserIDs (up to 100) idempotently and answers an empty FailAccounts', async () => {
+		const ids = Array.from({ length: 100 }, (_, n) => `u${n}`);
+		expect((await call(IMPORT, { Accounts: ids })).json).toEqual({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0, FailAccounts: [] });
+		expect(ids.every((id) => emu.accounts.has(id))).toBe(true);
+		expect((await call(IMPORT, { Accounts: ['u1', 'alice'] })).json).toMatchObject({ ErrorCode: 0, FailAccounts: [] });
+		expect(await check(['u0', 'u99', 'nobody'])).toEqual(['Imported', 'Imported', 'NotImported']);
+	});
+
+	it('takes the newer AccountList form, with Nick and FaceUrl', async () => {
+		const r = await call(IMPORT, { AccountList: [{ UserID: 'dave', Nick: 'Dave', FaceUrl: 'https://x.example/d.png' }, { UserID: 'erin' }] });
+		expect(r.json).toMatchObject({ ActionStatus: 'OK', ErrorCode: 0, FailAccounts: [] });
+		expect(await check(['dave', 'erin'])).toEqual(['Imported', 'Imported']);
+		expect((await call(IMPORT, { AccountList: [{ UserID: 'x', Nick: 'n'.repeat(501) }] })).json.ErrorCode).toBe(40601);
+	});
+
+	it('lists UserIDs it could not import in FailAccounts: empty, over 32 bytes, past the account quota', async () => {
+		emu.accountQuota = emu.accounts.size + 2; // room for two more
+		const r = await call(IMPORT, { Accounts: ['', 'x'.repeat(33), 'dave', 'alice', 'erin', 'frank'] });
+		expect(r.json).toMatchObject({ ActionStatus: 'OK', ErrorCode: 0, FailAccounts: ['', 'x'.repeat(33), 'frank'] });
+		expect(await check(['dave', 'erin', 'frank'])).toEqual(['Imported', 'Imported', 'NotImported']);
+		// account_import refuses past the quota; an account already imported is still fine
+		expect((await call('im_open_login_svc/account_import', { UserID: 'frank' })).json.ErrorCode).toBe(70398);
+		expect((await call('im_open_login_svc/account_import', { UserID: 'alice' })).json.ErrorCode).toBe(0);
+	});
+
+	it('refuses a missing, empty, too long or wrongly typed list with 70402', async () => {
+		expect((await call(IMPORT, {})).json.ErrorCode).toBe(70402);
+		expect((await call(IMPORT, { Accounts: [] })).json.ErrorCode).toBe(70402);
+		expect((await call(IMPORT, { Accounts: Array.from({ length: 101 }, (_, n) => `u${n}`) })).json.ErrorCode).toBe(70402);
+		expect((await call(IMPORT, { Accounts: 'alice,bob' })).json.ErrorCode).toBe(70402);
+		expect((await call(IMPORT, { Accounts: [1, 2] })).json.ErrorCode).toBe(70402);
+		expect((await call(IMPORT, { AccountList: [{ Nick: 'no id' }] })).json.ErrorCode).toBe(70402);
+		expect((await call(IMPORT, {}, { raw: '{"Accounts":' })).json.ErrorCode).toBe(70402);
+		expect((await call(IMPORT, { Accounts: ['dave'] }, { identifier: 'alice', sig: makeSig({ id: 'alice' }) })).json.ErrorCode).toBe(70403);
+		expect(emu.accounts.has('dave')).toBe(false);
+	});
+
+	it('records what Tencent would take silently: an unknown field, a repeated UserID, both forms at once', async () => {
+		expect((await call(IMPORT, { Accounts: ['dave'], Account: ['erin'] })).json.ErrorCode).toBe(0);
+		expect(takeViolations()).toEqual([expect.stringMatching(/multiaccount_import: unknown field Account \(did you mean Accounts\?\)/)]);
+		expect((await call(IMPORT, { Accounts: ['dave', 'erin', 'dave'] })).json.ErrorCode).toBe(0);
+		expect(takeViolations()).toEqual([expect.stringMatching(/lists dave more than once/)]);
+		expect((await call(IMPORT, { Accounts: ['gus'], AccountList: [{ UserID: 'hal' }] })).json.ErrorCode).toBe(0);
+		expect(takeViolations()).toEqual([expect.stringMatching(/both Accounts and AccountList/)]);
+		expect(emu.accounts.has('gus') && emu.accounts.has('hal')).toBe(true);
+	});
+
+	it('allows 100 requests a second (other APIs keep 200)', async () => {
+		const codes: number[] = [];
+		for (let n = 0; n < 101; n++) codes.push((await call(IMPORT, { Accounts: [`u${n}`] })).json.ErrorCode);
+		expect(codes.slice(0, 100).every((c) => c === 0)).toBe(true);
+		expect(codes[100]).toBe(60007);
+		expect(emu.accounts.has('u100')).toBe(false);
+		expect((await call('im_open_login_svc/account_import', { UserID: 'u100' })).json.ErrorCode).toBe(0);
+		clockMs += 1000;
+		expect((await call(IMPORT, { Accounts: ['u101'] })).json.ErrorCode).toBe(0);
+	});
+});
+
 describe('rate limit and faults', () => {
 	it('refuses more than rateLimitPerSecond requests to one API within any 1 s window with 60007', async () => {
 		await emu.stop();

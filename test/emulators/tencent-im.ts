@@ -2,6 +2,10 @@
  * Tencent Cloud IM ("Chat") server REST API emulator: C2C send / batch send / roaming history / recall /
  * clear unread / unread counts, account import/check, UserSig verification, limits and faults.
  *
+ * Accounts: account_import (one), multiaccount_import (up to 100: the original `Accounts` list of UserIDs or the newer
+ * `AccountList` with profiles; accounts it could not import are answered in FailAccounts), account_check. An optional
+ * account quota (`accountQuota`, the trial edition's 100) makes imports past it fail (70398, or FailAccounts).
+ *
  * Third-party callbacks (inbound.md §2): one callback URL per SDKAppID (`setCallback`, or `callback` in the app
  * config) with the ticked CallbackCommands. sendmsg calls C2C.CallbackBeforeSendMsg and waits for its verdict
  * (allow / refuse → 20006 / drop / replace MsgBody and CloudCustomData; no usable answer in time → as if there were
@@ -88,6 +92,10 @@ export interface TencentImEmulatorOptions {
 	apps: TencentImAppConfig[];
 	/** Requests per API (service/command) per sliding 1 s window; default 200. */
 	rateLimitPerSecond?: number;
+	/** multiaccount_import requests per sliding 1 s window; default 100 (capped by rateLimitPerSecond). */
+	multiaccountImportPerSecond?: number;
+	/** Most accounts the app may hold (admins included); unlimited when absent. The trial edition allows 100. */
+	accountQuota?: number;
 	/** batchsendmsg recipients per sliding 60 s window; default 12000. */
 	batchRecipientsPerMinute?: number;
 	/** Clock in milliseconds; default Date.now. */
@@ -170,7 +178,9 @@ const OPENIM = new Set([
 	'admin_set_msg_read',
 	'get_c2c_unread_msg_num',
 ]);
-const LOGIN_SVC = new Set(['account_import', 'account_check']);
+const LOGIN_SVC = new Set(['account_import', 'multiaccount_import', 'account_check']);
+/** A UserID is at most 32 bytes. */
+const MAX_USER_ID_BYTES = 32;
 
 const ERROR_INFO: Record<number, string> = {
 	20001: 'invalid request packet',
@@ -199,6 +209,7 @@ const ERROR_INFO: Record<number, string> = {
 	70050: 'too many UserSig failures, please retry in 1 minute',
 	70107: 'account does not exist',
 	70169: 'internal timeout, please retry',
+	70398: 'the number of accounts exceeds the quota of the app',
 	70402: 'invalid parameters',
 	70403: 'the request requires App admin permissions',
 	90001: 'Fail to Parse json data of body, Please check it',
@@ -526,12 +537,34 @@ const UNREAD_NUM: Schema = {
 	},
 };
 
+/** Nick and FaceUrl of account_import and of multiaccount_import's AccountList. */
+const PROFILE = {
+	Nick: str({ maxBytes: 500, maxBytesCode: 40601 }),
+	FaceUrl: str({ maxBytes: 500, maxBytesCode: 40601 }),
+};
+
 const ACCOUNT_IMPORT: Schema = {
 	code: 70402,
 	fields: {
-		UserID: str({ required: true, nonEmpty: 'refuse', maxBytes: 32, maxBytesCode: 70402 }),
-		Nick: str({ maxBytes: 500, maxBytesCode: 40601 }),
-		FaceUrl: str({ maxBytes: 500, maxBytesCode: 40601 }),
+		UserID: str({ required: true, nonEmpty: 'refuse', maxBytes: MAX_USER_ID_BYTES, maxBytesCode: 70402 }),
+		...PROFILE,
+	},
+};
+
+/**
+ * multiaccount_import, in either form: `Accounts` (UserIDs) or the newer `AccountList` (UserID with Nick and FaceUrl).
+ * OPEN: more than 100 accounts, or an empty list, → 70402 (the docs name no code).
+ */
+const MULTIACCOUNT_IMPORT: Schema = {
+	code: 70402,
+	fields: {
+		Accounts: { shape: 'stringArray', minItems: 1, maxItems: 100 },
+		AccountList: {
+			shape: 'array',
+			minItems: 1,
+			maxItems: 100,
+			fields: { code: 70402, fields: { UserID: str({ required: true }), ...PROFILE } },
+		},
 	},
 };
 
@@ -613,6 +646,8 @@ export class TencentImEmulator extends PlatformEmulator {
 	rateLimited = 0;
 	/** Requests answered by injectErrorCode. */
 	injectedErrors = 0;
+	/** Most accounts the app may hold (admins included); undefined = unlimited. May be changed at any time. */
+	accountQuota: number | undefined;
 
 	/** Every callback posted, in the order they were decided (see TencentImCallbackRecord). */
 	readonly callbacks: TencentImCallbackRecord[] = [];
@@ -623,6 +658,7 @@ export class TencentImEmulator extends PlatformEmulator {
 		{ secretKey: string; admins: Set<string>; callback?: TencentImCallbackConfig }
 	>();
 	private readonly rateLimitPerSecond: number;
+	private readonly multiaccountImportPerSecond: number;
 	private readonly batchRecipientsPerMinute: number;
 	private readonly now: () => number;
 	private readonly maxBodyBytes: number;
@@ -646,6 +682,9 @@ export class TencentImEmulator extends PlatformEmulator {
 			if (app.callback) this.setCallback(app.sdkAppId, app.callback);
 		}
 		this.rateLimitPerSecond = opts.rateLimitPerSecond ?? 200;
+		// reference §2.4: multiaccount_import is limited to 100 requests a second
+		this.multiaccountImportPerSecond = Math.min(this.rateLimitPerSecond, opts.multiaccountImportPerSecond ?? 100);
+		this.accountQuota = opts.accountQuota;
 		this.batchRecipientsPerMinute = opts.batchRecipientsPerMinute ?? 12000;
 		this.now = opts.now ?? Date.now;
 		this.maxBodyBytes = opts.maxBodyBytes ?? 8192;
@@ -936,7 +975,7 @@ export class TencentImEmulator extends PlatformEmulator {
 		if (q.get('contenttype') !== 'json') throw new ApiError(60002, 'contenttype must be json');
 
 		// ---- per-API rate limit, sliding 1 s window (refused requests are not counted in the window) ----
-		this.checkRate(`${sdkAppId}:${api}`);
+		this.checkRate(`${sdkAppId}:${api}`, api === 'im_open_login_svc/multiaccount_import' ? this.multiaccountImportPerSecond : this.rateLimitPerSecond);
 
 		// ---- UserSig (reference §1.8 order) ----
 		this.verifyUserSig(q.get('usersig'), sdkAppId, identifier);
@@ -982,16 +1021,18 @@ export class TencentImEmulator extends PlatformEmulator {
 				return this.unreadNum(env);
 			case 'im_open_login_svc/account_import':
 				return this.accountImport(env);
+			case 'im_open_login_svc/multiaccount_import':
+				return this.multiaccountImport(env);
 			case 'im_open_login_svc/account_check':
 				return this.accountCheck(env);
 		}
 		throw new ApiError(60009);
 	}
 
-	private checkRate(key: string): void {
+	private checkRate(key: string, limit: number): void {
 		const t = this.now();
 		const hits = (this.apiHits.get(key) ?? []).filter((x) => t - x < 1000);
-		if (hits.length >= this.rateLimitPerSecond) {
+		if (hits.length >= limit) {
 			this.apiHits.set(key, hits);
 			this.rateLimited += 1;
 			throw new ApiError(60007);
@@ -1520,10 +1561,43 @@ export class TencentImEmulator extends PlatformEmulator {
 		return ErrorList.length > 0 ? { C2CUnreadMsgNumList, ErrorList } : { C2CUnreadMsgNumList };
 	}
 
+	/** Whether `id` may be imported: it already is (re-import is idempotent), or the quota has room. */
+	private roomFor(id: string): boolean {
+		return this.accounts.has(id) || this.accountQuota === undefined || this.accounts.size < this.accountQuota;
+	}
+
 	private accountImport({ body: b, rec }: Env): Result {
 		this.checkObject(rec, 'account_import', b, ACCOUNT_IMPORT);
-		this.accounts.add(b.UserID as string); // idempotent
+		const id = b.UserID as string;
+		if (!this.roomFor(id)) throw new ApiError(70398);
+		this.accounts.add(id); // idempotent
 		return {};
+	}
+
+	private multiaccountImport({ body: b, rec }: Env): Result {
+		this.checkObject(rec, 'multiaccount_import', b, MULTIACCOUNT_IMPORT);
+		const listed = (b.Accounts as string[] | undefined) ?? [];
+		const profiled = ((b.AccountList as Array<{ UserID: string }> | undefined) ?? []).map((a) => a.UserID);
+		if (b.Accounts === undefined && b.AccountList === undefined) throw new ApiError(70402, 'Accounts (or AccountList) is required');
+		// OPEN: a request with both forms imports both lists; the docs give them as alternatives, so it is recorded.
+		if (b.Accounts !== undefined && b.AccountList !== undefined) {
+			this.violation(rec, 'multiaccount_import has both Accounts and AccountList; send one of the two forms');
+		}
+		const ids = [...listed, ...profiled];
+		const unique = [...new Set(ids)];
+		if (unique.length < ids.length) {
+			const twice = [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))];
+			this.violation(rec, `multiaccount_import lists ${twice.join(', ')} more than once`);
+		}
+		const FailAccounts: string[] = [];
+		for (const id of unique) {
+			// OPEN: an empty or over-32-byte UserID, or one past the account quota, is listed in FailAccounts; the call succeeds.
+			const valid = id !== '' && Buffer.byteLength(id) <= MAX_USER_ID_BYTES;
+			if (valid && this.roomFor(id)) this.accounts.add(id);
+			else FailAccounts.push(id);
+		}
+		// OPEN: FailAccounts is always answered, [] when every account was imported.
+		return { FailAccounts };
 	}
 
 	private accountCheck({ body: b, rec }: Env): Result {

@@ -8,6 +8,39 @@ const emu = emulatorPerTest(startTencent);
 
 const hi = (to = 'alice', text = 'hi') => [{ json: { to, text } }];
 
+const el = (MsgType: string, MsgContent: Record<string, unknown>) => ({ MsgType, MsgContent });
+const text = (Text: unknown) => el('TIMTextElem', { Text });
+const image = (info: Record<string, unknown>) => el('TIMImageElem', { UUID: 'i1', ImageFormat: 3, ImageInfoArray: [{ Type: 1, Size: 1, Width: 1, Height: 1, URL: 'https://x/i.png', ...info }] });
+const relay = (MsgList: unknown[]) => el('TIMRelayElem', { Title: 't', MsgNum: MsgList.length, MsgList });
+const forwarded = (MsgBody: unknown) => ({ From_Account: 'bob', To_Account: 'alice', MsgTimeStamp: 1_700_000_000, MsgBody });
+const jsonBody = (body: unknown[]): [INodeExecutionData[], Record<string, unknown>] => [hi(), { bodyInput: 'json', msgBodyJson: JSON.stringify(body) }];
+const BODY = '"MsgBody (JSON)"';
+
+/** A malformed JSON MsgBody names the element (its position and type) and the field. */
+const jsonBodyCases: Array<[string, [INodeExecutionData[], Record<string, unknown>], string]> = [
+	['JSON text element whose Text is a number', jsonBody([text(5)]), `Item 0: element 1 (TIMTextElem) of ${BODY}: Text must be a string`],
+	['JSON location without a latitude', jsonBody([text('a'), el('TIMLocationElem', { Desc: 'd', Longitude: 1 })]), `Item 0: element 2 (TIMLocationElem) of ${BODY}: Latitude is required`],
+	['JSON location latitude out of range', jsonBody([el('TIMLocationElem', { Desc: 'd', Latitude: 91, Longitude: 1 })]), `Item 0: element 1 (TIMLocationElem) of ${BODY}: Latitude must be at most 90`],
+	['JSON face index not whole', jsonBody([el('TIMFaceElem', { Index: 1.5, Data: 'x' })]), `Item 0: element 1 (TIMFaceElem) of ${BODY}: Index must be a whole number`],
+	['JSON custom element without Data', jsonBody([el('TIMCustomElem', { Desc: 'push' })]), `Item 0: element 1 (TIMCustomElem) of ${BODY}: Data is required`],
+	['JSON sound that clients cannot download', jsonBody([el('TIMSoundElem', { Url: 'https://x/s.m4a', UUID: 's', Download_Flag: 1 })]), `Item 0: element 1 (TIMSoundElem) of ${BODY}: Download_Flag must be 2`],
+	['JSON image without a URL', jsonBody([text('a'), image({ URL: undefined })]), `Item 0: element 2 (TIMImageElem) of ${BODY}: ImageInfoArray › 1 › URL is required`],
+	['JSON image with an empty ImageInfoArray', jsonBody([el('TIMImageElem', { UUID: 'i', ImageInfoArray: [] })]), `Item 0: element 1 (TIMImageElem) of ${BODY}: ImageInfoArray needs at least 1 item`],
+	['JSON file with an ftp URL', jsonBody([el('TIMFileElem', { Url: 'ftp://x/f', UUID: 'f', Download_Flag: 2 })]), `Item 0: element 1 (TIMFileElem) of ${BODY}: Url must be an http(s):// URL`],
+	['JSON file with an empty UUID', jsonBody([el('TIMFileElem', { Url: 'https://x/f', UUID: ' ', Download_Flag: 2 })]), `Item 0: element 1 (TIMFileElem) of ${BODY}: UUID must not be empty`],
+	[
+		'JSON video without a thumbnail width',
+		jsonBody([el('TIMVideoFileElem', { VideoUrl: 'https://x/v.mp4', VideoUUID: 'v', VideoDownloadFlag: 2, ThumbUrl: 'https://x/t.jpg', ThumbUUID: 't', ThumbHeight: 1, ThumbDownloadFlag: 2 })]),
+		`Item 0: element 1 (TIMVideoFileElem) of ${BODY}: ThumbWidth is required`,
+	],
+	['JSON merged forward without messages', jsonBody([el('TIMRelayElem', { Title: 't' })]), `Item 0: element 1 (TIMRelayElem) of ${BODY}: needs MsgList (the forwarded messages) or JsonMsgKey`],
+	['JSON merged forward whose message has no body', jsonBody([relay([{ From_Account: 'bob', To_Account: 'alice' }])]), `Item 0: element 1 (TIMRelayElem) of ${BODY}: MsgList › 1 › MsgBody is required`],
+	['JSON merged forward with a bad inner element', jsonBody([relay([forwarded([text('ok')]), forwarded([text(null)])])]), `Item 0: element 1 (TIMRelayElem) of ${BODY}: MsgList › 2 › MsgBody › 1 (TIMTextElem) › Text must be a string`],
+	['JSON merged forward with an unknown inner element', jsonBody([relay([forwarded([el('TIMHologram', {})])])]), `Item 0: element 1 (TIMRelayElem) of ${BODY}: MsgList › 1 › MsgBody › 1 needs a known MsgType and a MsgContent object`],
+	['JSON element whose MsgContent is not an object', jsonBody([text('a'), { MsgType: 'TIMTextElem', MsgContent: 'hi' }]), `Item 0: element 2 of ${BODY} needs a known MsgType and a MsgContent object`],
+	['JSON body with two custom elements', jsonBody([el('TIMCustomElem', { Data: 'a' }), el('TIMCustomElem', { Data: 'b' })]), 'Item 0: a message may contain at most one custom element'],
+];
+
 describe('Bad input is refused before anything is sent', () => {
 	refusedBeforeSending<[INodeExecutionData[], Record<string, unknown>]>(
 		[
@@ -22,6 +55,10 @@ describe('Bad input is refused before anything is sent', () => {
 			['MsgRandom above 32 bits', [hi(), { messageOptions: { msgRandom: 2 ** 32 } }], 'Item 0: "MsgRandom" must be at most 4294967295'],
 			['MsgBody JSON that is not an array', [hi(), { bodyInput: 'json', msgBodyJson: '{"MsgType":"TIMTextElem"}' }], 'Item 0: "MsgBody (JSON)" must be a non-empty array of elements'],
 			['MsgBody JSON with an unknown element', [hi(), { bodyInput: 'json', msgBodyJson: '[{"MsgType":"TIMHologram","MsgContent":{}}]' }], 'Item 0: element 1 of "MsgBody (JSON)" needs a known MsgType and a MsgContent object'],
+			...jsonBodyCases,
+			['Huawei push image not https', [hi(), { messageOptions: { huaweiImage: 'http://cdn.example.com/h.png' } }], 'Item 0: "Push Image (Huawei)" must be an https:// URL'],
+			['Honor push image not https', [hi(), { messageOptions: { honorImage: 'http://cdn.example.com/h.png' } }], 'Item 0: "Push Image (Honor)" must be an https:// URL'],
+			['iOS push image not a URL', [hi(), { messageOptions: { apnsImage: 'a.png' } }], 'Item 0: "Push Image (iOS)" must be an http(s):// URL'],
 			['request over 8 KB', [hi('alice', 'x'.repeat(9000)), {}], /^Item 0: the request is \d+ bytes; Tencent Cloud IM accepts at most 8192$/],
 		],
 		([input, params]) => runTencent(emu, 'send', input, params),

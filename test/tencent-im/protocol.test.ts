@@ -81,6 +81,131 @@ describe('Message fields', () => {
 		});
 	});
 
+	/** Every push option of Message Options, and the OfflinePushInfo Tencent documents for them. */
+	const ALL_PUSH_OPTIONS = {
+		pushTitle: 'T',
+		pushDesc: 'D',
+		pushExt: '{"a":1}',
+		androidSound: 'bell',
+		apnsSound: 'bell.caf',
+		noBadge: true,
+		huaweiChannelId: 'hw-chat',
+		xiaomiChannelId: 'mi-chat',
+		oppoChannelId: 'oppo-chat',
+		googleChannelId: 'fcm-chat',
+		vivoClassification: 0,
+		vivoCategory: 'IM',
+		huaweiImportance: 'NORMAL',
+		extAsHuaweiIntentParam: true,
+		huaweiCategory: 'IM',
+		huaweiImage: 'https://cdn.example.com/h.png',
+		honorImage: 'https://cdn.example.com/o.png',
+		honorImportance: 'LOW',
+		googleImage: 'https://cdn.example.com/g.png',
+		apnsTitle: 'iOS title',
+		apnsSubTitle: 'iOS subtitle',
+		apnsImage: 'https://cdn.example.com/a.png',
+		apnsMutableContent: true,
+		apnsInterruptionLevel: 'time-sensitive',
+		apnsContentAvailable: true,
+	};
+	const ALL_PUSH_INFO = {
+		Title: 'T',
+		Desc: 'D',
+		Ext: '{"a":1}',
+		AndroidInfo: {
+			Sound: 'bell',
+			HuaWeiChannelID: 'hw-chat',
+			XiaoMiChannelID: 'mi-chat',
+			OPPOChannelID: 'oppo-chat',
+			GoogleChannelID: 'fcm-chat',
+			VIVOClassification: 0,
+			VIVOCategory: 'IM',
+			HuaWeiImportance: 'NORMAL',
+			ExtAsHuaweiIntentParam: 1,
+			HuaWeiCategory: 'IM',
+			HuaWeiImage: 'https://cdn.example.com/h.png',
+			HonorImage: 'https://cdn.example.com/o.png',
+			HonorImportance: 'LOW',
+			GoogleImage: 'https://cdn.example.com/g.png',
+		},
+		ApnsInfo: {
+			BadgeMode: 1,
+			Sound: 'bell.caf',
+			Title: 'iOS title',
+			SubTitle: 'iOS subtitle',
+			Image: 'https://cdn.example.com/a.png',
+			MutableContent: 1,
+			InterruptionLevel: 'time-sensitive',
+			ContentAvailable: 1,
+		},
+	};
+	const TEXT_HI = [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'hi' } }];
+
+	test('every documented push field is reachable: Send puts each option where OfflinePushInfo has it', async () => {
+		const result = await runTencent(emu, 'send', hi(), { messageOptions: { ...ALL_PUSH_OPTIONS, msgRandom: 9, msgSeq: 3 } });
+		expect(result.error?.message).toBeUndefined();
+		expect(calls(emu, 'openim/sendmsg').map((c) => c.json)).toEqual([{ To_Account: 'alice', MsgRandom: 9, MsgSeq: 3, MsgBody: TEXT_HI, OfflinePushInfo: ALL_PUSH_INFO }]);
+	});
+
+	test('Send to Many carries the same OfflinePushInfo; push disabled is PushFlag 1', async () => {
+		const result = await runTencent(emu, 'send-to-many', [{ json: { to: 'alice,bob', text: 'hi' } }], {
+			messageOptions: { ...ALL_PUSH_OPTIONS, pushDisabled: true, vivoClassification: 1, msgRandom: 9, msgSeq: 3 },
+		});
+		expect(result.error?.message).toBeUndefined();
+		expect(calls(emu, 'openim/batchsendmsg').map((c) => c.json)).toEqual([
+			{
+				To_Account: ['alice', 'bob'],
+				MsgRandom: 9,
+				MsgSeq: 3,
+				MsgBody: TEXT_HI,
+				OfflinePushInfo: { PushFlag: 1, ...ALL_PUSH_INFO, AndroidInfo: { ...ALL_PUSH_INFO.AndroidInfo, VIVOClassification: 1 } },
+			},
+		]);
+	});
+
+	test('push options left at their defaults send no OfflinePushInfo, as before they existed', async () => {
+		const defaults = {
+			pushDisabled: false,
+			pushTitle: '',
+			pushDesc: '',
+			pushExt: '',
+			pushSound: '',
+			androidSound: '',
+			apnsSound: '',
+			noBadge: false,
+			huaweiChannelId: '',
+			xiaomiChannelId: '',
+			oppoChannelId: '',
+			googleChannelId: '',
+			vivoClassification: '',
+			vivoCategory: '',
+			huaweiImportance: '',
+			extAsHuaweiIntentParam: false,
+			huaweiCategory: '',
+			huaweiImage: '',
+			honorImage: '',
+			honorImportance: '',
+			googleImage: '',
+			apnsTitle: '',
+			apnsSubTitle: '',
+			apnsImage: '',
+			apnsMutableContent: false,
+			apnsInterruptionLevel: '',
+			apnsContentAvailable: false,
+		};
+		await runTencent(emu, 'send', hi(), { messageOptions: { ...defaults, msgRandom: 9, msgSeq: 3 } });
+		expect(calls(emu, 'openim/sendmsg').map((c) => c.json)).toEqual([{ To_Account: 'alice', MsgRandom: 9, MsgSeq: 3, MsgBody: TEXT_HI }]);
+	});
+
+	test('one sound for both platforms, overridden per platform', async () => {
+		await runTencent(emu, 'send', hi(), { messageOptions: { pushSound: 'ding', apnsSound: 'ding.caf', msgRandom: 9, msgSeq: 3 } });
+		expect((calls(emu, 'openim/sendmsg')[0].json as { OfflinePushInfo: unknown }).OfflinePushInfo).toEqual({
+			AndroidInfo: { Sound: 'ding' },
+			ApnsInfo: { Sound: 'ding.caf' },
+		});
+	});
+
 	test('a set MsgRandom keeps MsgSeq the same too, so a resend in another run is the same message to Tencent', async () => {
 		await runTencent(emu, 'send', hi(), { messageOptions: { msgRandom: 777 } });
 		await runTencent(emu, 'send', hi(), { messageOptions: { msgRandom: 777 } });

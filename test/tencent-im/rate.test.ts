@@ -22,6 +22,21 @@ describe('Rate limit: 200 requests per second per API, held across the items of 
 		expect(new Set(out.map((o) => o.json.MsgKey)).size).toBe(2000);
 	}, 120_000);
 
+	test('Import › Many Accounts keeps to multiaccount_import\'s 100 calls a second: 15,000 accounts in 150 calls, no refusal', async () => {
+		emu.http.clearRecord();
+		const before = emu.rateLimited;
+		const userIds = Array.from({ length: 15_000 }, (_, n) => `bulk${n}`);
+		const started = Date.now();
+		const result = await runTencent(emu, 'account-import-many', [{ json: { userIds } }]);
+		expect(result.error?.message).toBeUndefined();
+		expect(emu.rateLimited - before).toBe(0);
+		expect(calls(emu, 'im_open_login_svc/multiaccount_import')).toHaveLength(150);
+		// 150 calls at 100 a second cannot all go in the first second
+		expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+		expect(result.output().every((o) => o.json.imported === true)).toBe(true);
+		expect(userIds.every((id) => emu.accounts.has(id))).toBe(true);
+	}, 60_000);
+
 	test('two executions at once on the same app, items sent concurrently, share one budget: no refusal', async () => {
 		const recipients = Array.from({ length: 40 }, (_, n) => `r${n}`);
 		recipients.forEach((id) => emu.importAccount(id));

@@ -96,6 +96,62 @@ describe('Message › Send', () => {
 		expect(emu.messages[0].MsgBody).toEqual(msgBody);
 	});
 
+	test('a MsgBody given as JSON may hold every element type Tencent documents, a merged forward included; the whole request is as given', async () => {
+		const cdn = 'https://cdn.example.com';
+		const msgBody = [
+			{ MsgType: 'TIMTextElem', MsgContent: { Text: 'look' } },
+			{ MsgType: 'TIMLocationElem', MsgContent: { Desc: 'Office', Latitude: 22.54, Longitude: 114.05 } },
+			{ MsgType: 'TIMFaceElem', MsgContent: { Index: 3, Data: 'smile' } },
+			{ MsgType: 'TIMCustomElem', MsgContent: { Data: '{"order":42}', Desc: 'New order', Ext: 'e', Sound: 'ding.aiff' } },
+			{ MsgType: 'TIMSoundElem', MsgContent: { Url: `${cdn}/v.m4a`, UUID: 's1', Size: 500, Second: 7, Download_Flag: 2 } },
+			{
+				MsgType: 'TIMImageElem',
+				MsgContent: { UUID: 'i1', ImageFormat: 3, ImageInfoArray: [1, 2, 3].map((Type) => ({ Type, Size: 1234, Width: 640, Height: 480, URL: `${cdn}/a.png` })) },
+			},
+			{ MsgType: 'TIMFileElem', MsgContent: { Url: `${cdn}/r.pdf`, UUID: 'f1', FileSize: 99, FileName: 'r.pdf', Download_Flag: 2 } },
+			{
+				MsgType: 'TIMVideoFileElem',
+				MsgContent: {
+					VideoUrl: `${cdn}/v.mp4`,
+					VideoUUID: 'v1',
+					VideoSize: 9000,
+					VideoSecond: 12,
+					VideoFormat: 'mp4',
+					VideoDownloadFlag: 2,
+					ThumbUrl: `${cdn}/t.jpg`,
+					ThumbUUID: 't1',
+					ThumbSize: 300,
+					ThumbWidth: 320,
+					ThumbHeight: 180,
+					ThumbFormat: 'JPG',
+					ThumbDownloadFlag: 2,
+				},
+			},
+			{
+				MsgType: 'TIMRelayElem',
+				MsgContent: {
+					Title: 'Chat history',
+					MsgNum: 2,
+					CompatibleText: 'Upgrade to view',
+					AbstractList: ['bob: hi', 'alice: a face'],
+					MsgList: [
+						{ From_Account: 'bob', To_Account: 'alice', MsgSeq: 1, MsgRandom: 11, MsgTimeStamp: 1_700_000_000, MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'hi' } }] },
+						{ From_Account: 'alice', To_Account: 'bob', MsgSeq: 2, MsgRandom: 12, MsgTimeStamp: 1_700_000_001, MsgBody: [{ MsgType: 'TIMFaceElem', MsgContent: { Index: 1, Data: 'wink' } }], CloudCustomData: 'c' },
+					],
+				},
+			},
+		];
+		const result = await runTencent(emu, 'send', hi(), { bodyInput: 'json', msgBodyJson: JSON.stringify(msgBody), messageOptions: { msgRandom: 5, msgSeq: 6 } });
+		expect(result.error?.message).toBeUndefined();
+		expect(calls(emu, 'openim/sendmsg').map((c) => c.json)).toEqual([{ To_Account: 'alice', MsgRandom: 5, MsgSeq: 6, MsgBody: msgBody }]);
+		expect(emu.messages[0].MsgBody).toEqual(msgBody);
+		// an expression may give the array itself rather than its JSON text
+		emu.http.clearRecord();
+		const asArray = await runTencent(emu, 'send', [{ json: { to: 'bob', body: msgBody } }], { bodyInput: 'json', msgBodyJson: '={{ $json.body }}', messageOptions: { msgRandom: 7, msgSeq: 8 } });
+		expect(asArray.error?.message).toBeUndefined();
+		expect(calls(emu, 'openim/sendmsg').map((c) => c.json)).toEqual([{ To_Account: 'bob', MsgRandom: 7, MsgSeq: 8, MsgBody: msgBody }]);
+	});
+
 	test('a recipient that was not imported fails with 20003 and a hint; never a success item', async () => {
 		const result = await runTencent(emu, 'send', hi('nobody'));
 		expect(result.status).toBe('error');

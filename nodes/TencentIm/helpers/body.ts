@@ -3,8 +3,9 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { InputError } from '../../common/errors';
 import { parseJsonParameter } from '../../common/validate';
-import { MSG_ELEMENT_TYPES, type MsgElement } from '../transport/api';
+import type { MsgElement } from '../transport/api';
 import { buildElement, elementsProperty } from './elements';
+import { checkJsonBody, JSON_BODY_FIELD } from './elements/jsonBody';
 
 export const bodyProperties: INodeProperties[] = [
 	{
@@ -23,27 +24,14 @@ export const bodyProperties: INodeProperties[] = [
 		name: 'msgBodyJson',
 		type: 'json',
 		default: '[{ "MsgType": "TIMTextElem", "MsgContent": { "Text": "hello" } }]',
-		description: "Tencent's MsgBody: an array of {MsgType, MsgContent} elements",
+		description:
+			"Tencent's MsgBody: an array of {MsgType, MsgContent} elements of any documented type, merged forwards (TIMRelayElem) included; checked for the fields Tencent requires before sending",
 		displayOptions: { show: { bodyInput: ['json'] } },
 	},
 ];
 
 function readJsonBody(value: unknown): MsgElement[] {
-	const parsed = parseJsonParameter(value, 'MsgBody (JSON)');
-	if (!Array.isArray(parsed) || parsed.length === 0) {
-		throw new InputError('MsgBody (JSON)', '"MsgBody (JSON)" must be a non-empty array of elements');
-	}
-	parsed.forEach((e, n) => {
-		const el = e as Partial<MsgElement>;
-		const known = typeof el?.MsgType === 'string' && (MSG_ELEMENT_TYPES as readonly string[]).includes(el.MsgType);
-		if (!known || typeof el.MsgContent !== 'object' || el.MsgContent === null) {
-			throw new InputError(
-				'MsgBody (JSON)',
-				`element ${n + 1} of "MsgBody (JSON)" needs a known MsgType and a MsgContent object`,
-			);
-		}
-	});
-	return parsed as MsgElement[];
+	return checkJsonBody(parseJsonParameter(value, JSON_BODY_FIELD));
 }
 
 export function readBody(ctx: IExecuteFunctions, i: number): MsgElement[] {

@@ -7,6 +7,7 @@ import { requireNumber } from '../../common/validate';
 import { MAX_MSG_LIFETIME_SECONDS, type MessageRequest } from '../transport/api';
 import { optionalUserId } from './accounts';
 import { bodyProperties, readBody } from './body';
+import { noBadgeField, pushOptionFields, readOfflinePush } from './pushOptions';
 
 /** Message body and options, shared by Send and Send to Many. */
 export const messageProperties: INodeProperties[] = [
@@ -19,13 +20,7 @@ export const messageProperties: INodeProperties[] = [
 		default: {},
 		options: [
 			{ displayName: 'Cloud Custom Data', name: 'cloudCustomData', type: 'string', default: '', description: 'Stored with the message and returned in history' },
-			{
-				displayName: 'Do Not Increase Badge (iOS)',
-				name: 'noBadge',
-				type: 'boolean',
-				default: false,
-				description: 'Whether the app badge stays as it is (ApnsInfo.BadgeMode 1)',
-			},
+			noBadgeField,
 			{ displayName: 'From Account', name: 'fromAccount', type: 'string', default: '', description: 'Send as this account instead of the admin' },
 			{
 				displayName: 'Message Lifetime (Seconds)',
@@ -51,13 +46,7 @@ export const messageProperties: INodeProperties[] = [
 				description:
 					'Sequence number ordering messages sent in the same second; when 0 the node numbers the items of a run in order (or uses MsgRandom, when that is set)',
 			},
-			{ displayName: 'Push Disabled', name: 'pushDisabled', type: 'boolean', default: false, description: 'Whether to send no offline push notification' },
-			{ displayName: 'Push Ext', name: 'pushExt', type: 'string', default: '', description: 'Data passed through with the push notification' },
-			{ displayName: 'Push Sound', name: 'pushSound', type: 'string', default: '', description: 'Sound file of the push notification on iOS and Android (the platform-specific options override it)' },
-			{ displayName: 'Push Sound (Android)', name: 'androidSound', type: 'string', default: '', description: 'Sound file of the push notification on Android (AndroidInfo.Sound)' },
-			{ displayName: 'Push Sound (iOS)', name: 'apnsSound', type: 'string', default: '', description: 'Sound file of the push notification on iOS (ApnsInfo.Sound)' },
-			{ displayName: 'Push Text', name: 'pushDesc', type: 'string', default: '', description: 'Text of the offline push notification' },
-			{ displayName: 'Push Title', name: 'pushTitle', type: 'string', default: '', description: 'Title of the offline push notification' },
+			...pushOptionFields,
 			{ displayName: 'Read Receipt', name: 'needReadReceipt', type: 'boolean', default: false, description: 'Whether the message asks for a read receipt' },
 			{
 				displayName: 'Send Controls',
@@ -117,19 +106,8 @@ export function readMessage(ctx: IExecuteFunctions, i: number, seqBase: number):
 		message.MsgLifeTime = requireNumber(options.msgLifeTime, 'Message Lifetime (Seconds)', { min: 0, max: MAX_MSG_LIFETIME_SECONDS, integer: true });
 	}
 	if (options.cloudCustomData) message.CloudCustomData = String(options.cloudCustomData);
-	const push: IDataObject = {};
-	if (options.pushDisabled === true) push.PushFlag = 1;
-	if (options.pushTitle) push.Title = String(options.pushTitle);
-	if (options.pushDesc) push.Desc = String(options.pushDesc);
-	if (options.pushExt) push.Ext = String(options.pushExt);
-	const apns: IDataObject = {};
-	if (options.noBadge === true) apns.BadgeMode = 1;
-	const apnsSound = String(options.apnsSound || options.pushSound || '');
-	const androidSound = String(options.androidSound || options.pushSound || '');
-	if (apnsSound) apns.Sound = apnsSound;
-	if (androidSound) push.AndroidInfo = { Sound: androidSound };
-	if (Object.keys(apns).length > 0) push.ApnsInfo = apns;
-	if (Object.keys(push).length > 0) message.OfflinePushInfo = push;
+	const push = readOfflinePush(options);
+	if (push) message.OfflinePushInfo = push;
 	const controls = (options.sendMsgControl as string[] | undefined) ?? [];
 	if (controls.length > 0) message.SendMsgControl = controls;
 	if (options.needReadReceipt === true) message.IsNeedReadReceipt = 1;

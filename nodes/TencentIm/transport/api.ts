@@ -23,6 +23,11 @@ export const BATCH_WINDOW_MS = 61_000;
 export const MAX_MSG_LIFETIME_SECONDS = 604_800;
 export const UNREAD_PEERS_PER_REQUEST = 10;
 export const ACCOUNT_CHECK_PER_REQUEST = 100;
+export const ACCOUNT_IMPORT_PER_REQUEST = 100;
+export const ACCOUNT_IMPORT_REQUESTS_PER_SECOND = 100;
+const MULTI_ACCOUNT_IMPORT_API = 'im_open_login_svc/multiaccount_import';
+/** APIs Tencent limits below REQUESTS_PER_SECOND. */
+const API_REQUESTS_PER_SECOND: Record<string, number> = { [MULTI_ACCOUNT_IMPORT_API]: ACCOUNT_IMPORT_REQUESTS_PER_SECOND };
 export const ROAM_PAGE_SIZE = 100;
 
 /** Codes worth sending again: internal errors, timeouts, rate limits. */
@@ -114,19 +119,6 @@ export function parseEnvelope(response: HttpResponse, api?: string): Envelope {
 	return doc as Envelope;
 }
 
-/** Element types a MsgBody may contain. */
-export const MSG_ELEMENT_TYPES = [
-	'TIMTextElem',
-	'TIMFaceElem',
-	'TIMLocationElem',
-	'TIMCustomElem',
-	'TIMImageElem',
-	'TIMFileElem',
-	'TIMSoundElem',
-	'TIMVideoFileElem',
-	'TIMRelayElem',
-] as const;
-
 export type MsgElement = { MsgType: string; MsgContent: Record<string, unknown> };
 
 /** Message fields shared by sendmsg and batchsendmsg. */
@@ -152,6 +144,14 @@ export interface RecipientOutcome {
 	ErrorCode?: number | string;
 	error?: string;
 	MsgKey?: string;
+}
+
+export interface AccountImportOutcome {
+	UserID: string;
+	ok: boolean;
+	/** Tencent's code (or the network error's) when the call carrying the account failed; none for FailAccounts. */
+	ErrorCode?: number | string;
+	error?: string;
 }
 
 export interface RoamMessage {
@@ -191,13 +191,13 @@ export class TencentImClient {
 		this.retry = options.retry ?? DEFAULT_RETRY;
 		const now = options.now ?? Date.now;
 		const share = options.limitShare ?? 1;
-		const requests = Math.max(1, Math.floor(REQUESTS_PER_SECOND * share));
+		const requests = (api: string) => Math.max(1, Math.floor((API_REQUESTS_PER_SECOND[api] ?? REQUESTS_PER_SECOND) * share));
 		const recipients = Math.max(BATCH_MAX_RECIPIENTS, Math.floor(BATCH_RECIPIENTS_PER_MINUTE * share));
 		const { scope } = options;
 		this.requestLimiters = new LimiterPool((api) =>
 			scope
-				? processLimiter(`tencent-im|${scope}|${api}`, requests, RATE_WINDOW_MS)
-				: new SlidingWindowLimiter(requests, RATE_WINDOW_MS, now, options.sleep),
+				? processLimiter(`tencent-im|${scope}|${api}`, requests(api), RATE_WINDOW_MS)
+				: new SlidingWindowLimiter(requests(api), RATE_WINDOW_MS, now, options.sleep),
 		);
 		this.recipientLimiter = scope
 			? processLimiter(`tencent-im|${scope}|batch-recipients`, recipients, BATCH_WINDOW_MS)
@@ -380,6 +380,47 @@ export class TencentImClient {
 
 	async importAccount(userId: string, profile: { Nick?: string; FaceUrl?: string } = {}): Promise<void> {
 		await this.call('im_open_login_svc/account_import', { UserID: userId, ...profile });
+	}
+
+	/**
+	 * Import many accounts with multiaccount_import, in calls of up to 100 accounts (and 8 KB), at most 100 calls a
+	 * second. One outcome per account: one Tencent lists in FailAccounts is not imported; a call that fails outright
+	 * reports its accounts with that error and the other calls still go out. Only when no account at all was imported
+	 * is a call's error thrown.
+	 */
+	async importAccounts(userIds: string[]): Promise<AccountImportOutcome[]> {
+		const overhead = utf8Length(JSON.stringify({ Accounts: [] }));
+		const calls = chunkByCountAndBytes(
+			userIds,
+			ACCOUNT_IMPORT_PER_REQUEST,
+			MAX_BODY_BYTES - overhead,
+			(id) => utf8Length(JSON.stringify(id)),
+			1,
+			0,
+		);
+		const outcomes: AccountImportOutcome[] = [];
+		let callError: unknown;
+		for (const part of calls) {
+			const imported = await settle(this.call(MULTI_ACCOUNT_IMPORT_API, { Accounts: part }));
+			if (!imported.ok) {
+				callError ??= imported.error;
+				const apiError = imported.error instanceof PlatformApiError ? imported.error : undefined;
+				const code = apiError?.code ?? 'ERROR';
+				const text = apiError?.text ?? (imported.error instanceof Error ? imported.error.message : String(imported.error));
+				outcomes.push(...part.map((UserID) => ({ UserID, ok: false, ErrorCode: code, error: text })));
+				continue;
+			}
+			const failed = new Set(((imported.value.FailAccounts as unknown[] | undefined) ?? []).map(String));
+			for (const UserID of part) {
+				outcomes.push(
+					failed.has(UserID)
+						? { UserID, ok: false, error: 'Tencent did not import this account (listed in FailAccounts)' }
+						: { UserID, ok: true },
+				);
+			}
+		}
+		if (callError && !outcomes.some((o) => o.ok)) throw callError;
+		return outcomes;
 	}
 
 	async checkAccounts(userIds: string[]): Promise<Array<{ UserID: string; AccountStatus: string; ResultCode?: number; ResultInfo?: string }>> {

@@ -14,7 +14,7 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { resource: ['account'] } },
 		options: [
 			{ name: 'Check', value: 'check', description: 'Check whether accounts have been imported', action: 'Check accounts' },
-			{ name: 'Import', value: 'import', description: 'Import an account so it can send and receive', action: 'Import an account' },
+			{ name: 'Import', value: 'import', description: 'Import one or many accounts so they can send and receive', action: 'Import accounts' },
 		],
 		default: 'import',
 	},
