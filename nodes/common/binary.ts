@@ -54,3 +54,54 @@ export function fileExtension(fileName: string, mimeType: string): string {
 	const known: Record<string, string> = { jpeg: 'jpg', png: 'png', gif: 'gif', webp: 'webp', mp4: 'mp4', mpeg: 'mp3', pdf: 'pdf' };
 	return known[subtype] ?? '';
 }
+
+/** Common media types and the extension files of that type usually carry. */
+const EXTENSION_OF_MEDIA_TYPE: Record<string, string> = {
+	'image/jpeg': 'jpg',
+	'image/png': 'png',
+	'image/gif': 'gif',
+	'image/webp': 'webp',
+	'video/mp4': 'mp4',
+	'audio/ogg': 'ogg',
+	'audio/mpeg': 'mp3',
+	'application/pdf': 'pdf',
+	'application/zip': 'zip',
+	'application/json': 'json',
+	'text/plain': 'txt',
+	'application/octet-stream': 'bin',
+};
+
+/** The usual extension of a media type (parameters ignored), or undefined. */
+export function extensionOfMediaType(mimeType: string): string | undefined {
+	return EXTENSION_OF_MEDIA_TYPE[mimeType.split(';')[0].trim().toLowerCase()];
+}
+
+/** The media type a file name's extension implies, among the common ones, or undefined. */
+export function mediaTypeOfFileName(fileName: string): string | undefined {
+	const ext = /\.([A-Za-z0-9]{1,8})$/.exec(fileName)?.[1]?.toLowerCase();
+	if (!ext) return undefined;
+	if (ext === 'jpeg') return 'image/jpeg';
+	return Object.entries(EXTENSION_OF_MEDIA_TYPE).find(([, e]) => e === ext)?.[0];
+}
+
+/** The media type a file's first bytes show, for the common formats chat apps send; undefined otherwise. */
+export function sniffMediaType(bytes: Buffer): string | undefined {
+	const starts = (hex: string, at = 0) => bytes.subarray(at, at + hex.length / 2).equals(Buffer.from(hex, 'hex'));
+	const ascii = (text: string, at = 0) => bytes.subarray(at, at + text.length).toString('latin1') === text;
+	if (starts('89504e470d0a1a0a')) return 'image/png';
+	if (starts('ffd8ff')) return 'image/jpeg';
+	if (ascii('GIF87a') || ascii('GIF89a')) return 'image/gif';
+	if (ascii('RIFF') && ascii('WEBP', 8)) return 'image/webp';
+	if (ascii('%PDF-')) return 'application/pdf';
+	if (ascii('OggS')) return 'audio/ogg';
+	if (ascii('ftyp', 4)) return 'video/mp4';
+	if (ascii('ID3')) return 'audio/mpeg';
+	if (starts('504b0304')) return 'application/zip';
+	return undefined;
+}
+
+/** Storage answers that say nothing about a file's type. */
+export function isGenericMediaType(mimeType: string | undefined): boolean {
+	const essence = mimeType?.split(';')[0].trim().toLowerCase() ?? '';
+	return essence === '' || essence === 'application/octet-stream' || essence === 'binary/octet-stream';
+}

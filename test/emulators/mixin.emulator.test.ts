@@ -413,6 +413,16 @@ describe('Mixin emulator', () => {
 			expect(emu.messages).toHaveLength(0);
 		});
 
+		it('stores expire_in and echoes it in the MessageView; refuses one that is not a whole number', async () => {
+			const msg = textMessage(RECIPIENT, 'gone soon', { expire_in: 60 });
+			const a = await api(emu, 'POST', '/messages', msg);
+			expect(a.json.data.expire_in).toBe(60);
+			expect(emu.messages[0].expire_in).toBe(60);
+			expect((await api(emu, 'POST', '/messages', textMessage(RECIPIENT, 'stays'))).json.data.expire_in).toBe(0);
+			expectError(await api(emu, 'POST', '/messages', [textMessage(RECIPIENT, 'x', { expire_in: 1.5 })]), 202, 10002);
+			expectError(await api(emu, 'POST', '/messages', [textMessage(RECIPIENT, 'x', { expire_in: '60' })]), 202, 10002);
+		});
+
 		it('single-object form answers a MessageView with both encodings', async () => {
 			const msg = textMessage(RECIPIENT, '??>>');
 			const a = await api(emu, 'POST', '/messages', msg);
@@ -902,6 +912,24 @@ describe('Mixin emulator', () => {
 			]);
 			expect(emu.messages).toHaveLength(4);
 		});
+
+		it('a tap opens an http(s) or mixin:// link or sends input:<text> back; anything else does nothing', async () => {
+			const button = (action: string) => ({ label: 'Go', color: '#2F80ED', action });
+			const fine = [button('https://a.b'), button('mixin://apps'), button('input:8 A')];
+			expect((await send('APP_BUTTON_GROUP', fine)).status).toBe(200);
+			const card = { app_id: UID, title: 't', description: 'd', actions: [button('input:yes')], shareable: true };
+			expect((await send('APP_CARD', card)).status).toBe(200);
+			const classic = { app_id: UID, icon_url: 'https://a.b/i.png', title: 't', description: 'd', action: 'input:menu' };
+			expect((await send('APP_CARD', classic)).status).toBe(200);
+			expect(takeViolations()).toEqual([]);
+			expect((await send('APP_BUTTON_GROUP', [button('input: '), button('ftp://a.b')])).status).toBe(200);
+			expect((await send('APP_CARD', { ...classic, action: 'Input:menu' })).status).toBe(200);
+			expect(takeViolations()).toEqual([
+				expect.stringMatching(/\.data\[0\]\.action: input: without text/),
+				expect.stringMatching(/\.data\[1\]\.action: "ftp:\/\/a\.b" is neither an http\(s\):\/\/ or mixin:\/\/ link nor input:<text>/),
+				expect.stringMatching(/\.data\.action: "Input:menu" is neither/),
+			]);
+		});
 	});
 
 	describe('fault injection', () => {
@@ -932,6 +960,102 @@ describe('Mixin emulator', () => {
 			expect((await api(emu, 'POST', '/messages', [msg])).status).toBe(200);
 			expect(emu.messages).toHaveLength(1);
 			expect(emu.duplicatesSeen).toBe(1);
+		});
+	});
+
+	describe('users by Mixin ID and groups', () => {
+		const ALICE = '0e0a20c8-31b8-4093-81b8-9cebd9bc8afc';
+		const BOB = '8391e472-cdbe-4704-be1f-7d184635b885';
+		const GROUP = '5dac944e-2037-31b4-bbd9-e5fd3ffe571e';
+		beforeEach(async () => {
+			await boot();
+			emu.addUser({ userId: ALICE, identityNumber: '7000123456', fullName: 'Alice' });
+			emu.addUser({ userId: BOB });
+		});
+
+		const group = (participants: string[], extra: Record<string, unknown> = {}) => ({
+			category: 'GROUP',
+			conversation_id: GROUP,
+			name: 'Team',
+			participants: participants.map((user_id) => ({ user_id })),
+			...extra,
+		});
+		const roles = (a: Answer) =>
+			(a.json.data.participants as Array<{ user_id: string; role: string }>).map((p) => [p.user_id, p.role]);
+
+		it('GET /search/:q finds a user by Mixin ID; an unknown one is 202/404', async () => {
+			const found = await api(emu, 'GET', '/search/7000123456');
+			expect(found.status).toBe(200);
+			expect(found.json.data).toMatchObject({ type: 'user', user_id: ALICE, identity_number: '7000123456', full_name: 'Alice' });
+			expectError(await api(emu, 'GET', '/search/7000999999'), 202, 404);
+			expect(emu.http.requests[1].note).toBe('not-found: no user has Mixin ID 7000999999');
+		});
+
+		it('user search has its own limit: 429 once it is used up', async () => {
+			emu.userSearchesLeft = 1;
+			expect((await api(emu, 'GET', '/search/7000123456')).status).toBe(200);
+			expectError(await api(emu, 'GET', '/search/7000123456'), 202, 429);
+		});
+
+		it('creates a GROUP with the client\'s id, the creator as OWNER; a retry returns the same group', async () => {
+			const body = group([ALICE, BOB], { announcement: 'hi', random_id: '01d21e2c-76f5-4940-8ea0-9b7f21728674' });
+			const created = await api(emu, 'POST', '/conversations', body);
+			expect(created.status).toBe(200);
+			expect(created.json.data).toMatchObject({ conversation_id: GROUP, category: 'GROUP', creator_id: UID, name: 'Team', announcement: 'hi' });
+			expect(roles(created)).toEqual([[UID, 'OWNER'], [ALICE, ''], [BOB, '']]);
+			expect((await api(emu, 'POST', '/conversations', body)).json.data.conversation_id).toBe(GROUP);
+			expect(emu.conversations.size).toBe(1);
+			expect(emu.conversations.get(GROUP)?.random_id).toBe('01d21e2c-76f5-4940-8ea0-9b7f21728674');
+			// the bot may post into its group
+			const post = { conversation_id: GROUP, message_id: crypto.randomUUID(), category: 'PLAIN_TEXT', data_base64: 'aGk' };
+			expect((await api(emu, 'POST', '/messages', [post])).status).toBe(200);
+		});
+
+		it('refuses unknown participants, a long name, a full group and a reused id', async () => {
+			expectError(await api(emu, 'POST', '/conversations', group([ALICE, crypto.randomUUID()])), 202, 10002);
+			expectError(await api(emu, 'POST', '/conversations', group([ALICE], { name: 'x'.repeat(513) })), 202, 10002);
+			expectError(await api(emu, 'POST', '/conversations', group([ALICE], { announcement: 'x'.repeat(1025) })), 202, 10002);
+			expectError(await api(emu, 'POST', '/conversations', group([UID])), 202, 10002);
+			const many = Array.from({ length: 256 }, () => crypto.randomUUID());
+			for (const id of many) emu.addUser({ userId: id });
+			expectError(await api(emu, 'POST', '/conversations', group(many)), 202, 20116);
+			expect(emu.conversations.size).toBe(0);
+			expect((await api(emu, 'POST', '/conversations', group(many.slice(1)))).status).toBe(200);
+			await api(emu, 'POST', '/conversations', { category: 'CONTACT', conversation_id: CONV, participants: [{ user_id: RECIPIENT }] });
+			expectError(await api(emu, 'POST', '/conversations', { ...group([BOB]), conversation_id: CONV }), 202, 10002);
+		});
+
+		it('GET /conversations/:id: participants only; unknown is 404', async () => {
+			await api(emu, 'POST', '/conversations', group([ALICE]));
+			const read = await api(emu, 'GET', `/conversations/${GROUP}`);
+			expect(read.status).toBe(200);
+			expect(roles(read)).toEqual([[UID, 'OWNER'], [ALICE, '']]);
+			expectError(await api(emu, 'GET', `/conversations/${crypto.randomUUID()}`), 202, 404);
+			const foreign = crypto.randomUUID();
+			emu.addGroup({ conversationId: foreign, participants: [ALICE, BOB] });
+			expectError(await api(emu, 'GET', `/conversations/${foreign}`), 202, 403);
+		});
+
+		it('participants ADD / REMOVE by the owner answer the updated group', async () => {
+			await api(emu, 'POST', '/conversations', group([ALICE]));
+			const added = await api(emu, 'POST', `/conversations/${GROUP}/participants/ADD`, [{ user_id: BOB }, { user_id: ALICE }]);
+			expect(roles(added)).toEqual([[UID, 'OWNER'], [ALICE, ''], [BOB, '']]);
+			const removed = await api(emu, 'POST', `/conversations/${GROUP}/participants/REMOVE`, [{ user_id: ALICE }]);
+			expect(roles(removed)).toEqual([[UID, 'OWNER'], [BOB, '']]);
+			expectError(await api(emu, 'POST', `/conversations/${GROUP}/participants/ADD`, [{ user_id: crypto.randomUUID() }]), 202, 10002);
+			expectError(await api(emu, 'POST', `/conversations/${GROUP}/participants/REMOVE`, [{ user_id: UID }]), 202, 403);
+			expectError(await api(emu, 'POST', `/conversations/${GROUP}/participants/ADD`, []), 202, 10002);
+		});
+
+		it('only the owner or an admin changes participants; CONTACT conversations have none to change', async () => {
+			const theirs = crypto.randomUUID();
+			emu.addGroup({ conversationId: theirs, participants: [ALICE, UID] });
+			expectError(await api(emu, 'POST', `/conversations/${theirs}/participants/ADD`, [{ user_id: BOB }]), 202, 403);
+			emu.conversations.get(theirs)!.admins = [UID];
+			expect((await api(emu, 'POST', `/conversations/${theirs}/participants/ADD`, [{ user_id: BOB }])).status).toBe(200);
+			expectError(await api(emu, 'POST', `/conversations/${CONV}/participants/ADD`, [{ user_id: BOB }]), 202, 404);
+			await api(emu, 'POST', '/conversations', { category: 'CONTACT', conversation_id: CONV, participants: [{ user_id: RECIPIENT }] });
+			expectError(await api(emu, 'POST', `/conversations/${CONV}/participants/ADD`, [{ user_id: BOB }]), 202, 403);
 		});
 	});
 });

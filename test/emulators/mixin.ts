@@ -1,13 +1,15 @@
 /**
  * Mixin Messenger bot API emulator: a loopback server that speaks Mixin's wire protocol (EdDSA JWT auth with a
  * request-bound `sig` claim, the `{"data":…}` / `{"error":…}` envelope with HTTP 202 client errors, POST /messages in
- * single and batch form, acknowledgements, attachments with a presigned fake-S3 upload, CONTACT conversations, GET /me).
+ * single and batch form, acknowledgements, attachments with a presigned fake-S3 upload, CONTACT conversations, GET /me,
+ * user search by Mixin ID, GROUP conversations, reading a conversation and adding/removing group participants).
  *
  * Written only from the platform rules in shared/reference/mixin.md and the seed; it never imports the node's code,
  * so a wrong constant in the node makes a test fail instead of agreeing with itself.
  *
  * RecordedRequest.note is set to `duplicate` on a success that absorbed a repeated message id, and to
- * `<kind>: <detail>` on failures, kind ∈ unauthorized | forbidden | invalid | not-found | bad-json | server-error | s3.
+ * `<kind>: <detail>` on failures, kind ∈ unauthorized | forbidden | invalid | not-found | bad-json | server-error | s3 |
+ * rate-limited.
  *
  * Message payloads are checked against the keys Mixin's own clients and SDKs read (android-app, ios-app,
  * the Dart and Kotlin bot SDKs). A known key of the wrong type is refused with 202/10002 naming it, as the
@@ -28,6 +30,9 @@ export interface MixinUser {
 	/** CONTACTS: the user refuses messages from strangers, so the bot always gets 403. Default EVERYBODY. */
 	receiveMessageSource?: 'EVERYBODY' | 'CONTACTS';
 	blockedBot?: boolean;
+	/** The Mixin ID the apps show (digits); GET /search/:q finds only users that have one. */
+	identityNumber?: string;
+	fullName?: string;
 }
 
 export interface StoredMessage {
@@ -41,6 +46,11 @@ export interface StoredMessage {
 	json?: unknown;
 	quote_message_id?: string;
 	silent?: boolean;
+	/**
+	 * Seconds until the message disappears, as sent. OPEN: only the Node SDK typings and the seed's MessageView name
+	 * `expire_in`; it is stored and echoed, and nothing here makes a message disappear.
+	 */
+	expire_in?: number;
 	/** Sender: the bot's uid. */
 	user_id: string;
 	via: 'single' | 'batch';
@@ -54,6 +64,12 @@ export interface StoredConversation {
 	category: 'CONTACT' | 'GROUP';
 	creator_id: string;
 	participants: string[];
+	/** Groups: name and announcement as created; the creator is the OWNER, these members are ADMINs. */
+	name?: string;
+	announcement?: string;
+	admins?: string[];
+	/** Groups: the random_id the creator sent, if any (recorded, not checked). */
+	random_id?: string;
 }
 
 export interface StoredAttachment {
@@ -374,6 +390,8 @@ export class MixinEmulator extends PlatformEmulator {
 		}
 		const m = /^\/attachments\/([^/]+)$/.exec(req.path);
 		if (req.method === 'GET' && m) return () => this.getAttachment(decodeURIComponent(m[1]));
+		const groupRoute = this.usersAndGroupsRoute(req);
+		if (groupRoute) return groupRoute;
 		throw notFound(`no route ${key}`);
 	}
 
@@ -471,7 +489,8 @@ export class MixinEmulator extends PlatformEmulator {
 	private postConversations(req: RecordedRequest, s: Session): unknown {
 		const body = this.parseBody(req);
 		if (!isObject(body)) throw invalid('body', 'expected a conversation object');
-		if (body.category !== 'CONTACT') throw invalid('category', 'emulator supports CONTACT conversations only');
+		if (body.category === 'GROUP') return this.postGroupConversation(body, s);
+		if (body.category !== 'CONTACT') throw invalid('category', 'expected CONTACT or GROUP');
 		if (typeof body.conversation_id !== 'string' || !UUID_RE.test(body.conversation_id)) {
 			throw invalid('conversation_id', 'not a uuid');
 		}
@@ -511,15 +530,20 @@ export class MixinEmulator extends PlatformEmulator {
 			conversation_id: conv.conversation_id,
 			creator_id: conv.creator_id,
 			category: conv.category,
-			name: '',
+			name: conv.name ?? '',
 			icon_url: '',
-			announcement: '',
+			announcement: conv.announcement ?? '',
 			created_at: createdAt,
 			code_id: '',
 			code_url: '',
 			mute_until: '0001-01-01T00:00:00Z',
 			expire_in: 0,
-			participants: conv.participants.map((user_id) => ({ type: 'participant', user_id, role: '', created_at: createdAt })),
+			participants: conv.participants.map((user_id) => ({
+				type: 'participant',
+				user_id,
+				role: participantRole(conv, user_id),
+				created_at: createdAt,
+			})),
 			participant_sessions: [
 				{
 					type: 'participant_session',
@@ -652,6 +676,7 @@ export class MixinEmulator extends PlatformEmulator {
 		if (json !== undefined) message.json = json;
 		if (quoteId) message.quote_message_id = quoteId;
 		if (typeof raw.silent === 'boolean') message.silent = raw.silent;
+		if (typeof raw.expire_in === 'number') message.expire_in = raw.expire_in;
 		return { kind: 'new', message };
 	}
 
@@ -741,7 +766,7 @@ export class MixinEmulator extends PlatformEmulator {
 			status: '',
 			source: 'CREATE_MESSAGE',
 			silent: m.silent ?? false,
-			expire_in: 0,
+			expire_in: m.expire_in ?? 0,
 			created_at: m.created_at,
 			updated_at: m.created_at,
 		};
@@ -881,6 +906,175 @@ export class MixinEmulator extends PlatformEmulator {
 		att.uploaded = Buffer.from(req.body);
 		return { status: 200, headers: { etag: etagOf(att.uploaded), 'content-length': '0' }, body: '' };
 	}
+
+	// ---- Users and groups: GET /search/:q, GROUP conversations, GET /conversations/:id, participants ------------
+	// Docs api/users/search.md, api/conversations/{create,read,group}.md, _partials/_resp.{user,conv}.md; Go SDK
+	// (bot-api-go-client) conversation.go + user.go; Node SDK src/client/conversation.ts; iOS app (a search that
+	// fails with 404 is "User not found").
+
+	/**
+	 * User searches answered before the strict search limit answers 429 (docs: "If a 429 error occurs, wait 12
+	 * hours"). Unlimited unless a test sets it.
+	 */
+	userSearchesLeft = Infinity;
+
+	private usersAndGroupsRoute(req: RecordedRequest): ((s: Session) => unknown) | undefined {
+		const search = /^\/search\/([^/]+)$/.exec(req.path);
+		if (req.method === 'GET' && search) return () => this.searchUser(decodeURIComponent(search[1]));
+		const read = /^\/conversations\/([^/]+)$/.exec(req.path);
+		if (req.method === 'GET' && read) return (s) => this.readConversation(decodeURIComponent(read[1]), s);
+		const change = /^\/conversations\/([^/]+)\/participants\/(ADD|REMOVE)$/.exec(req.path);
+		if (req.method === 'POST' && change) {
+			const action = change[2] as 'ADD' | 'REMOVE';
+			return (s) => this.changeParticipants(req, decodeURIComponent(change[1]), action, s);
+		}
+		return undefined;
+	}
+
+	/** GET /search/:q — by Mixin ID (identity number); an unknown one is Mixin's 202/404. */
+	private searchUser(q: string): unknown {
+		if (this.userSearchesLeft <= 0) throw tooManyRequests('user search limit reached');
+		this.userSearchesLeft--;
+		const user = [...this.users.values()].find((u) => u.identityNumber !== undefined && u.identityNumber === q);
+		if (!user) throw notFound(`no user has Mixin ID ${q}`);
+		return {
+			data: {
+				type: 'user',
+				user_id: user.userId,
+				identity_number: user.identityNumber,
+				phone: '',
+				full_name: user.fullName ?? '',
+				biography: '',
+				avatar_url: '',
+				relationship: 'STRANGER',
+				mute_until: '0001-01-01T00:00:00Z',
+				created_at: rfc3339Nano(0),
+				is_verified: false,
+				is_scam: false,
+			},
+		};
+	}
+
+	/**
+	 * POST /conversations with category GROUP. The client chooses conversation_id (docs: a random v4 or
+	 * GroupConversationId; either is accepted, random_id is recorded, not checked). The creator becomes OWNER
+	 * whether or not it lists itself (Android lists itself as OWNER; the SDKs do not); every other participant
+	 * must be a user.
+	 */
+	private postGroupConversation(body: Json, s: Session): unknown {
+		if (typeof body.conversation_id !== 'string' || !UUID_RE.test(body.conversation_id)) {
+			throw invalid('conversation_id', 'not a uuid');
+		}
+		const name = groupText(body, 'name', GROUP_NAME_MAX);
+		const announcement = groupText(body, 'announcement', GROUP_ANNOUNCEMENT_MAX);
+		const randomId = uuidField(body, 'random_id', 'body', false);
+		const ids = this.participantIds(body.participants, 'participants', true).filter((id) => id !== s.uid);
+		// [inferred] a group of the creator alone is refused
+		if (ids.length === 0) throw invalid('participants', 'a group needs a participant besides its creator');
+		if (ids.length + 1 > GROUP_MEMBERS_MAX) throw groupFull(ids.length + 1);
+		const conversationId = body.conversation_id.toLowerCase();
+		const existing = this.conversations.get(conversationId);
+		if (existing) {
+			// [inferred] creating it again (a retry) returns the group; any other reuse of the id is refused
+			if (existing.category === 'GROUP' && existing.creator_id === s.uid) {
+				return { data: this.conversationView(existing, s) };
+			}
+			throw invalid('conversation_id', 'already the id of another conversation');
+		}
+		const conv: StoredConversation = {
+			conversation_id: conversationId,
+			category: 'GROUP',
+			creator_id: s.uid,
+			participants: [s.uid, ...ids],
+			name,
+			announcement,
+			admins: [],
+		};
+		if (randomId) conv.random_id = randomId;
+		this.conversations.set(conversationId, conv);
+		return { data: this.conversationView(conv, s) };
+	}
+
+	/** GET /conversations/:id — only a participant may read a conversation (Go SDK: 403 / 404). */
+	private readConversation(id: string, s: Session): unknown {
+		const conv = this.conversations.get(id.toLowerCase());
+		if (!conv) throw notFound(`no conversation ${id}`);
+		if (!conv.participants.includes(s.uid)) throw forbidden('the bot is not a participant of the conversation');
+		return { data: this.conversationView(conv, s) };
+	}
+
+	/**
+	 * POST /conversations/:id/participants/ADD|REMOVE with `[{user_id}]` — the group's owner and admins only
+	 * (docs group.md, Node SDK). Answers the updated conversation; all or nothing.
+	 */
+	private changeParticipants(req: RecordedRequest, id: string, action: 'ADD' | 'REMOVE', s: Session): unknown {
+		const conv = this.conversations.get(id.toLowerCase());
+		if (!conv) throw notFound(`no conversation ${id}`);
+		if (conv.category !== 'GROUP') throw forbidden('participants change only in groups');
+		if (!conv.participants.includes(s.uid)) throw forbidden('the bot is not a participant of the group');
+		if (participantRole(conv, s.uid) === '') throw forbidden('only the owner or an admin may change participants');
+		const body = this.parseBody(req);
+		if (!Array.isArray(body) || body.length === 0) throw invalid('body', 'expected a non-empty array of participants');
+		const ids = this.participantIds(body, 'body', action === 'ADD');
+		if (action === 'ADD') {
+			const next = [...conv.participants, ...ids.filter((p) => !conv.participants.includes(p))];
+			if (next.length > GROUP_MEMBERS_MAX) throw groupFull(next.length);
+			conv.participants = next;
+		} else {
+			// [inferred] the owner cannot be removed (it would leave the group ownerless); absent users are ignored
+			if (ids.includes(conv.creator_id)) throw forbidden('the owner cannot be removed');
+			conv.participants = conv.participants.filter((p) => !ids.includes(p));
+			conv.admins = (conv.admins ?? []).filter((p) => !ids.includes(p));
+		}
+		return { data: this.conversationView(conv, s) };
+	}
+
+	/** `[{user_id, role?}]` as unique lower-case user ids; `mustExist` refuses ids that are no user (10002). */
+	private participantIds(list: unknown, at: string, mustExist: boolean): string[] {
+		if (!Array.isArray(list)) throw invalid(at, 'not an array');
+		const ids: string[] = [];
+		for (const [i, p] of list.entries()) {
+			if (!isObject(p) || typeof p.user_id !== 'string' || !UUID_RE.test(p.user_id)) {
+				throw invalid(`${at}[${i}].user_id`, 'not a uuid');
+			}
+			const id = p.user_id.toLowerCase();
+			if (mustExist && !this.sessionsHaveUser(id) && !this.userFor(id)) throw invalid(`${at}[${i}].user_id`, 'no such user');
+			if (!ids.includes(id)) ids.push(id);
+		}
+		return ids;
+	}
+
+	/** A registered bot is a user too (a bot may list itself). */
+	private sessionsHaveUser(id: string): boolean {
+		return [...this.sessions.values()].some((session) => session.uid === id);
+	}
+}
+
+// ---- Users and groups: limits and errors (docs api/conversations/create.md, group.md, error-codes.md) -----------
+
+const GROUP_NAME_MAX = 512;
+const GROUP_ANNOUNCEMENT_MAX = 1024;
+/** Members of a group, its owner included [inferred: the docs say "up to 256 people"]. */
+const GROUP_MEMBERS_MAX = 256;
+
+const groupFull = (members: number) =>
+	new MixinApiError(202, 20116, 'The group chat is full.', `invalid: participants: ${members} members, at most ${GROUP_MEMBERS_MAX}`);
+const tooManyRequests = (why: string) => new MixinApiError(202, 429, 'Too Many Requests', `rate-limited: ${why}`);
+
+/** A participant's role as Mixin shows it: OWNER (the group's creator), ADMIN, or '' (members; everyone in CONTACT). */
+function participantRole(conv: StoredConversation, userId: string): string {
+	if (conv.category !== 'GROUP') return '';
+	if (userId === conv.creator_id) return 'OWNER';
+	return conv.admins?.includes(userId) ? 'ADMIN' : '';
+}
+
+/** An optional text field of a group request, at most `max` characters (10002 otherwise). */
+function groupText(body: Json, field: string, max: number): string {
+	const v = body[field];
+	if (v === undefined || v === null) return '';
+	if (typeof v !== 'string') throw invalid(field, 'not a string');
+	if (charLength(v) > max) throw invalid(field, `longer than ${max} characters`);
+	return v;
 }
 
 // ---- Module-level helpers ------------------------------------------------------------------------------------------
@@ -1082,6 +1276,26 @@ function checkKeys(obj: Json, schema: Schema, where: string, what: string, warn:
 function checkButton(b: unknown, where: string, warn: Warn): void {
 	if (!isObject(b)) throw invalid(where, 'button is not an object');
 	checkKeys(b, BUTTON, where, 'a button', warn);
+	checkAction(b.action, `${where}.action`, warn);
+}
+
+/**
+ * What a tap can do (§5, inbound.md §1.8): open an http(s) link (which must match the app's Resource Patterns) or a
+ * mixin:// link, or `input:<text>`, which makes the user's client send <text> to the bot as a text message.
+ * OPEN: whether Mixin refuses any other action is not known; it is stored and recorded as a violation, since clients
+ * can do nothing with it. The `input:` prefix is matched in lower case, as the docs write it; no length limit of its
+ * text is known, so none is enforced here.
+ */
+function checkAction(action: unknown, where: string, warn: Warn): void {
+	if (typeof action !== 'string') return;
+	if (action.startsWith('input:')) {
+		if (action.slice('input:'.length).trim() === '') warn(`${where}: input: without text, so a tap sends nothing`);
+		return;
+	}
+	if (!/^(https?|mixin):\/\/\S+$/i.test(action)) {
+		const shown = JSON.stringify(action.slice(0, 60));
+		warn(`${where}: ${shown} is neither an http(s):// or mixin:// link nor input:<text>, so a tap does nothing`);
+	}
 }
 
 /** Which card the clients render, and what each form needs to be decoded at all. */
@@ -1096,6 +1310,7 @@ function checkAppCard(v: Json, where: string, warn: Warn): void {
 		if (missing.length > 0) warn(`${where}.cover: lacks ${missing.join(', ')}, so iOS cannot decode the card`);
 	}
 	if (present('action')) {
+		checkAction(v.action, `${where}.action`, warn);
 		// category.md: with action set the client draws the old card and ignores the new card's fields.
 		for (const k of ['cover_url', 'cover', 'actions']) {
 			if (present(k)) warn(`${where}.${k}: ignored by clients because action makes this an old-style card`);

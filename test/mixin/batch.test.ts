@@ -62,6 +62,67 @@ describe('Message › Send Many', () => {
 		);
 	});
 
+	describe('a batch refused because one message is invalid', () => {
+		const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex');
+		/** Three images by attachment id; the middle one names an attachment Mixin does not have. */
+		const images = () => {
+			const good = emu.addUploadedAttachment(PNG).attachment_id;
+			const ids = [good, randomUUID(), good];
+			const input = ids.map((attachmentId) => ({ json: { userId: USER_ID, attachmentId } }));
+			const params = { messageType: 'image', mediaSource: 'attachment', attachmentId: '={{ $json.attachmentId }}', mimeType: 'image/png', size: PNG.length, width: 1, height: 1 };
+			return { ids, input, params };
+		};
+		const singlePosts = () => emu.http.requests.filter((r) => r.path === '/messages' && !Array.isArray(r.json));
+
+		test('the others are sent one by one with the same ids; the bad one is an error item paired to its item', async () => {
+			const { ids, input, params } = images();
+			const result = await runMixin(emu, 'send-many', input, { ...params, continueOnFail: true });
+			expect(result.status).toBe('success');
+			const [batch] = batchPosts();
+			expect(batch.note).toMatch(/^invalid: messages\[1\]\.data\.attachment_id: no such attachment/);
+			const batchIds = (batch.json as Array<{ message_id: string }>).map((m) => m.message_id);
+			// every message again, alone, exactly as it was in the batch
+			expect(singlePosts().map((r) => r.json)).toEqual(batch.json);
+			const out = result.output();
+			expect(out.map((o) => o.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+			expect(out[0].json).toMatchObject({ message_id: batchIds[0], batch_size: 1 });
+			expect(out[2].json).toMatchObject({ message_id: batchIds[2], batch_size: 1 });
+			expect(out[1].json).toMatchObject({ code: 10002, error: expect.stringMatching(/^Mixin error 10002: The request data has invalid field\..*no such attachment/) });
+			expect(emu.messages.map((m) => [m.message_id, (m.json as { attachment_id: string }).attachment_id])).toEqual([
+				[batchIds[0], ids[0]],
+				[batchIds[2], ids[2]],
+			]);
+		});
+
+		test('without continue on fail the node fails naming that item, and says the others were sent', async () => {
+			const { input, params } = images();
+			const result = await runMixin(emu, 'send-many', input, params);
+			expect(result.status).toBe('error');
+			expect(result.error?.message).toMatch(/^Mixin error 10002/);
+			expect((result.error?.context as { itemIndex?: number }).itemIndex).toBe(1);
+			expect(result.error?.description).toMatch(/^Mixin found an invalid field in the request\. 2 other messages were sent\. Running the workflow again sends them again unless their items set a Message ID/);
+			expect(emu.messages).toHaveLength(2);
+		});
+
+		test('a refused batch of one message is not sent again', async () => {
+			const { input, params } = images();
+			const result = await runMixin(emu, 'send-many', [input[1]], { ...params, continueOnFail: true });
+			expect(result.output()[0].json.code).toBe(10002);
+			expect(emu.http.requests.filter((r) => r.path === '/messages')).toHaveLength(1);
+		});
+
+		test('other refusals of the whole batch (group full) fail every item without resending', async () => {
+			emu.http.inject({
+				match: (r) => r.path === '/messages',
+				fault: { kind: 'status', status: 202, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: { status: 202, code: 20116, description: 'The group chat is full.' } }) },
+			});
+			const input = [{ json: { userId: USER_ID, text: 'a' } }, { json: { userId: USER_ID, text: 'b' } }];
+			const result = await runMixin(emu, 'send-many', input, { continueOnFail: true });
+			expect(result.output().map((o) => o.json.code)).toEqual([20116, 20116]);
+			expect(emu.http.requests.filter((r) => r.path === '/messages')).toHaveLength(1);
+		});
+	});
+
 	test('invalid item stops the run before anything is sent', async () => {
 		const input = [
 			{ json: { userId: USER_ID, text: 'fine' } },
@@ -69,7 +130,7 @@ describe('Message › Send Many', () => {
 		];
 		const result = await runMixin(emu, 'send-many', input);
 		expect(result.status).toBe('error');
-		expect(result.error?.message).toBe('Item 1: "User ID" must be a UUID, got "not-a-uuid"');
+		expect(result.error?.message).toBe('Item 1: "User ID" must be a user ID (UUID) or the Mixin ID the app shows (digits, e.g. 7000123456), got "not-a-uuid"');
 		expect(emu.http.requests).toHaveLength(0);
 	});
 

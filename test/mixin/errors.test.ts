@@ -23,7 +23,7 @@ describe('Bad input is refused before anything is sent', () => {
 	refusedBeforeSending<[INodeExecutionData[], Record<string, unknown>]>(
 		[
 			['missing recipient', [text(''), {}], 'Item 0: "User ID" is required'],
-			['malformed user id', [text('e8e8cd79-cd40'), {}], 'Item 0: "User ID" must be a UUID, got "e8e8cd79-cd40"'],
+			['malformed user id', [text('e8e8cd79-cd40'), {}], 'Item 0: "User ID" must be a user ID (UUID) or the Mixin ID the app shows (digits, e.g. 7000123456), got "e8e8cd79-cd40"'],
 			['malformed conversation id', [text(USER_ID), { recipientType: 'conversation', conversationId: 'group-1' }], 'Item 0: "Conversation ID" must be a UUID, got "group-1"'],
 			['malformed message id', [text(USER_ID), { additionalFields: { messageId: '123' } }], 'Item 0: "Message ID" must be a UUID, got "123"'],
 			['message to the bot itself', [text(BOT_ID), {}], 'Item 0: "User ID" is the bot itself'],
@@ -42,7 +42,7 @@ describe('Bad input is refused before anything is sent', () => {
 
 	test('the failing item is named, not the first one', async () => {
 		const result = await runMixin(emu, 'send', [...text(USER_ID), ...text('nope')]);
-		expect(result.error?.message).toBe('Item 1: "User ID" must be a UUID, got "nope"');
+		expect(result.error?.message).toBe('Item 1: "User ID" must be a user ID (UUID) or the Mixin ID the app shows (digits, e.g. 7000123456), got "nope"');
 		expect(emu.messages).toHaveLength(1);
 	});
 
@@ -77,7 +77,7 @@ describe('Continue on fail', () => {
 		const out = result.output();
 		expect(out).toHaveLength(3);
 		expect(out[0].json.message_id).toBeDefined();
-		expect(out[1]).toMatchObject({ json: { error: 'Item 1: "User ID" must be a UUID, got "bad"' }, pairedItem: { item: 1 } });
+		expect(out[1]).toMatchObject({ json: { error: 'Item 1: "User ID" must be a user ID (UUID) or the Mixin ID the app shows (digits, e.g. 7000123456), got "bad"' }, pairedItem: { item: 1 } });
 		expect(out[2]).toMatchObject({ json: { error: expect.stringMatching(/^Mixin error 403/), code: 403 }, pairedItem: { item: 2 } });
 	});
 });

@@ -28,6 +28,19 @@ describe('Message › Send', () => {
 		expect(post.headers['content-type']).toBe('application/json');
 	});
 
+	test('a user given by Mixin ID is looked up once for the run, then sent to by UUID', async () => {
+		const friend = randomUUID();
+		emu.addUser({ userId: friend, identityNumber: '7000123456', fullName: 'Friend', hasConversation: true });
+		const input = [{ json: { userId: '7000123456', text: 'one' } }, { json: { userId: '7000123456', text: 'two' } }];
+		const result = await runMixin(emu, 'send', input);
+		expect(result.error?.message).toBeUndefined();
+		expect(emu.http.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /search/7000123456', 'POST /messages', 'POST /messages']);
+		expect(messagePosts().map((r) => (r.json as { recipient_id: string }).recipient_id)).toEqual([friend, friend]);
+		const missing = await runMixin(emu, 'send', [{ json: { userId: '7000999999', text: 'x' } }]);
+		expect(missing.error?.message).toBe('Item 0: "User ID": no Mixin user has Mixin ID 7000999999');
+		expect(messagePosts()).toHaveLength(2);
+	});
+
 	test('image from binary uploads first, then sends PLAIN_IMAGE with the attachment', async () => {
 		const result = await runMixin(emu, 'send', [binaryItem(PNG, 'dot.png', 'image/png', { userId: USER_ID })], {
 			messageType: 'image',
@@ -209,5 +222,38 @@ describe('Message › Recall', () => {
 		expect(recall.json).toEqual({ message_id: messageId });
 		expect(recall.conversation_id).toBe(CONVERSATION_ID);
 		expect(result.output()[0].json).toMatchObject({ recalled_message_id: messageId, category: 'MESSAGE_RECALL' });
+	});
+
+	test('recalling the same message twice sends the same recall id, and Mixin keeps one recall', async () => {
+		const sent = await runMixin(emu, 'send', [{ json: { userId: USER_ID, text: 'oops' } }]);
+		const messageId = sent.output()[0].json.message_id as string;
+		const first = await runMixin(emu, 'recall', [{ json: { userId: USER_ID, messageId } }]);
+		const second = await runMixin(emu, 'recall', [{ json: { userId: USER_ID, messageId: messageId.toUpperCase() } }]);
+		expect(second.error?.message).toBeUndefined();
+		const posts = messagePosts().slice(1);
+		expect(posts).toHaveLength(2);
+		// the whole request, both times: the recall's own id is a name-based (version 5) UUID of the recalled id
+		const recall = {
+			conversation_id: CONVERSATION_ID,
+			recipient_id: USER_ID,
+			message_id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
+			category: 'MESSAGE_RECALL',
+			data_base64: Buffer.from(JSON.stringify({ message_id: messageId })).toString('base64url'),
+		};
+		expect(posts[0].json).toEqual(recall);
+		expect(posts[1].text).toBe(posts[0].text);
+		expect(emu.messages.filter((m) => m.category === 'MESSAGE_RECALL')).toHaveLength(1);
+		expect(emu.duplicatesSeen).toBe(1);
+		expect(second.output()[0].json.message_id).toBe(first.output()[0].json.message_id);
+	});
+
+	test('recalls of different messages get different ids', async () => {
+		const sent = await runMixin(emu, 'send-many', [{ json: { userId: USER_ID, text: 'a' } }, { json: { userId: USER_ID, text: 'b' } }]);
+		const ids = sent.output().map((o) => o.json.message_id as string);
+		const result = await runMixin(emu, 'recall', ids.map((messageId) => ({ json: { userId: USER_ID, messageId } })));
+		expect(result.error?.message).toBeUndefined();
+		const recallIds = result.output().map((o) => o.json.message_id);
+		expect(new Set(recallIds).size).toBe(2);
+		expect(emu.messages.filter((m) => m.category === 'MESSAGE_RECALL')).toHaveLength(2);
 	});
 });

@@ -51,7 +51,7 @@ describe('Message › Send: every kind, the whole request', () => {
 		],
 		['contact', { messageType: 'contact', contactUserId: FRIEND }, 'PLAIN_CONTACT', { user_id: FRIEND }],
 		[
-			'app card (shareable unless said otherwise, the bot as its app)',
+			'app card as saved before Card Style existed: the classic card (shareable unless said otherwise, the bot as its app)',
 			{ messageType: 'appCard', cardTitle: 'Build', cardDescription: 'ok', cardAction: 'https://example.com/b', cardIconUrl: 'https://example.com/i.png' },
 			'APP_CARD',
 			{ app_id: BOT_ID, icon_url: 'https://example.com/i.png', title: 'Build', description: 'ok', action: 'https://example.com/b', shareable: true },
@@ -68,6 +68,57 @@ describe('Message › Send: every kind, the whole request', () => {
 			},
 			'APP_CARD',
 			{ app_id: FRIEND, icon_url: 'https://example.com/i.png', title: 'Build', description: 'ok', action: 'https://example.com/b', shareable: false },
+		],
+		[
+			'app card with a cover and its own buttons (no action key, so clients draw the current card)',
+			{
+				messageType: 'appCard',
+				cardStyle: 'coverAndButtons',
+				cardTitle: 'Build',
+				cardDescription: 'ok',
+				cardCoverUrl: 'https://example.com/cover.png',
+				cardButtons: { button: [{ label: 'Open', color: '#00aa00', action: 'https://example.com/b' }, { label: 'Retry', color: '#EB5757', action: 'input:retry build 42' }] },
+			},
+			'APP_CARD',
+			{
+				app_id: BOT_ID,
+				cover_url: 'https://example.com/cover.png',
+				title: 'Build',
+				description: 'ok',
+				actions: [
+					{ label: 'Open', color: '#00AA00', action: 'https://example.com/b' },
+					{ label: 'Retry', color: '#EB5757', action: 'input:retry build 42' },
+				],
+				shareable: true,
+			},
+		],
+		[
+			'app card with buttons and no cover, not shareable',
+			{
+				messageType: 'appCard',
+				cardStyle: 'coverAndButtons',
+				cardTitle: 'Vote',
+				cardDescription: 'Pick one',
+				cardButtons: { button: [{ label: 'Yes', color: '#27AE60', action: 'input:yes' }] },
+				additionalFields: { shareable: false },
+			},
+			'APP_CARD',
+			{ app_id: BOT_ID, title: 'Vote', description: 'Pick one', actions: [{ label: 'Yes', color: '#27AE60', action: 'input:yes' }], shareable: false },
+		],
+		[
+			'classic app card whose tap sends text back (input:)',
+			{ messageType: 'appCard', cardStyle: 'classic', cardTitle: 'Menu', cardDescription: 'tap', cardAction: 'input:menu', cardIconUrl: 'https://example.com/i.png' },
+			'APP_CARD',
+			{ app_id: BOT_ID, icon_url: 'https://example.com/i.png', title: 'Menu', description: 'tap', action: 'input:menu', shareable: true },
+		],
+		[
+			'button group with input: actions (the user sends the text, spaces kept)',
+			{ messageType: 'buttonGroup', buttons: { button: [{ label: '8 A', color: '#2F80ED', action: 'input:8 A' }, { label: 'Help', color: '#2F80ED', action: 'input:/help' }] } },
+			'APP_BUTTON_GROUP',
+			[
+				{ label: '8 A', color: '#2F80ED', action: 'input:8 A' },
+				{ label: 'Help', color: '#2F80ED', action: 'input:/help' },
+			],
 		],
 		[
 			'button group (colours as #RRGGBB)',
@@ -172,6 +223,29 @@ describe('Message › Send: every kind, the whole request', () => {
 		expect(sent().payload).toEqual({ attachment_id: expect.any(String), mime_type: 'application/pdf', size: pdf.length, name: 'report.pdf' });
 	});
 
+	test('Expire In (Seconds): expire_in in the whole envelope, echoed by Mixin; 0 sends none', async () => {
+		const result = await runMixin(emu, 'send', [{ json: { userId: USER_ID, text: 'gone soon' } }], { additionalFields: { expireIn: 3600 } });
+		expect(result.error?.message).toBeUndefined();
+		expect(sent().envelope).toEqual({ ...toUser('PLAIN_TEXT'), expire_in: 3600 });
+		expect(result.output()[0].json.expire_in).toBe(3600);
+		expect(emu.messages[0].expire_in).toBe(3600);
+		emu.http.clearRecord();
+		await runMixin(emu, 'send', [{ json: { userId: USER_ID, text: 'stays' } }], { additionalFields: { expireIn: 0 } });
+		expect(sent().envelope).toEqual(toUser('PLAIN_TEXT'));
+	});
+
+	test('Send Many carries expire_in on every message of the batch', async () => {
+		const input = [{ json: { userId: USER_ID, text: 'a' } }, { json: { userId: USER_ID, text: 'b' } }];
+		const result = await runMixin(emu, 'send-many', input, { additionalFields: { expireIn: 30 } });
+		expect(result.error?.message).toBeUndefined();
+		const [post] = emu.http.requests.filter((r) => r.path === '/messages');
+		const envelopes = (post.json as Array<Record<string, unknown>>).map(({ data_base64: _d, ...e }) => e);
+		expect(envelopes).toEqual([
+			{ ...toUser('PLAIN_TEXT'), expire_in: 30 },
+			{ ...toUser('PLAIN_TEXT'), expire_in: 30 },
+		]);
+	});
+
 	test('quote, silent and a caller-supplied message id: the whole envelope', async () => {
 		const messageId = randomUUID();
 		const quote = randomUUID();
@@ -191,6 +265,28 @@ describe('Media types are checked whatever the source', () => {
 			['a location at (0, 0)', ['x', { messageType: 'location', latitude: 0, longitude: 0 }], 'Item 0: "Latitude" and "Longitude" are both 0, which Mixin clients show as no location'],
 		],
 		([mime, params]) => runMixin(emu, 'send', [binaryItem(Buffer.from('bytes'), 'f', mime, { userId: USER_ID })], params),
+		() => emu.http.requests.length,
+	);
+});
+
+describe('App cards, buttons and expire_in are checked before sending', () => {
+	const card = { messageType: 'appCard', cardStyle: 'coverAndButtons', cardTitle: 'T', cardDescription: 'D' };
+	const button = (action: string, extra: Record<string, unknown> = {}) => ({ button: [{ label: 'Go', color: '#123456', action, ...extra }] });
+	refusedBeforeSending<Record<string, unknown>>(
+		[
+			['a card with buttons but none given', { ...card }, 'Item 0: "Buttons" must hold 1–18 buttons, got 0'],
+			['19 buttons on a card', { ...card, cardButtons: { button: Array.from({ length: 19 }, () => ({ label: 'x', color: '#000000', action: 'input:x' })) } }, 'Item 0: "Buttons" must hold 1–18 buttons, got 19'],
+			['a card button colour that is not #RRGGBB', { ...card, cardButtons: button('input:x', { color: 'red' }) }, 'Item 0: button 1: "Color" must look like #RRGGBB'],
+			['a card button label over 36 characters', { ...card, cardButtons: button('input:x', { label: 'x'.repeat(37) }) }, 'Item 0: "Buttons › 1 › Label" must be 1–36 characters long, got 37'],
+			['a cover that is not a link', { ...card, cardCoverUrl: 'cover.png', cardButtons: button('input:x') }, 'Item 0: "Cover URL" must be an http(s):// or mixin:// URL'],
+			['input: without text', { ...card, cardButtons: button('input:  ') }, 'Item 0: "Buttons › 1 › Action" needs the text to send back after input:'],
+			['input: text over 1024 characters', { messageType: 'buttonGroup', buttons: button(`input:${'y'.repeat(1025)}`) }, 'Item 0: "Buttons › 1 › Action": the input: text is 1025 characters; at most 1024'],
+			['an action that is neither a link nor input:', { messageType: 'buttonGroup', buttons: button('javascript:alert(1)') }, 'Item 0: "Buttons › 1 › Action" must be an http(s):// or mixin:// URL, or input:<text to send back>'],
+			['a classic card action that is not a link', { messageType: 'appCard', cardTitle: 'T', cardDescription: 'D', cardAction: 'Input:x', cardIconUrl: 'https://example.com/i.png' }, 'Item 0: "Action URL" must be an http(s):// or mixin:// URL, or input:<text to send back>'],
+			['a negative Expire In', { additionalFields: { expireIn: -1 } }, 'Item 0: "Expire In (Seconds)" must be at least 0'],
+			['a fractional Expire In', { additionalFields: { expireIn: 1.5 } }, 'Item 0: "Expire In (Seconds)" must be a whole number'],
+		],
+		(params) => runMixin(emu, 'send', [{ json: { userId: USER_ID, text: 'x' } }], params),
 		() => emu.http.requests.length,
 	);
 });

@@ -1,6 +1,8 @@
 import { MixinMessengerApi } from '../../credentials/MixinMessengerApi.credentials';
 import {
 	parsePrivateKey,
+	nameBasedUuid,
+	recallMessageId,
 	requestHash,
 	sessionFromFields,
 	sessionFromKeystore,
@@ -16,6 +18,21 @@ const TOKEN =
 	'eyJhbGciOiJFZERTQSIsInR5cCI6IkpXVCJ9.eyJ1aWQiOiIxMWVmYmI3NS1lN2ZlLTQ0ZDctYTE0Zi02OTg1MzUyODkzMTAiLCJzaWQiOiJhZmFkNGMzNy1iOTBlLTQzYzItYWRjMi1lNmUxYmQzMWFlOTQiLCJpYXQiOjE3MDAwMDAwMDAsImV4cCI6MTcwMDAwMzYwMCwianRpIjoiNmQ1YzFhNGUtM2IxZi00YzJlLTlhNDktMWYyZjdhMGQ5ZTExIiwic2lnIjoiZjMxNDVhNWQ5ZDZmMTJmYTk0NDdjMjkxYTY1MmFkZjQwMWYxMGEzZmZlOWM1NjQxNzA5ODMxMjVlNzU2YjlhZCIsInNjcCI6IkZVTEwifQ.ddnEF7HnWkks-g2SEuv66yBZn0QoeWHyBfDZgKZfaS7q1GAuShBzQ-N1oKpbZWl5WnZnYdml1zTeQMvzSGXtBA';
 
 const session = { appId: BOT_ID, sessionId: SESSION_ID, seed: Buffer.from(SEED_HEX, 'hex') };
+
+describe('Recall ids', () => {
+	test('name-based UUIDs follow RFC 4122 version 5 (the DNS namespace vector)', () => {
+		expect(nameBasedUuid('6ba7b810-9dad-11d1-80b4-00c04fd430c8', 'www.example.com')).toBe('2ed6657d-e927-568b-95e1-2665a8aea6a2');
+	});
+
+	test('a recall id depends only on the recalled id, whatever its case', () => {
+		const id = recallMessageId(USER_ID);
+		expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+		expect(recallMessageId(USER_ID.toUpperCase())).toBe(id);
+		expect(recallMessageId(BOT_ID)).not.toBe(id);
+		// the package's namespace is fixed for good: this value must never change
+		expect(id).toBe('cd58b727-4eb1-5c22-ae96-799c7d318143');
+	});
+});
 
 describe('Mixin signing', () => {
 	test('sig hashes method, path and the exact body (reference vectors)', () => {

@@ -132,7 +132,7 @@ describe('Mixin Messenger › Send and Wait for Response', () => {
 		const cases: Array<[Record<string, unknown>, RegExp]> = [
 			[{ message: '  ' }, /"Message" is required/],
 			[{ approveLabel: 'x'.repeat(37) }, /"Approve Button Label" may be at most 36 characters/],
-			[{ userId: 'not-a-uuid' }, /"User ID" must be a UUID/],
+			[{ userId: 'not-a-uuid' }, /"User ID" must be a user ID \(UUID\) or the Mixin ID/],
 			[
 				{ sendAndWaitOptions: { limitWaitTime: { values: { limitType: 'atSpecifiedTime', maxDateAndTime: '2020-01-01T00:00:00Z' } } } },
 				/"Max Date and Time" is in the past/,

@@ -4,7 +4,7 @@ type NodeMap = {
 	message: 'send' | 'sendMany' | 'sendAndWait' | 'recall';
 	attachment: 'upload' | 'get';
 	acknowledgement: 'ack';
-	conversation: 'create';
+	conversation: 'create' | 'get' | 'addParticipants' | 'removeParticipants';
 };
 
 export type MixinMessengerType = AllEntities<NodeMap>;

@@ -11,7 +11,12 @@ const operations: OperationMap<MixinMessengerType> = {
 	message: { send: message.send, sendMany: message.sendMany, sendAndWait: message.sendAndWait, recall: message.recall },
 	attachment: { upload: attachment.upload, get: attachment.get },
 	acknowledgement: { ack: acknowledgement.ack },
-	conversation: { create: conversation.create },
+	conversation: {
+		create: conversation.create,
+		get: conversation.get,
+		addParticipants: conversation.addParticipants,
+		removeParticipants: conversation.removeParticipants,
+	},
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -6,15 +6,24 @@ import { randomUUID } from 'node:crypto';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { InputError } from '../../common/errors';
-import { optionalUuid } from '../../common/validate';
+import { optionalUuid, requireNumber } from '../../common/validate';
 import { MAX_MESSAGE_BYTES, messageBytes, type MixinClient, type OutgoingMessage } from '../transport/api';
 import { encodeMessageData } from '../transport/signing';
 import { kindAdditionalOptions, kindProperties, messageTypeProperty, readKind } from './kinds';
 import type { KindPayload, PendingUpload } from './kinds/types';
-import { readRecipient, recipientProperties } from './recipient';
+import { recipientProperties, resolveRecipient } from './recipient';
 
 /** Options of every message, whatever its kind. */
 const messageOptions: INodeProperties[] = [
+	{
+		displayName: 'Expire In (Seconds)',
+		name: 'expireIn',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: 0,
+		description:
+			"Make it a disappearing message: seconds until Mixin's clients delete it (Mixin's expire_in; how clients treat it is not documented). 0 sends none.",
+	},
 	{
 		displayName: 'Message ID',
 		name: 'messageId',
@@ -69,7 +78,7 @@ export interface MessageDraft {
 /** Read and check one item's message; nothing is sent or uploaded here. */
 export async function readMessageDraft(ctx: IExecuteFunctions, i: number, botUserId: string): Promise<MessageDraft> {
 	const extra = ctx.getNodeParameter('additionalFields', i, {}) as IDataObject;
-	const recipient = readRecipient(ctx, i, botUserId);
+	const recipient = await resolveRecipient(ctx, i, botUserId);
 	const type = ctx.getNodeParameter('messageType', i) as string;
 	const { category, payload, upload } = await readKind(type, { ctx, i, extra, botUserId });
 	const message: MessageDraft['message'] = {
@@ -81,9 +90,18 @@ export async function readMessageDraft(ctx: IExecuteFunctions, i: number, botUse
 	const quote = optionalUuid(extra.quoteMessageId, 'Quote Message ID');
 	if (quote) message.quote_message_id = quote;
 	if (extra.silent === true) message.silent = true;
+	const expireIn = readExpireIn(extra.expireIn);
+	if (expireIn) message.expire_in = expireIn;
 	const draft: MessageDraft = { itemIndex: i, message, payload, upload };
 	if (!upload) draft.assembled = assembleMessage(draft);
 	return draft;
+}
+
+/** Expire In (Seconds): a whole number of seconds, or undefined when empty or 0 (no expire_in is sent). */
+function readExpireIn(value: unknown): number | undefined {
+	if (value === undefined || value === null || value === '' || value === 0) return undefined;
+	const seconds = requireNumber(value, 'Expire In (Seconds)', { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true });
+	return seconds === 0 ? undefined : seconds;
 }
 
 /** Encode the payload into the message and check the encoded size against Mixin's per-message limit. */

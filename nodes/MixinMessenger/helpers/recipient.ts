@@ -1,8 +1,17 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { oncePerRun } from '../../common/context';
 import { InputError } from '../../common/errors';
-import { optionalUuid, requireUuid } from '../../common/validate';
+import { isUuid, requireText, requireUuid } from '../../common/validate';
+import type { MixinClient, UserView } from '../transport/api';
 import { uniqueConversationId } from '../transport/signing';
+import { mixinClient } from './client';
+
+/** A Mixin ID (identity number): the digits Mixin's apps show on a profile, e.g. 7000123456. */
+const MIXIN_ID_RE = /^[0-9]+$/;
+
+/** What a user-id field accepts, for its description. */
+export const USER_ID_HINT = 'a user ID (UUID) or the Mixin ID the app shows (digits, e.g. 7000123456)';
 
 /** Who a message goes to: a user (the 1:1 conversation id is derived) or a conversation (groups). */
 export const recipientProperties: INodeProperties[] = [
@@ -22,8 +31,8 @@ export const recipientProperties: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: '',
-		placeholder: 'e8e8cd79-cd40-4796-8c54-3a13cfe50115',
-		description: 'The Mixin user ID (UUID) of the recipient',
+		placeholder: 'e8e8cd79-cd40-4796-8c54-3a13cfe50115 or 7000123456',
+		description: `The recipient: ${USER_ID_HINT}. A Mixin ID is looked up once per run.`,
 		displayOptions: { show: { recipientType: ['user'] } },
 	},
 	{
@@ -40,7 +49,7 @@ export const recipientProperties: INodeProperties[] = [
 		name: 'groupRecipientId',
 		type: 'string',
 		default: '',
-		description: 'In a group, send only to this member (user ID); leave empty to send to everyone',
+		description: `In a group, send only to this member (${USER_ID_HINT}); leave empty to send to everyone`,
 		displayOptions: { show: { recipientType: ['conversation'] } },
 	},
 ];
@@ -50,16 +59,41 @@ export interface Recipient {
 	recipient_id?: string;
 }
 
-export function readRecipient(ctx: IExecuteFunctions, i: number, botUserId: string): Recipient {
-	const type = ctx.getNodeParameter('recipientType', i) as string;
-	if (type === 'user') {
-		const userId = requireUuid(ctx.getNodeParameter('userId', i), 'User ID');
-		if (userId === botUserId) throw new InputError('User ID', '"User ID" is the bot itself');
-		return { conversation_id: uniqueConversationId(botUserId, userId), recipient_id: userId };
+/**
+ * A user id from a field that takes a UUID or a Mixin ID. A Mixin ID is looked up with GET /search/:id once per
+ * run (a missing user too, so every item naming it fails alike without another search).
+ */
+export async function resolveUserId(
+	ctx: IExecuteFunctions,
+	client: MixinClient,
+	value: unknown,
+	field: string,
+): Promise<string> {
+	const text = requireText(value, field);
+	if (isUuid(text)) return text.toLowerCase();
+	if (!MIXIN_ID_RE.test(text)) {
+		throw new InputError(field, `"${field}" must be ${USER_ID_HINT}, got "${text.slice(0, 60)}"`);
 	}
-	const conversationId = requireUuid(ctx.getNodeParameter('conversationId', i), 'Conversation ID');
-	const member = optionalUuid(ctx.getNodeParameter('groupRecipientId', i, ''), 'Only To Member');
-	return member ? { conversation_id: conversationId, recipient_id: member } : { conversation_id: conversationId };
+	const user: UserView | undefined = await oncePerRun(ctx, `mixin:search:${text}`, async () => await client.searchUser(text));
+	if (!user?.user_id || !isUuid(user.user_id)) {
+		throw new InputError(field, `"${field}": no Mixin user has Mixin ID ${text}`);
+	}
+	return user.user_id.toLowerCase();
+}
+
+/** Who an item's message goes to: a user by UUID or by Mixin ID (looked up once per run), or a conversation. */
+export async function resolveRecipient(ctx: IExecuteFunctions, i: number, botUserId: string): Promise<Recipient> {
+	const type = ctx.getNodeParameter('recipientType', i) as string;
+	if (type !== 'user') {
+		const conversationId = requireUuid(ctx.getNodeParameter('conversationId', i), 'Conversation ID');
+		const raw = ctx.getNodeParameter('groupRecipientId', i, '');
+		if (raw === undefined || raw === null || String(raw).trim() === '') return { conversation_id: conversationId };
+		const member = await resolveUserId(ctx, await mixinClient(ctx), raw, 'Only To Member');
+		return { conversation_id: conversationId, recipient_id: member };
+	}
+	const userId = await resolveUserId(ctx, await mixinClient(ctx), ctx.getNodeParameter('userId', i), 'User ID');
+	if (userId === botUserId) throw new InputError('User ID', '"User ID" is the bot itself');
+	return { conversation_id: uniqueConversationId(botUserId, userId), recipient_id: userId };
 }
 
 /** The conversation an item's message goes to, for keeping messages to it in order (no checks, no request). */

@@ -18,6 +18,10 @@ export const MAX_MESSAGES_PER_REQUEST = 100;
 export const MAX_MESSAGE_BYTES = 128_000;
 export const MAX_REQUEST_BYTES = 1_000_000;
 export const MAX_ACKS_PER_REQUEST = 100;
+/** Group limits of POST /conversations (docs: name 512 characters, up to 256 members; announcement 1024). */
+export const MAX_GROUP_NAME_CHARS = 512;
+export const MAX_GROUP_ANNOUNCEMENT_CHARS = 1024;
+export const MAX_GROUP_MEMBERS = 256;
 
 /** Categories a bot may send through POST /messages. */
 export const SENDABLE_CATEGORIES = [
@@ -44,6 +48,8 @@ export interface OutgoingMessage {
 	data_base64: string;
 	quote_message_id?: string;
 	silent?: boolean;
+	/** Seconds until the message disappears (Mixin's disappearing messages). */
+	expire_in?: number;
 }
 
 export interface Attachment {
@@ -55,6 +61,23 @@ export interface Attachment {
 }
 
 export type MessageView = Record<string, unknown> & { message_id: string; conversation_id: string };
+
+/** A user as GET /search/:q returns it (only the fields the node reads are typed). */
+export type UserView = Record<string, unknown> & { user_id: string; identity_number?: string };
+
+/** A conversation with its participants, as POST /conversations, GET /conversations/:id and participant changes return it. */
+export type ConversationView = Record<string, unknown> & { conversation_id: string };
+
+export type ParticipantAction = 'ADD' | 'REMOVE';
+
+export interface GroupRequest {
+	conversationId: string;
+	name: string;
+	participantIds: string[];
+	announcement?: string;
+	/** The random id the conversation id was derived from (GroupConversationId), when it was. */
+	randomId?: string;
+}
 
 export interface Acknowledgement {
 	message_id: string;
@@ -140,6 +163,40 @@ export function isForbidden(error: unknown): boolean {
 	return error instanceof PlatformApiError && Number(error.code) === 403;
 }
 
+function hasCode(error: unknown, code: number): error is PlatformApiError {
+	return error instanceof PlatformApiError && Number(error.code) === code;
+}
+
+/** The same refusal with a hint that fits the request (the generic hints speak of messages and attachments). */
+function withHint(error: unknown, hints: Partial<Record<number, string>>): unknown {
+	if (!(error instanceof PlatformApiError)) return error;
+	const hint = hints[Number(error.code)];
+	if (!hint) return error;
+	return new PlatformApiError({
+		platform: error.platform,
+		code: error.code,
+		text: error.text,
+		httpStatus: error.httpStatus,
+		hint,
+		retryable: error.retryable,
+		retryAfterSeconds: error.retryAfterSeconds,
+		uncertain: error.uncertain,
+	});
+}
+
+const GROUP_HINTS = {
+	403: 'The bot must be in the group, and only its owner or an admin may change participants.',
+	404: 'No conversation has this ID.',
+};
+
+/**
+ * Mixin refuses a whole request when one of its messages is invalid: 10002 (invalid field) or 400 (a field that
+ * cannot be decoded). Which message it was is not reliably said, so a batch refused so is sent again one by one.
+ */
+export function isInvalidRequest(error: unknown): boolean {
+	return error instanceof PlatformApiError && [400, 10002].includes(Number(error.code));
+}
+
 export function messageBytes(message: OutgoingMessage): number {
 	return utf8Length(JSON.stringify(message));
 }
@@ -177,7 +234,12 @@ export class MixinClient {
 	}
 
 	/** One API call with retries: the body is serialised once, each attempt is signed anew by the HTTP function. */
-	async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+	async call<T>(
+		method: 'GET' | 'POST',
+		path: string,
+		body?: unknown,
+		isRetryable?: (error: unknown) => boolean,
+	): Promise<T> {
 		const serialized = body === undefined ? undefined : JSON.stringify(body);
 		return await withRetry(
 			this.retry,
@@ -191,7 +253,7 @@ export class MixinClient {
 						timeoutMs: this.options.timeoutMs,
 					}),
 				),
-			undefined,
+			isRetryable,
 			this.options.sleep,
 		);
 	}
@@ -213,6 +275,63 @@ export class MixinClient {
 		});
 	}
 
+	/**
+	 * The user with this Mixin ID (identity number), or undefined when there is none (Mixin answers 404). User
+	 * search has its own strict rate limit (Mixin: "if 429, wait 12 hours"), so a 429 here is not retried.
+	 */
+	async searchUser(identityNumber: string): Promise<UserView | undefined> {
+		const found = await settle(
+			this.call<UserView>(
+				'GET',
+				`/search/${encodeURIComponent(identityNumber)}`,
+				undefined,
+				(e) => e instanceof PlatformApiError && e.retryable && !hasCode(e, 429),
+			),
+		);
+		if (found.ok) return found.value;
+		if (hasCode(found.error, 404)) return undefined;
+		throw withHint(found.error, {
+			429: "Mixin limits user searches strictly and asks to wait up to 12 hours after a 429; give user IDs (UUIDs) instead of Mixin IDs, or try later.",
+		});
+	}
+
+	/**
+	 * Create a group with the bot as its owner. The conversation id is chosen by the caller before the first
+	 * attempt, so a retry cannot create a second group.
+	 */
+	async createGroupConversation(group: GroupRequest): Promise<ConversationView> {
+		const body: Record<string, unknown> = {
+			category: 'GROUP',
+			conversation_id: group.conversationId,
+			name: group.name,
+			participants: group.participantIds.map((user_id) => ({ user_id })),
+		};
+		if (group.announcement) body.announcement = group.announcement;
+		if (group.randomId) body.random_id = group.randomId;
+		const created = await settle(this.call<ConversationView>('POST', '/conversations', body));
+		if (created.ok) return created.value;
+		throw withHint(created.error, { 403: 'A participant does not accept being added to groups by the bot.' });
+	}
+
+	/** A conversation the bot is in, with its participants. */
+	async getConversation(conversationId: string): Promise<ConversationView> {
+		const read = await settle(this.call<ConversationView>('GET', `/conversations/${encodeURIComponent(conversationId)}`));
+		if (read.ok) return read.value;
+		throw withHint(read.error, { ...GROUP_HINTS, 403: 'The bot is not a participant of this conversation.' });
+	}
+
+	/** Add users to or remove them from a group the bot owns or administers; returns the updated conversation. */
+	async updateParticipants(
+		conversationId: string,
+		action: ParticipantAction,
+		userIds: string[],
+	): Promise<ConversationView> {
+		const path = `/conversations/${encodeURIComponent(conversationId)}/participants/${action}`;
+		const done = await settle(this.call<ConversationView>('POST', path, userIds.map((user_id) => ({ user_id }))));
+		if (done.ok) return done.value;
+		throw withHint(done.error, GROUP_HINTS);
+	}
+
 	private isContactMessage(message: OutgoingMessage): boolean {
 		return !!message.recipient_id && message.conversation_id === this.conversationIdWith(message.recipient_id);
 	}
@@ -231,8 +350,9 @@ export class MixinClient {
 	}
 
 	/**
-	 * Send many messages in requests of at most 100 messages and 1 MB. A batch refused with 403 is sent again one
-	 * message at a time (same ids), so only the messages that really cannot be delivered fail.
+	 * Send many messages in requests of at most 100 messages and 1 MB. A batch refused with 403 (a recipient without
+	 * a conversation) or as invalid (one bad message fails the whole request) is sent again one message at a time
+	 * with the same ids, so only the messages that really cannot be delivered fail, each with its own error.
 	 */
 	async sendMessages(messages: OutgoingMessage[]): Promise<SendOutcome[]> {
 		const outcomes = new Map<OutgoingMessage, SendOutcome>();
@@ -246,7 +366,8 @@ export class MixinClient {
 				}
 				continue;
 			}
-			if (!isForbidden(sent.error)) {
+			const oneByOne = isForbidden(sent.error) || (batch.length > 1 && isInvalidRequest(sent.error));
+			if (!oneByOne) {
 				for (const message of batch) outcomes.set(message, { ok: false, message, error: sent.error });
 				continue;
 			}

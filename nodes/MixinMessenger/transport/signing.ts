@@ -172,6 +172,56 @@ export function uniqueConversationId(userA: string, userB: string): string {
 	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+/** Go's UniqueConversationId as is: md5 of the two strings in byte order, no lower-casing (a group name keeps its case). */
+function uniqueIdOfPair(a: string, b: string): string {
+	const [x, y] = [Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')];
+	const [min, max] = Buffer.compare(x, y) <= 0 ? [x, y] : [y, x];
+	const bytes = createHash('md5').update(Buffer.concat([min, max])).digest();
+	bytes[6] = (bytes[6] & 0x0f) | 0x30;
+	bytes[8] = (bytes[8] & 0x3f) | 0x80;
+	const hex = bytes.toString('hex');
+	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/**
+ * A group's conversation id as Mixin's Go SDK and docs make it (GroupConversationId): chained unique ids over the
+ * owner, the group name, a random id and the sorted participant ids.
+ */
+export function groupConversationId(ownerId: string, name: string, participantIds: string[], randomId: string): string {
+	let id = uniqueIdOfPair(uniqueIdOfPair(ownerId.toLowerCase(), name), randomId.toLowerCase());
+	const sorted = participantIds.map((p) => p.toLowerCase()).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+	for (const p of sorted) id = uniqueIdOfPair(id, p);
+	return id;
+}
+
+/** A name-based UUID (RFC 4122 version 5: SHA-1 of the namespace's 16 bytes and the name's UTF-8). */
+export function nameBasedUuid(namespace: string, name: string): string {
+	if (!isUuid(namespace)) throw new Error(`nameBasedUuid: namespace ${namespace} is not a UUID`);
+	const bytes = createHash('sha1')
+		.update(Buffer.from(namespace.replace(/-/g, ''), 'hex'))
+		.update(name, 'utf8')
+		.digest()
+		.subarray(0, 16);
+	bytes[6] = (bytes[6] & 0x0f) | 0x50;
+	bytes[8] = (bytes[8] & 0x3f) | 0x80;
+	const hex = bytes.toString('hex');
+	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/**
+ * This package's namespace for recall message ids. Fixed for good: a new value would give a recall already sent
+ * a new id, and running it again would send a second recall.
+ */
+const RECALL_NAMESPACE = 'c5d55a11-dd54-4406-84b5-452447990a1c';
+
+/**
+ * The id of the MESSAGE_RECALL message that recalls `messageId`: derived from it, so recalling the same message
+ * again sends the same id and Mixin keeps one recall.
+ */
+export function recallMessageId(messageId: string): string {
+	return nameBasedUuid(RECALL_NAMESPACE, messageId.toLowerCase());
+}
+
 /** Payload bytes as Mixin's `data_base64`: base64url without padding. */
 export function encodeMessageData(payload: string | Buffer): string {
 	return (typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload).toString('base64url');

@@ -1,13 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ItemResult } from '../../../common/router';
 import { requireUuid } from '../../../common/validate';
-import { encodeMessageData } from '../../transport/signing';
+import { encodeMessageData, recallMessageId } from '../../transport/signing';
 import { mixinClient } from '../../helpers/client';
 import { sentMessageOutput } from '../../helpers/output';
-import { readRecipient, recipientKey, recipientProperties } from '../../helpers/recipient';
+import { recipientKey, recipientProperties, resolveRecipient } from '../../helpers/recipient';
 
 const properties: INodeProperties[] = [
 	...recipientProperties,
@@ -25,11 +24,12 @@ export const description = updateDisplayOptions({ show: { resource: ['message'],
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<ItemResult> {
 	const client = await mixinClient(this);
-	const recipient = readRecipient(this, i, client.botUserId);
+	const recipient = await resolveRecipient(this, i, client.botUserId);
 	const target = requireUuid(this.getNodeParameter('recallMessageId', i), 'Message ID to Recall');
 	const message = {
 		...recipient,
-		message_id: randomUUID(),
+		// derived from the recalled message: a second run sends the same id, and Mixin keeps one recall
+		message_id: recallMessageId(target),
 		category: 'MESSAGE_RECALL',
 		data_base64: encodeMessageData(JSON.stringify({ message_id: target })),
 	};

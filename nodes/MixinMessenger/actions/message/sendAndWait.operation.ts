@@ -5,7 +5,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { InputError } from '../../../common/errors';
 import { sendAndWait, sendAndWaitProperties, type AnswerLink } from '../../../common/sendAndWait';
 import { mixinClient } from '../../helpers/client';
-import { readRecipient, recipientProperties } from '../../helpers/recipient';
+import { recipientProperties, resolveRecipient } from '../../helpers/recipient';
 import { MAX_MESSAGE_BYTES, messageBytes, type OutgoingMessage } from '../../transport/api';
 import { encodeMessageData } from '../../transport/signing';
 
@@ -34,7 +34,7 @@ const COLOR: Record<AnswerLink['kind'], string> = { approve: '#27AE60', decline:
  */
 export async function executeOnce(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const client = await mixinClient(this);
-	const recipient = readRecipient(this, 0, client.botUserId);
+	const recipient = await resolveRecipient(this, 0, client.botUserId);
 	return await sendAndWait(
 		this,
 		async ({ message, links }) => {
