@@ -9,7 +9,7 @@ import { PlatformApiError } from '../../common/errors';
 import { mayHaveTakenEffect, multipartForm, type HttpFn } from '../../common/http';
 import { processLimiter } from '../../common/rateLimit';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy, type Sleep } from '../../common/retry';
-import { BOT_RATE_WINDOW_MS, BOT_REQUESTS_PER_SECOND, parseJsonEnvelope } from './envelope';
+import { BOT_LIMITER_WINDOW_MS, BOT_REQUESTS_PER_SECOND, parseJsonEnvelope } from './envelope';
 
 export type BotUploadKind = 'image' | 'video' | 'file';
 
@@ -84,7 +84,7 @@ export class YunhuBotClient {
 
 	private limiter(endpoint: string) {
 		const limit = Math.max(1, Math.floor(BOT_REQUESTS_PER_SECOND * (this.options.limitShare ?? 1)));
-		return processLimiter(`yunhu-bot|${this.scope}|${endpoint}`, limit, BOT_RATE_WINDOW_MS);
+		return processLimiter(`yunhu-bot|${this.scope}|${endpoint}`, limit, BOT_LIMITER_WINDOW_MS);
 	}
 
 	/**
@@ -105,16 +105,16 @@ export class YunhuBotClient {
 		return await withRetry(
 			this.retry,
 			async () => {
-				await limiter.acquire();
-				return parseJsonEnvelope<T>(
-					await this.options.signed({
+				const response = await limiter.during(1, async () => {
+					return await this.options.signed({
 						method,
 						url: `${this.options.baseUrl}${endpoint}${search}`,
 						body: serialized,
 						headers: serialized ? { 'Content-Type': 'application/json' } : {},
 						timeoutMs: this.options.timeoutMs,
-					}),
-				);
+					});
+				});
+				return parseJsonEnvelope<T>(response);
 			},
 			(error) =>
 				error instanceof PlatformApiError && error.retryable && !(createsMessages && mayHaveTakenEffect(error)),
@@ -179,15 +179,15 @@ export class YunhuBotClient {
 		const data = await withRetry(
 			this.retry,
 			async () => {
-				await limiter.acquire();
-				return parseJsonEnvelope<Record<string, string>>(
-					await this.options.signed({
+				const response = await limiter.during(1, async () => {
+					return await this.options.signed({
 						method: 'POST',
 						url: `${this.options.baseUrl}${endpoint}`,
 						body: multipartForm({}, [{ field: kind, bytes: file, fileName }]),
 						timeoutMs: this.options.timeoutMs,
-					}),
-				);
+					});
+				});
+				return parseJsonEnvelope<Record<string, string>>(response);
 			},
 			undefined,
 			this.options.sleep,

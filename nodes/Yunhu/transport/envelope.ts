@@ -11,7 +11,10 @@ export const NOT_LOGGED_IN = -101;
 export const RATE_LIMITED = 1007;
 /** The bot Open API's limit per endpoint, held by the node so Yunhu never needs to refuse. */
 export const BOT_REQUESTS_PER_SECOND = 10;
+/** How long a rate-limit refusal (1007) waits: a little over Yunhu's one-second window. */
 export const BOT_RATE_WINDOW_MS = 1100;
+/** The node's own window per endpoint; each request's slot is held until its answer is in (SlidingWindowLimiter.hold). */
+export const BOT_LIMITER_WINDOW_MS = 1010;
 
 const HINTS: Record<number, string> = {
 	[NOT_LOGGED_IN]: "The user token is not logged in (expired, logged out or wrong): log in again and update the credential's token.",
