@@ -9,6 +9,7 @@ import type {
 
 import {
 	MIXIN_DEFAULT_BASE_URL,
+	MIXIN_DEFAULT_BLAZE_URL,
 	signMixinRequest,
 } from '../nodes/MixinMessenger/transport/credential';
 
@@ -79,6 +80,14 @@ export class MixinMessengerApi implements ICredentialType {
 			type: 'string',
 			default: MIXIN_DEFAULT_BASE_URL,
 			description: 'Change only to reach another Mixin API host or a local emulator',
+		},
+		{
+			displayName: 'Blaze WebSocket URL',
+			name: 'blazeUrl',
+			type: 'string',
+			default: MIXIN_DEFAULT_BLAZE_URL,
+			description:
+				'Where the Mixin Messenger Trigger receives messages. Change only to reach another Blaze host (such as wss://mixin-blaze.zeromesh.net/) or a local emulator.',
 		},
 	];
 

@@ -1,4 +1,10 @@
-import type { ICredentialDataDecryptedObject, IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ITriggerFunctions,
+} from 'n8n-workflow';
 
 import { PlatformApiError } from './errors';
 import { redact } from './redact';
@@ -144,8 +150,11 @@ export function networkFailure(platform: string, error: unknown): Error {
 	});
 }
 
+/** The node contexts the HTTP functions run in: an action node's run, or a trigger's activation. */
+export type HttpContext = IExecuteFunctions | ITriggerFunctions;
+
 /** An HttpFn that signs through the node's credential (n8n's httpRequestWithAuthentication). */
-export function signedHttp(ctx: IExecuteFunctions, credentialType: string, platform: string): HttpFn {
+export function signedHttp(ctx: HttpContext, credentialType: string, platform: string): HttpFn {
 	return async (request) => {
 		try {
 			const raw = await ctx.helpers.httpRequestWithAuthentication.call(ctx, credentialType, toN8nOptions(request));
@@ -160,7 +169,7 @@ export function signedHttp(ctx: IExecuteFunctions, credentialType: string, platf
  * An HttpFn with no credential at all, for presigned storage URLs that must not carry an Authorization header.
  * It deliberately never reads credentials.
  */
-export function unsignedHttp(ctx: IExecuteFunctions, platform: string): HttpFn {
+export function unsignedHttp(ctx: HttpContext, platform: string): HttpFn {
 	return async (request) => {
 		try {
 			const raw = await ctx.helpers.httpRequest(toN8nOptions(request));

@@ -36,6 +36,8 @@
  *   refuseHandshakes(how) / acceptHandshakes()   every handshake fails until told otherwise
  *   pauseReplies() / resumeReplies()  while paused, client requests are recorded but neither handled nor answered
  *                                     (server pushes still go out)
+ *   sendRaw(payload, botId?)          send to the bot's listening sockets what the push helpers cannot make: a frame
+ *                                     object (gzip JSON, as Blaze sends it), or bytes / text exactly as given
  *
  * Accessors
  *   handshakes   every upgrade attempt: time, path, offered protocols, JWT claims, outcome, status, reason
@@ -589,6 +591,32 @@ export class MixinBlazeEmulator {
 
 	pauseReplies(): void {
 		this.paused = true;
+	}
+
+	/**
+	 * Send what the push helpers cannot make to every listening socket of a bot (default the only one): a frame
+	 * object goes out as Blaze sends frames (gzip JSON, binary); bytes go out as a binary message and text as a text
+	 * message, exactly as given. For tests of how a client copes with frames Blaze is not known to send.
+	 */
+	sendRaw(payload: BlazeFrame | Buffer | string, botId?: string): void {
+		for (const c of this.listeningSockets(this.botFor(botId))) {
+			if (!Buffer.isBuffer(payload) && typeof payload !== 'string') {
+				this.send(c, payload);
+				continue;
+			}
+			const binary = Buffer.isBuffer(payload);
+			c.ws.send(payload, { binary });
+			const bytes = binary ? payload : Buffer.from(payload, 'utf8');
+			this.frames.push({
+				connectionId: c.record.id,
+				direction: 'out',
+				at: this.now(),
+				binary,
+				gzip: bytes.subarray(0, 2).equals(GZIP_MAGIC),
+				bytes: bytes.length,
+			});
+		}
+		this.changed();
 	}
 
 	resumeReplies(): void {

@@ -145,7 +145,7 @@ function normalizeNodes(workflow: WorkflowJson): INode[] {
 	})) as INode[];
 }
 
-interface Prepared {
+export interface Prepared {
 	workflow: Workflow;
 	workflowData: IWorkflowBase;
 	nodes: INode[];
@@ -154,7 +154,8 @@ interface Prepared {
 	store: CredentialStore;
 }
 
-async function prepare(workflowJson: WorkflowJson, options: RunOptions): Promise<Prepared> {
+/** The engine's view of a workflow: nodes, the additional data n8n gives contexts, hooks and credentials. */
+export async function prepare(workflowJson: WorkflowJson, options: RunOptions): Promise<Prepared> {
 	const loader = await loadPackage();
 	const nodes = normalizeNodes(workflowJson);
 	const connections = workflowJson.connections ?? {};

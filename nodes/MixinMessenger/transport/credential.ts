@@ -13,6 +13,7 @@ import { MixinKeyError, sessionFromFields, sessionFromKeystore, signRequestToken
 export const MIXIN_CREDENTIAL_TYPE = 'mixinMessengerApi';
 export const MIXIN_CREDENTIAL_NAME = 'Mixin Messenger API';
 export const MIXIN_DEFAULT_BASE_URL = 'https://api.mixin.one';
+export const MIXIN_DEFAULT_BLAZE_URL = 'wss://blaze.mixin.one/';
 
 export interface MixinAccess {
 	session: MixinSession;
@@ -37,6 +38,16 @@ export function readMixinCredential(credentials: ICredentialDataDecryptedObject)
 		throw new CredentialInputError(MIXIN_CREDENTIAL_NAME, 'API Base URL', 'must be an http(s):// URL');
 	}
 	return { session, baseUrl };
+}
+
+/** The bot session and the Blaze WebSocket URL, for the trigger; the URL is checked only where it is used. */
+export function readMixinBlazeAccess(credentials: ICredentialDataDecryptedObject): MixinAccess & { blazeUrl: string } {
+	const access = readMixinCredential(credentials);
+	const blazeUrl = String(credentials.blazeUrl || MIXIN_DEFAULT_BLAZE_URL).trim();
+	if (!/^wss?:\/\/[^\s/]+/i.test(blazeUrl) || !settleSync(() => new URL(blazeUrl)).ok) {
+		throw new CredentialInputError(MIXIN_CREDENTIAL_NAME, 'Blaze WebSocket URL', 'must be a ws:// or wss:// URL');
+	}
+	return { ...access, blazeUrl };
 }
 
 function joinQuery(url: string, qs: IHttpRequestOptions['qs']): string {
