@@ -201,7 +201,7 @@ export interface FetchedTokenHttp {
  * fetches a token only when the field is empty or after an HTTP 401, but platforms also expire tokens by time and
  * say so in the body: this HttpFn hands n8n the credential with the token field emptied when the stored expiry has
  * passed or after `renew()`, so n8n fetches a new token and saves it for later items and executions. Concurrent
- * requests wait for one renewal instead of each fetching a token.
+ * requests wait for one fetch (the first, or a renewal) instead of each fetching a token.
  */
 export function fetchedTokenHttp(ctx: IExecuteFunctions, fields: FetchedTokenFields): FetchedTokenHttp {
 	let renewRequested = false;
@@ -224,7 +224,9 @@ export function fetchedTokenHttp(ctx: IExecuteFunctions, fields: FetchedTokenFie
 			while (renewing) await renewing.catch(() => undefined);
 			const data = await ctx.getCredentials(fields.credentialType);
 			let raw: unknown;
-			if (renewRequested || expired(data)) {
+			// no token yet: the first request fetches it alone, and the others use what it stored
+			const missing = String(data[fields.tokenField] ?? '') === '';
+			if (renewRequested || expired(data) || missing) {
 				renewRequested = false;
 				const pending = send(toN8nOptions(request), data);
 				renewing = pending;

@@ -122,6 +122,15 @@ describe('The access token: fetched once, reused, renewed', () => {
 		expect(expiresAt - Date.now()).toBeLessThanOrEqual(6_900_000);
 	});
 
+	test('ten items at once with no token stored yet fetch one token between them', async () => {
+		const store = storeFor(emu);
+		const input = Array.from({ length: 10 }, (_, n) => ({ json: { n } }));
+		const result = await runYunzhenji(store, { messages: { message: [text('={{ "hi " + $json.n }}')] } }, input);
+		expect(result.error?.message).toBeUndefined();
+		expect(tokenCalls()).toHaveLength(1);
+		expect(emu.sends).toHaveLength(10);
+	});
+
 	test('a token Yunzhenji calls expired (42001, in the body) is renewed once and the send goes through', async () => {
 		const store = storeFor(emu);
 		await runYunzhenji(store, { messages: { message: [text('one')] } });
