@@ -5,6 +5,8 @@ import { binaryItem, CredentialStore, type WorkflowJson } from '../harness/engin
 
 import type { RecordedRequest } from '../emulators/common';
 import { MixinEmulator } from '../emulators/mixin';
+import { MixinBlazeEmulator } from '../emulators/mixin-blaze';
+import { activateTrigger } from '../harness/trigger';
 import { TencentImEmulator } from '../emulators/tencent-im';
 import { YunhuEmulator } from '../emulators/yunhu';
 import { startWebhookReceiver } from '../harness/receiver';
@@ -43,17 +45,21 @@ const mixin: Demo = {
 		const emulator = new MixinEmulator();
 		await emulator.start();
 		emulator.registerSession({ appId: BOT_ID, sessionId: SESSION_ID, publicKey: publicKeyOf(SEED_HEX) });
+		// the bot's Blaze WebSocket, which the Mixin Messenger Trigger listens on
+		const blaze = new MixinBlazeEmulator(emulator);
 		// a user who never talked to the bot: the first send gets 403, the node opens the conversation
 		emulator.addUser({ userId: USER_ID, hasConversation: false });
+		const credentials = {
+			mixinMessengerApi: {
+				keyFormat: 'keystore',
+				keystoreSecret: JSON.stringify({ app_id: BOT_ID, session_id: SESSION_ID, session_private_key: SEED_HEX }),
+				baseUrl: emulator.baseUrl,
+				blazeUrl: blaze.url,
+			},
+		};
 		return {
 			emulator,
-			credentials: {
-				mixinMessengerApi: {
-					keyFormat: 'keystore',
-					keystoreSecret: JSON.stringify({ app_id: BOT_ID, session_id: SESSION_ID, session_private_key: SEED_HEX }),
-					baseUrl: emulator.baseUrl,
-				},
-			},
+			credentials,
 			input: [
 				{
 					json: { userId: USER_ID },
@@ -66,10 +72,44 @@ const mixin: Demo = {
 					},
 				},
 			],
-			summary: () => [
-				`stored messages: ${emulator.messages.map((m) => m.category).join(', ')}`,
-				`acknowledgements: ${emulator.acknowledgements.map((a) => a.status).join(', ')}`,
-			],
+			summary: async () => {
+				const lines = [
+					`stored messages: ${emulator.messages.map((m) => m.category).join(', ')}`,
+					`acknowledgements: ${emulator.acknowledgements.map((a) => a.status).join(', ')}`,
+				];
+				if (typeof (globalThis as { WebSocket?: unknown }).WebSocket !== 'function') {
+					return [...lines, 'Mixin Messenger Trigger: skipped (Node 20 needs --experimental-websocket; npm run demo sets it)'];
+				}
+				// the user answers; the trigger, connected to the bot's Blaze WebSocket, starts a run and then acknowledges
+				const trigger = await activateTrigger(
+					{
+						nodes: [
+							{
+								name: 'Mixin Messenger Trigger',
+								type: 'mixinMessengerTrigger',
+								typeVersion: 1,
+								parameters: {} as never,
+								credentials: { mixinMessengerApi: { id: '1', name: 'Mixin bot' } },
+							},
+						],
+					},
+					{ credentials },
+				);
+				try {
+					const pushed = blaze.pushText(USER_ID, 'Thanks, 312 builds looks right');
+					const [item] = await trigger.waitForItems(1);
+					await trigger.settled();
+					const ack = await blaze.waitForAck(pushed.message_id);
+					return [
+						...lines,
+						'Mixin Messenger Trigger emitted:',
+						`  ${String(item.event)} from ${String(item.user_id)} in a ${String(item.conversation_type)} conversation: "${String(item.text)}"`,
+						`  acknowledged ${ack.status} ${{ socket: 'over the socket', 'socket-batch': 'in a batch over the socket', http: 'by POST /acknowledgements' }[ack.channel]} once the execution had run`,
+					];
+				} finally {
+					await trigger.close();
+				}
+			},
 		};
 	},
 };
