@@ -14,7 +14,10 @@ export default tseslint.config(
 		extends: [eslint.configs.recommended, tseslint.configs.recommended],
 		rules: {
 			'prefer-spread': 'off',
-			'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+			'@typescript-eslint/no-unused-vars': [
+				'error',
+				{ argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+			],
 		},
 	},
 	{
@@ -70,9 +73,27 @@ export default tseslint.config(
 		languageOptions: { parser: tseslint.parser, parserOptions: { extraFileExtensions: ['.json'] } },
 	},
 	{
-		files: ['test/**/*.ts', 'scripts/**/*.js', 'test/**/*.js', 'jest.config.js', 'index.js', '.prettierrc.js'],
+		files: [
+			'test/**/*.ts',
+			'scripts/**/*.js',
+			'test/**/*.js',
+			'jest.config.js',
+			'index.js',
+			'.prettierrc.js',
+		],
 		languageOptions: {
-			globals: { process: 'readonly', console: 'readonly', require: 'readonly', module: 'writable', __dirname: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', Buffer: 'readonly', URL: 'readonly', fetch: 'readonly' },
+			globals: {
+				process: 'readonly',
+				console: 'readonly',
+				require: 'readonly',
+				module: 'writable',
+				__dirname: 'readonly',
+				setTimeout: 'readonly',
+				clearTimeout: 'readonly',
+				Buffer: 'readonly',
+				URL: 'readonly',
+				fetch: 'readonly',
+			},
 		},
 		rules: {
 			'@typescript-eslint/no-require-imports': 'off',

@@ -33,7 +33,11 @@ export class MixinMessengerApi implements ICredentialType {
 					value: 'keystore',
 					description: 'The JSON file the developer dashboard downloads for a session',
 				},
-				{ name: 'Separate Fields', value: 'fields', description: 'App ID, session ID and private key' },
+				{
+					name: 'Separate Fields',
+					value: 'fields',
+					description: 'App ID, session ID and private key',
+				},
 			],
 			default: 'keystore',
 		},
@@ -118,7 +122,8 @@ export class MixinMessengerApi implements ICredentialType {
 				properties: {
 					key: 'data.user_id',
 					value: undefined,
-					message: "Mixin did not answer with the bot's profile: check the API base URL and the keystore",
+					message:
+						"Mixin did not answer with the bot's profile: check the API base URL and the keystore",
 				},
 			},
 		],

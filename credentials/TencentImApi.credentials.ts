@@ -54,7 +54,11 @@ export class TencentImApi implements ICredentialType {
 			type: 'options',
 			options: [
 				...TENCENT_IM_REGIONS,
-				{ name: 'Custom Base URL', value: 'custom', description: 'Another host, e.g. a backup domain or a local emulator' },
+				{
+					name: 'Custom Base URL',
+					value: 'custom',
+					description: 'Another host, e.g. a backup domain or a local emulator',
+				},
 			],
 			default: TENCENT_IM_REGIONS[0].value,
 			description: 'The data centre of the SDKAppID',
@@ -86,7 +90,8 @@ export class TencentImApi implements ICredentialType {
 
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.region === "custom" ? $credentials.customBaseUrl : $credentials.region}}',
+			baseURL:
+				'={{$credentials.region === "custom" ? $credentials.customBaseUrl : $credentials.region}}',
 			url: '/v4/im_open_login_svc/account_check',
 			method: 'POST',
 			body: { CheckItem: [{ UserID: '={{$credentials.adminIdentifier}}' }] },
@@ -99,7 +104,8 @@ export class TencentImApi implements ICredentialType {
 				properties: {
 					key: 'ActionStatus',
 					value: 'FAIL',
-					message: 'Tencent Cloud IM refused the credential: check SDKAppID, admin identifier, secret key and region',
+					message:
+						'Tencent Cloud IM refused the credential: check SDKAppID, admin identifier, secret key and region',
 				},
 			},
 		],

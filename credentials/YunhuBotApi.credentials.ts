@@ -1,4 +1,10 @@
-import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
+import type {
+	IAuthenticateGeneric,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+	Icon,
+} from 'n8n-workflow';
 
 import { YUNHU_DEFAULT_BOT_BASE_URL } from '../nodes/Yunhu/transport/credential';
 
@@ -42,11 +48,19 @@ export class YunhuBotApi implements ICredentialType {
 		rules: [
 			{
 				type: 'responseSuccessBody',
-				properties: { key: 'code', value: 1003, message: 'Yunhu refused the bot token (1003): check it in the Yunhu console' },
+				properties: {
+					key: 'code',
+					value: 1003,
+					message: 'Yunhu refused the bot token (1003): check it in the Yunhu console',
+				},
 			},
 			{
 				type: 'responseSuccessBody',
-				properties: { key: 'msg', value: 'token不存在', message: 'Yunhu received no bot token: enter the token' },
+				properties: {
+					key: 'msg',
+					value: 'token不存在',
+					message: 'Yunhu received no bot token: enter the token',
+				},
 			},
 			{
 				type: 'responseSuccessBody',

@@ -1,4 +1,10 @@
-import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
+import type {
+	IAuthenticateGeneric,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+	Icon,
+} from 'n8n-workflow';
 
 import { YUNHU_DEFAULT_BASE_URL } from '../nodes/Yunhu/transport/credential';
 
@@ -51,7 +57,11 @@ export class YunhuUserApi implements ICredentialType {
 			{
 				// a missing or wrong token is answered in JSON even on this protobuf route
 				type: 'responseSuccessBody',
-				properties: { key: 'code', value: -101, message: 'Yunhu says the user is not logged in (-101): get a new token' },
+				properties: {
+					key: 'code',
+					value: -101,
+					message: 'Yunhu says the user is not logged in (-101): get a new token',
+				},
 			},
 		],
 	};

@@ -42,8 +42,16 @@ export class YunzhenjiApi implements ICredentialType {
 			name: 'accessMode',
 			type: 'options',
 			options: [
-				{ name: 'Fetch With the App Secret', value: 'fetch', description: 'n8n gets and renews the token itself' },
-				{ name: 'Paste an Access Token', value: 'manual', description: 'The token is managed elsewhere' },
+				{
+					name: 'Fetch With the App Secret',
+					value: 'fetch',
+					description: 'n8n gets and renews the token itself',
+				},
+				{
+					name: 'Paste an Access Token',
+					value: 'manual',
+					description: 'The token is managed elsewhere',
+				},
 			],
 			default: 'fetch',
 		},
@@ -60,7 +68,8 @@ export class YunzhenjiApi implements ICredentialType {
 			name: 'grantType',
 			type: 'string',
 			default: DEFAULT_GRANT,
-			description: 'The grand_type value /oauth/token expects; change it only if Yunzhenji support gives another',
+			description:
+				'The grand_type value /oauth/token expects; change it only if Yunzhenji support gives another',
 			displayOptions: { show: { accessMode: ['fetch'] } },
 		},
 		{
@@ -77,7 +86,8 @@ export class YunzhenjiApi implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
-			description: 'The key callbacks are encrypted with (API settings); the Yunzhenji Trigger needs it',
+			description:
+				'The key callbacks are encrypted with (API settings); the Yunzhenji Trigger needs it',
 		},
 		{
 			displayName: 'Base URL',
@@ -102,7 +112,10 @@ export class YunzhenjiApi implements ICredentialType {
 	];
 
 	/** Fetches an access token (n8n keeps it, and asks again when it is empty or refused). */
-	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
+	async preAuthentication(
+		this: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+	): Promise<IDataObject> {
 		if (credentials.accessMode === 'manual') {
 			return { [TOKEN_FIELD]: String(credentials.accessToken ?? ''), [TOKEN_EXPIRES_FIELD]: 0 };
 		}
@@ -124,19 +137,36 @@ export class YunzhenjiApi implements ICredentialType {
 	}
 
 	test: ICredentialTestRequest = {
-		request: { baseURL: '={{$credentials.baseUrl}}', url: '/wechat/list', method: 'GET', qs: { page: 1, page_size: 1, online: -1 } },
+		request: {
+			baseURL: '={{$credentials.baseUrl}}',
+			url: '/wechat/list',
+			method: 'GET',
+			qs: { page: 1, page_size: 1, online: -1 },
+		},
 		rules: [
 			{
 				type: 'responseSuccessBody',
-				properties: { key: 'errcode', value: 40001, message: 'Yunzhenji refused the access token (40001)' },
+				properties: {
+					key: 'errcode',
+					value: 40001,
+					message: 'Yunzhenji refused the access token (40001)',
+				},
 			},
 			{
 				type: 'responseSuccessBody',
-				properties: { key: 'errcode', value: 42001, message: 'The access token has expired (42001)' },
+				properties: {
+					key: 'errcode',
+					value: 42001,
+					message: 'The access token has expired (42001)',
+				},
 			},
 			{
 				type: 'responseSuccessBody',
-				properties: { key: 'errcode', value: 40013, message: 'Yunzhenji does not know this app ID (40013)' },
+				properties: {
+					key: 'errcode',
+					value: 40013,
+					message: 'Yunzhenji does not know this app ID (40013)',
+				},
 			},
 		],
 	};

@@ -7,11 +7,26 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '..');
 const protoDir = path.join(root, 'proto', 'yunhu');
 const outDir = path.join(root, 'nodes', 'Yunhu', 'transport', 'generated');
-const files = fs.readdirSync(protoDir).filter((f) => f.endsWith('.proto')).sort();
+const files = fs
+	.readdirSync(protoDir)
+	.filter((f) => f.endsWith('.proto'))
+	.sort();
 fs.mkdirSync(outDir, { recursive: true });
 execFileSync(
 	process.execPath,
-	[require.resolve('protobufjs-cli/bin/pbjs'), '-t', 'json', '--keep-case', '-p', protoDir, '-o', path.join(outDir, 'yunhu.json'), ...files.map((f) => path.join(protoDir, f))],
+	[
+		require.resolve('protobufjs-cli/bin/pbjs'),
+		'-t',
+		'json',
+		'--keep-case',
+		'-p',
+		protoDir,
+		'-o',
+		path.join(outDir, 'yunhu.json'),
+		...files.map((f) => path.join(protoDir, f)),
+	],
 	{ stdio: 'inherit' },
 );
-console.log(`generated nodes/Yunhu/transport/generated/yunhu.json from ${files.length} .proto files`);
+console.log(
+	`generated nodes/Yunhu/transport/generated/yunhu.json from ${files.length} .proto files`,
+);

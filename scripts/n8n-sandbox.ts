@@ -36,7 +36,8 @@ import { buildImport, PACKAGE_NAME, type SandboxImport } from './sandbox/workflo
 const N8N_VERSION = '2.8.4';
 const ROOT = path.resolve(__dirname, '..');
 const CACHE =
-	process.env.N8N_SANDBOX_DIR ?? path.join(os.homedir(), '.cache', 'n8n-chat-platforms', `n8n-${N8N_VERSION}`);
+	process.env.N8N_SANDBOX_DIR ??
+	path.join(os.homedir(), '.cache', 'n8n-chat-platforms', `n8n-${N8N_VERSION}`);
 const PORT = Number(process.env.N8N_SANDBOX_PORT ?? 5678);
 const EMULATOR_PORT = Number(process.env.N8N_SANDBOX_EMULATOR_PORT ?? 18101);
 const OWNER: Owner = {
@@ -109,7 +110,9 @@ function installPackage(userFolder: string): void {
 		(f) => !fs.existsSync(path.join(target, f)),
 	);
 	if (missing.length > 0) {
-		throw new Error(`dist/ is not built (missing ${missing.join(', ')}): run \`npm run n8n\`, which builds it first`);
+		throw new Error(
+			`dist/ is not built (missing ${missing.join(', ')}): run \`npm run n8n\`, which builds it first`,
+		);
 	}
 	const copied = new Set<string>();
 	const copyDependencies = (deps: Record<string, string> = {}) => {
@@ -118,8 +121,13 @@ function installPackage(userFolder: string): void {
 			copied.add(name);
 			const source = path.join(ROOT, 'node_modules', name);
 			if (!fs.existsSync(source)) throw new Error(`${name} is not installed: run npm ci first`);
-			fs.cpSync(source, path.join(target, 'node_modules', name), { recursive: true, dereference: true });
-			const own = JSON.parse(fs.readFileSync(path.join(source, 'package.json'), 'utf8')) as typeof manifest;
+			fs.cpSync(source, path.join(target, 'node_modules', name), {
+				recursive: true,
+				dereference: true,
+			});
+			const own = JSON.parse(
+				fs.readFileSync(path.join(source, 'package.json'), 'utf8'),
+			) as typeof manifest;
 			copyDependencies(own.dependencies);
 		}
 	};
@@ -141,7 +149,8 @@ async function importInto(n8n: N8nOptions, plan: SandboxImport): Promise<void> {
 		fs.rmSync(credentialsFile, { force: true });
 	}
 	await runCli(n8n, ['import:workflow', `--input=${workflowsFile}`]);
-	for (const trigger of plan.triggers) await runCli(n8n, ['publish:workflow', `--id=${trigger.workflowId}`]);
+	for (const trigger of plan.triggers)
+		await runCli(n8n, ['publish:workflow', `--id=${trigger.workflowId}`]);
 }
 
 async function main(): Promise<void> {
@@ -196,15 +205,20 @@ async function main(): Promise<void> {
 		installPackage(userFolder);
 		const plan = buildImport(ROOT, emulators.platforms);
 		if (fresh) {
-			console.log(`Importing ${plan.credentials.length} credentials and ${plan.workflows.length} workflows into n8n…`);
+			console.log(
+				`Importing ${plan.credentials.length} credentials and ${plan.workflows.length} workflows into n8n…`,
+			);
 			const t = Date.now();
 			await importInto(n8n, plan);
 			console.log(`  done in ${seconds(t)}`);
 		} else {
-			console.log(`Keeping the n8n user folder ${userFolder} (its workflows and credentials) from the last run.`);
+			console.log(
+				`Keeping the n8n user folder ${userFolder} (its workflows and credentials) from the last run.`,
+			);
 		}
 		// the back office's callback URL, set by hand on the real platform, points at the trigger's production webhook
-		for (const trigger of plan.triggers) emulators.setCallbackUrl(trigger.platform, `${localUrl}/webhook/${trigger.webhookPath}`);
+		for (const trigger of plan.triggers)
+			emulators.setCallbackUrl(trigger.platform, `${localUrl}/webhook/${trigger.webhookPath}`);
 
 		console.log(`Starting n8n ${N8N_VERSION} (N8N_USER_FOLDER=${userFolder})…`);
 		server = startServer(n8n);
@@ -217,25 +231,32 @@ async function main(): Promise<void> {
 		await waitUntilReady(localUrl, server);
 		const cookie = await ownerSession(localUrl, OWNER);
 		const types = await packageNodeTypes(localUrl, cookie, PACKAGE_NAME);
-		if (types.length === 0) throw new Error(`n8n started but did not load ${PACKAGE_NAME}: see its log above`);
+		if (types.length === 0)
+			throw new Error(`n8n started but did not load ${PACKAGE_NAME}: see its log above`);
 
 		// n8n adds a …Tool variant of every node with usableAsTool; the list names the nodes themselves
-		const nodes = types.map((t) => t.slice(PACKAGE_NAME.length + 1)).filter((t) => !/Tool$/.test(t));
+		const nodes = types
+			.map((t) => t.slice(PACKAGE_NAME.length + 1))
+			.filter((t) => !/Tool$/.test(t));
 		console.log(`\nn8n ${N8N_VERSION} is ready at ${editorUrl} (started in ${seconds(started)})`);
 		console.log(`  Sign in as ${OWNER.email} / ${OWNER.password}`);
 		console.log(`  Nodes of ${PACKAGE_NAME}: ${nodes.join(', ')}`);
 		console.log('  Workflows:');
 		for (const w of plan.workflows) console.log(`    ${editorUrl}/workflow/${w.id}  ${w.name}`);
 		console.log('  Emulators (credentials "… (emulator)" point at them):');
-		for (const p of emulators.platforms) console.log(`    ${p.platform.padEnd(11)} ${p.emulator.baseUrl}`);
+		for (const p of emulators.platforms)
+			console.log(`    ${p.platform.padEnd(11)} ${p.emulator.baseUrl}`);
 		for (const trigger of plan.triggers) {
-			console.log(`  ${trigger.platform} callbacks start the published "${trigger.name}" workflow (see Executions).`);
+			console.log(
+				`  ${trigger.platform} callbacks start the published "${trigger.name}" workflow (see Executions).`,
+			);
 		}
 
 		if (args.screenshot) {
 			const out = path.resolve(args.screenshot);
 			const workflowId = plan.exampleIds[SCREENSHOT.example];
-			if (!workflowId) throw new Error(`no workflow was imported from examples/${SCREENSHOT.example}`);
+			if (!workflowId)
+				throw new Error(`no workflow was imported from examples/${SCREENSHOT.example}`);
 			console.log(`\nTaking the screenshot (examples/${SCREENSHOT.example} → ${SCREENSHOT.node})…`);
 			const t = Date.now();
 			await takeScreenshot({

@@ -17,14 +17,21 @@ const EVERY = 20;
 const QUICK = { retryAttempts: 5, retryDelayMs: 5, timeoutMs: 400, concurrency: 10 };
 
 /** Every EVERY-th matching request gets the next fault of `kinds`, round robin. */
-function spreadFaults(http: LoopbackEmulator, applies: (r: RecordedRequest) => boolean, kinds: FaultKind[]): void {
+function spreadFaults(
+	http: LoopbackEmulator,
+	applies: (r: RecordedRequest) => boolean,
+	kinds: FaultKind[],
+): void {
 	const chosen = new WeakMap<RecordedRequest, number>();
 	let seen = 0;
 	const kindOf = (r: RecordedRequest) => {
-		if (!chosen.has(r)) chosen.set(r, applies(r) && ++seen % EVERY === 0 ? (seen / EVERY) % kinds.length : -1);
+		if (!chosen.has(r))
+			chosen.set(r, applies(r) && ++seen % EVERY === 0 ? (seen / EVERY) % kinds.length : -1);
 		return chosen.get(r)!;
 	};
-	kinds.forEach((fault, k) => http.inject({ match: (r) => kindOf(r) === k, times: Infinity, fault }));
+	kinds.forEach((fault, k) =>
+		http.inject({ match: (r) => kindOf(r) === k, times: Infinity, fault }),
+	);
 }
 
 const texts = Array.from({ length: N }, (_, n) => `msg-${n}`);
@@ -40,21 +47,34 @@ function expectExactlyOnce(result: RunResult, delivered: string[]): void {
 describe('Mixin: exactly once (message ids)', () => {
 	const emu = emulatorPerTest(startMixin);
 	test(`${N} sends to 20 users with faults spread over the run`, async () => {
-		const users = Array.from({ length: 20 }, (_, n) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`);
+		const users = Array.from(
+			{ length: 20 },
+			(_, n) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+		);
 		users.forEach((userId) => emu.addUser({ userId, hasConversation: true }));
 		spreadFaults(emu.http, (r) => r.path === '/messages', [
 			DROP,
 			{ kind: 'status', status: 502 },
-			{ kind: 'status', status: 429, headers: { 'retry-after': '0' }, body: '{"error":{"status":429,"code":429,"description":"Too Many Requests"}}' },
+			{
+				kind: 'status',
+				status: 429,
+				headers: { 'retry-after': '0' },
+				body: '{"error":{"status":429,"code":429,"description":"Too Many Requests"}}',
+			},
 			STALL,
 		]);
 		const input = texts.map((text, n) => ({ json: { userId: users[n % 20], text } }));
 		const result = await runMixin(emu, 'send', input, { requestOptions: QUICK });
 		await new Promise((r) => setTimeout(r, 700));
-		expectExactlyOnce(result, emu.messages.map((m) => m.payload.toString()));
+		expectExactlyOnce(
+			result,
+			emu.messages.map((m) => m.payload.toString()),
+		);
 		// and in order per user
 		for (const user of users) {
-			const got = emu.messages.filter((m) => m.recipient_id === user).map((m) => m.payload.toString());
+			const got = emu.messages
+				.filter((m) => m.recipient_id === user)
+				.map((m) => m.payload.toString());
 			expect(got).toEqual(texts.filter((_, n) => users[n % 20] === user));
 		}
 	}, 60_000);
@@ -63,24 +83,52 @@ describe('Mixin: exactly once (message ids)', () => {
 describe('Tencent IM: exactly once (MsgRandom and MsgSeq)', () => {
 	const emu = emulatorPerTest(startTencent);
 	test(`${N} sends with faults and busy codes spread over the run`, async () => {
-		spreadFaults(emu.http, (r) => r.path.endsWith('/sendmsg'), [DROP, { kind: 'status', status: 502 }, STALL]);
+		spreadFaults(emu.http, (r) => r.path.endsWith('/sendmsg'), [
+			DROP,
+			{ kind: 'status', status: 502 },
+			STALL,
+		]);
 		emu.injectErrorCode({ command: 'sendmsg', code: 20004, times: 3 });
 		emu.injectErrorCode({ command: 'sendmsg', code: 60007, times: 2 });
-		const input = texts.map((text, n) => ({ json: { to: ['alice', 'bob', 'carol'][n % 3], text } }));
+		const input = texts.map((text, n) => ({
+			json: { to: ['alice', 'bob', 'carol'][n % 3], text },
+		}));
 		const result = await runTencent(emu, 'send', input, { requestOptions: QUICK });
 		await new Promise((r) => setTimeout(r, 700));
-		expectExactlyOnce(result, emu.messages.map((m) => (m.MsgBody[0] as { MsgContent: { Text: string } }).MsgContent.Text));
+		expectExactlyOnce(
+			result,
+			emu.messages.map((m) => (m.MsgBody[0] as { MsgContent: { Text: string } }).MsgContent.Text),
+		);
 	}, 60_000);
 });
 
 describe('Yunhu client API: exactly once (msg_id)', () => {
 	const emu = emulatorPerTest(startYunhu);
 	test(`${N} sends with faults spread over the run`, async () => {
-		spreadFaults(emu.http, (r) => r.path === '/v1/msg/send-message', [DROP, { kind: 'status', status: 502 }, STALL]);
+		spreadFaults(emu.http, (r) => r.path === '/v1/msg/send-message', [
+			DROP,
+			{ kind: 'status', status: 502 },
+			STALL,
+		]);
 		const input = texts.map((text) => ({ json: { text } }));
-		const result = await runYunhu(emu, 'userApi', { operation: 'send', chatType: 'user', chatId: FRIEND_ID, contentType: 'text', text: '={{ $json.text }}', requestOptions: QUICK }, input);
+		const result = await runYunhu(
+			emu,
+			'userApi',
+			{
+				operation: 'send',
+				chatType: 'user',
+				chatId: FRIEND_ID,
+				contentType: 'text',
+				text: '={{ $json.text }}',
+				requestOptions: QUICK,
+			},
+			input,
+		);
 		await new Promise((r) => setTimeout(r, 700));
-		expectExactlyOnce(result, emu.messages.map((m) => String(m.content.text)));
+		expectExactlyOnce(
+			result,
+			emu.messages.map((m) => String(m.content.text)),
+		);
 	}, 60_000);
 });
 
@@ -88,7 +136,12 @@ describe('Yunhu client API: exactly once (msg_id)', () => {
  * No idempotency key: each item is either sent (and delivered once) or failed; a failed item whose request may
  * have reached the platform says `uncertain`, and nothing is ever delivered twice.
  */
-function expectAtMostOnce(result: RunResult, delivered: string[], textOf: (n: number) => string, n = N): void {
+function expectAtMostOnce(
+	result: RunResult,
+	delivered: string[],
+	textOf: (n: number) => string,
+	n = N,
+): void {
 	const out = result.output();
 	expect(out).toHaveLength(n);
 	const counts = new Map<string, number>();
@@ -111,23 +164,62 @@ describe('Yunhu bot API: at most once, uncertain items marked', () => {
 		spreadFaults(emu.http, (r) => r.path.endsWith('/bot/send'), [
 			DROP,
 			{ kind: 'status', status: 503 },
-			{ kind: 'status', status: 200, headers: { 'content-type': 'application/json' }, body: '{"code":1007,"msg":"请求过于频繁"}' },
+			{
+				kind: 'status',
+				status: 200,
+				headers: { 'content-type': 'application/json' },
+				body: '{"code":1007,"msg":"请求过于频繁"}',
+			},
 			STALL,
 		]);
 		const input = texts.slice(0, BOT_N).map((text) => ({ json: { text } }));
-		const result = await runYunhu(emu, 'botApi', { operation: 'send', chatType: 'user', chatId: FRIEND_ID, contentType: 'text', text: '={{ $json.text }}', requestOptions: QUICK, continueOnFail: true }, input);
+		const result = await runYunhu(
+			emu,
+			'botApi',
+			{
+				operation: 'send',
+				chatType: 'user',
+				chatId: FRIEND_ID,
+				contentType: 'text',
+				text: '={{ $json.text }}',
+				requestOptions: QUICK,
+				continueOnFail: true,
+			},
+			input,
+		);
 		await new Promise((r) => setTimeout(r, 700));
-		expectAtMostOnce(result, emu.messages.map((m) => String(m.content.text)), (n) => texts[n], BOT_N);
+		expectAtMostOnce(
+			result,
+			emu.messages.map((m) => String(m.content.text)),
+			(n) => texts[n],
+			BOT_N,
+		);
 	}, 60_000);
 });
 
 describe('Yunzhenji: at most once, uncertain items marked', () => {
 	const emu = emulatorPerTest(startYunzhenji);
 	test(`${N} sends with faults spread over the run`, async () => {
-		spreadFaults(emu.http, (r) => r.path === '/wechat/sendMessage', [DROP, { kind: 'status', status: 503 }, STALL]);
+		spreadFaults(emu.http, (r) => r.path === '/wechat/sendMessage', [
+			DROP,
+			{ kind: 'status', status: 503 },
+			STALL,
+		]);
 		const input = texts.map((text) => ({ json: { text } }));
-		const result = await runYunzhenji(storeFor(emu), { messages: { message: [{ type: 'text', text: '={{ $json.text }}' }] }, requestOptions: QUICK, continueOnFail: true }, input);
+		const result = await runYunzhenji(
+			storeFor(emu),
+			{
+				messages: { message: [{ type: 'text', text: '={{ $json.text }}' }] },
+				requestOptions: QUICK,
+				continueOnFail: true,
+			},
+			input,
+		);
 		await new Promise((r) => setTimeout(r, 700));
-		expectAtMostOnce(result, emu.sends.map((s) => String((s.content.items as Array<{ text: string }>)[0].text)), (n) => texts[n]);
+		expectAtMostOnce(
+			result,
+			emu.sends.map((s) => String((s.content.items as Array<{ text: string }>)[0].text)),
+			(n) => texts[n],
+		);
 	}, 60_000);
 });

@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as acknowledgement from './actions/acknowledgement';
@@ -17,7 +22,8 @@ export class MixinMessenger implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Send, recall and acknowledge Mixin Messenger messages and upload attachments as a bot',
+		description:
+			'Send, recall and acknowledge Mixin Messenger messages and upload attachments as a bot',
 		defaults: { name: 'Mixin Messenger' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

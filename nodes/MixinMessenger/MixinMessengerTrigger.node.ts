@@ -11,7 +11,12 @@ import { CredentialInputError } from '../common/errors';
 import { signedHttp, unsignedHttp } from '../common/http';
 import { settleSync } from '../common/settle';
 import { DEFAULT_EVENTS, EVENT_KINDS } from './helpers/inbound';
-import { MixinListener, type AckMode, type AttachmentMode, type ListenerSettings } from './helpers/listener';
+import {
+	MixinListener,
+	type AckMode,
+	type AttachmentMode,
+	type ListenerSettings,
+} from './helpers/listener';
 import { MixinClient, PLATFORM } from './transport/api';
 import { DEFAULT_BLAZE_TIMING, runtimeWebSocket } from './transport/blaze';
 import { MIXIN_CREDENTIAL_TYPE, readMixinBlazeAccess } from './transport/credential';
@@ -28,7 +33,8 @@ function readSettings(ctx: ITriggerFunctions): ListenerSettings {
 		ackStatus: options.ackStatus === 'DELIVERED' ? 'DELIVERED' : 'READ',
 		ignoreOwn: options.ignoreOwn !== false,
 		attachments: (options.attachments as AttachmentMode | undefined) ?? 'url',
-		keepaliveMs: Math.max(1, Number.isFinite(keepalive) ? keepalive : DEFAULT_KEEPALIVE_SECONDS) * 1000,
+		keepaliveMs:
+			Math.max(1, Number.isFinite(keepalive) ? keepalive : DEFAULT_KEEPALIVE_SECONDS) * 1000,
 	};
 }
 
@@ -40,7 +46,8 @@ export class MixinMessengerTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["events"].join(", ")}}',
-		description: "Starts the workflow on messages to a Mixin Messenger bot, received over Mixin's Blaze WebSocket",
+		description:
+			"Starts the workflow on messages to a Mixin Messenger bot, received over Mixin's Blaze WebSocket",
 		defaults: { name: 'Mixin Messenger Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
@@ -48,7 +55,7 @@ export class MixinMessengerTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Mixin pushes a bot\'s messages over one WebSocket per session: keep one active Mixin Messenger Trigger per bot. On Node.js 20, n8n must be started with NODE_OPTIONS=--experimental-websocket (Node.js 22 and later need nothing).',
+					"Mixin pushes a bot's messages over one WebSocket per session: keep one active Mixin Messenger Trigger per bot. On Node.js 20, n8n must be started with NODE_OPTIONS=--experimental-websocket (Node.js 22 and later need nothing).",
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',
@@ -60,7 +67,7 @@ export class MixinMessengerTrigger implements INodeType {
 				options: EVENT_KINDS.map(({ name, value, description }) => ({ name, value, description })),
 				default: [...DEFAULT_EVENTS],
 				description:
-					'Which pushes start the workflow. Messages of other kinds (and the bot\'s own) are acknowledged and dropped.',
+					"Which pushes start the workflow. Messages of other kinds (and the bot's own) are acknowledged and dropped.",
 			},
 			{
 				displayName: 'Acknowledge',
@@ -70,7 +77,8 @@ export class MixinMessengerTrigger implements INodeType {
 					{
 						name: 'Immediately',
 						value: 'immediately',
-						description: 'As soon as the message arrives; a workflow that fails does not see it again',
+						description:
+							'As soon as the message arrives; a workflow that fails does not see it again',
 					},
 					{
 						name: 'When Execution Finishes',
@@ -86,7 +94,8 @@ export class MixinMessengerTrigger implements INodeType {
 					{
 						name: 'Never',
 						value: 'never',
-						description: 'Acknowledge with the Mixin Messenger node (Acknowledgement › Acknowledge) yourself',
+						description:
+							'Acknowledge with the Mixin Messenger node (Acknowledgement › Acknowledge) yourself',
 					},
 				],
 				default: 'executionFinishes',
@@ -106,7 +115,11 @@ export class MixinMessengerTrigger implements INodeType {
 						type: 'options',
 						options: [
 							{ name: 'Read', value: 'READ', description: 'The sender sees blue ticks' },
-							{ name: 'Delivered', value: 'DELIVERED', description: 'The sender sees grey double ticks' },
+							{
+								name: 'Delivered',
+								value: 'DELIVERED',
+								description: 'The sender sees grey double ticks',
+							},
 						],
 						default: 'READ',
 					},
@@ -182,9 +195,19 @@ export class MixinMessengerTrigger implements INodeType {
 		const clients = {
 			api: new MixinClient(http),
 			// asked after a failed connection attempt: one try, so a network outage does not hold up reconnecting
-			probe: new MixinClient({ ...http, retry: { attempts: 1, baseDelayMs: 0 }, timeoutMs: PROBE_TIMEOUT_MS }),
+			probe: new MixinClient({
+				...http,
+				retry: { attempts: 1, baseDelayMs: 0 },
+				timeoutMs: PROBE_TIMEOUT_MS,
+			}),
 		};
-		const listener = new MixinListener(this, readSettings(this), clients, access.value, createSocket);
+		const listener = new MixinListener(
+			this,
+			readSettings(this),
+			clients,
+			access.value,
+			createSocket,
+		);
 		const closeFunction = async () => await listener.close();
 		if (this.getMode() === 'manual') {
 			// n8n hands the trigger its test-run emit only after trigger() returns: connect when asked to listen

@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as account from './actions/account';
@@ -11,11 +16,15 @@ export class TencentIm implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Tencent Cloud IM',
 		name: 'tencentIm',
-		icon: { light: 'file:../../icons/tencent-im.svg', dark: 'file:../../icons/tencent-im.dark.svg' },
+		icon: {
+			light: 'file:../../icons/tencent-im.svg',
+			dark: 'file:../../icons/tencent-im.dark.svg',
+		},
 		group: ['output'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Send, list, recall and mark Tencent Cloud IM one-to-one messages through the server REST API',
+		description:
+			'Send, list, recall and mark Tencent Cloud IM one-to-one messages through the server REST API',
 		defaults: { name: 'Tencent Cloud IM' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

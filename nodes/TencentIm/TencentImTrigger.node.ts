@@ -25,15 +25,25 @@ const EVENTS = [
 		value: 'C2C.CallbackAfterSendMsg',
 		description: 'Delivered or not: SendMsgResult ≠ 0 is a delivery failure',
 	},
-	{ name: 'Before a One-to-One Message', value: BEFORE_SEND, description: 'The workflow may allow, refuse or drop it' },
+	{
+		name: 'Before a One-to-One Message',
+		value: BEFORE_SEND,
+		description: 'The workflow may allow, refuse or drop it',
+	},
 	{ name: 'Message Recalled', value: 'C2C.CallbackAfterMsgWithDraw' },
 	{ name: 'Message to a Bot Account', value: 'Bot.OnC2CMessage' },
 	{ name: 'Online State Changed', value: 'State.StateChange' },
-	{ name: 'Read Receipt', value: 'C2C.CallbackAfterMsgReport', description: 'A user read a conversation' },
+	{
+		name: 'Read Receipt',
+		value: 'C2C.CallbackAfterMsgReport',
+		description: 'A user read a conversation',
+	},
 ];
 
 function validSignature(token: string, requestTime: string, sign: string): boolean {
-	const expected = createHash('sha256').update(token + requestTime, 'utf8').digest();
+	const expected = createHash('sha256')
+		.update(token + requestTime, 'utf8')
+		.digest();
 	const given = Buffer.from(sign, 'hex');
 	return given.length === expected.length && timingSafeEqual(given, expected);
 }
@@ -51,11 +61,15 @@ export class TencentImTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Tencent Cloud IM Trigger',
 		name: 'tencentImTrigger',
-		icon: { light: 'file:../../icons/tencent-im.svg', dark: 'file:../../icons/tencent-im.dark.svg' },
+		icon: {
+			light: 'file:../../icons/tencent-im.svg',
+			dark: 'file:../../icons/tencent-im.dark.svg',
+		},
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["events"].join(", ")}}',
-		description: "Starts the workflow on Tencent Cloud IM's callbacks: messages, read receipts, recalls, online state",
+		description:
+			"Starts the workflow on Tencent Cloud IM's callbacks: messages, read receipts, recalls, online state",
 		defaults: { name: 'Tencent Cloud IM Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
@@ -65,7 +79,8 @@ export class TencentImTrigger implements INodeType {
 				name: 'default',
 				httpMethod: 'POST',
 				// the workflow answers only when it decides before-send callbacks; Tencent waits 2 seconds at most
-				responseMode: '={{$parameter["beforeSendReply"] === "workflow" ? "lastNode" : "onReceived"}}',
+				responseMode:
+					'={{$parameter["beforeSendReply"] === "workflow" ? "lastNode" : "onReceived"}}',
 				responseData: 'firstEntryJson',
 				path: 'webhook',
 			},
@@ -116,7 +131,7 @@ export class TencentImTrigger implements INodeType {
 						name: 'From the Workflow',
 						value: 'workflow',
 						description:
-							"The last node's first item answers: {\"ErrorCode\": 0 allow, 1 refuse, 2 drop}, optionally MsgBody and CloudCustomData",
+							'The last node\'s first item answers: {"ErrorCode": 0 allow, 1 refuse, 2 drop}, optionally MsgBody and CloudCustomData',
 					},
 				],
 				default: 'allow',
@@ -144,29 +159,41 @@ export class TencentImTrigger implements INodeType {
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const query = this.getQueryData() as Record<string, string | undefined>;
 		const refuse = (status: number, message: string): IWebhookResponseData => {
-			this.getResponseObject().status(status).json({ ActionStatus: 'FAIL', ErrorCode: status, ErrorInfo: message });
+			this.getResponseObject()
+				.status(status)
+				.json({ ActionStatus: 'FAIL', ErrorCode: status, ErrorInfo: message });
 			return { noWebhookResponse: true };
 		};
-		const access = await settle(this.getCredentials(TENCENT_IM_CREDENTIAL_TYPE).then(readTencentImCredential));
+		const access = await settle(
+			this.getCredentials(TENCENT_IM_CREDENTIAL_TYPE).then(readTencentImCredential),
+		);
 		if (!access.ok) return refuse(401, 'the credential cannot be read');
-		if (String(query.SdkAppid ?? '') !== String(access.value.sdkAppId)) return refuse(401, 'SdkAppid is not this app');
+		if (String(query.SdkAppid ?? '') !== String(access.value.sdkAppId))
+			return refuse(401, 'SdkAppid is not this app');
 		const token = String(this.getNodeParameter('callbackToken', '') ?? '');
 		if (token) {
 			const time = String(query.RequestTime ?? '');
-			const fresh = /^\d+$/.test(time) && Math.abs(Date.now() / 1000 - Number(time)) <= MAX_SKEW_SECONDS;
-			if (!fresh || !/^[0-9a-f]{64}$/i.test(String(query.Sign ?? '')) || !validSignature(token, time, String(query.Sign))) {
+			const fresh =
+				/^\d+$/.test(time) && Math.abs(Date.now() / 1000 - Number(time)) <= MAX_SKEW_SECONDS;
+			if (
+				!fresh ||
+				!/^[0-9a-f]{64}$/i.test(String(query.Sign ?? '')) ||
+				!validSignature(token, time, String(query.Sign))
+			) {
 				return refuse(401, 'the Sign does not verify, or RequestTime is not within 60 seconds');
 			}
 		}
 		const raw = this.getBodyData() as unknown;
-		const body = (typeof raw === 'string' ? parseJsonOrUndefined(raw)?.value : raw) as IDataObject | undefined;
+		const body = (typeof raw === 'string' ? parseJsonOrUndefined(raw)?.value : raw) as
+			IDataObject | undefined;
 		if (!body || typeof body !== 'object') return refuse(400, 'the body is not JSON');
 		const command = String(query.CallbackCommand ?? body.CallbackCommand ?? '');
 		const wanted = new Set(this.getNodeParameter('events', []) as string[]);
 		const ownMessage =
 			(this.getNodeParameter('ignoreOwn', true) as boolean) &&
 			(body.From_Account === access.value.identifier || query.OptPlatform === 'RESTAPI');
-		if (!wanted.has(command) || (ownMessage && command !== 'State.StateChange')) return { webhookResponse: HANDLED };
+		if (!wanted.has(command) || (ownMessage && command !== 'State.StateChange'))
+			return { webhookResponse: HANDLED };
 		const item: INodeExecutionData = {
 			json: {
 				...body,

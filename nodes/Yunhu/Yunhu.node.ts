@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as file from './actions/file';
@@ -15,14 +20,23 @@ export class Yunhu implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Send, edit, recall and list Yunhu (云湖) messages and upload files, as a bot or as a user',
+		description:
+			'Send, edit, recall and list Yunhu (云湖) messages and upload files, as a bot or as a user',
 		defaults: { name: 'Yunhu' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{ name: 'yunhuBotApi', required: true, displayOptions: { show: { authentication: ['botApi'] } } },
-			{ name: 'yunhuUserApi', required: true, displayOptions: { show: { authentication: ['userApi'] } } },
+			{
+				name: 'yunhuBotApi',
+				required: true,
+				displayOptions: { show: { authentication: ['botApi'] } },
+			},
+			{
+				name: 'yunhuUserApi',
+				required: true,
+				displayOptions: { show: { authentication: ['userApi'] } },
+			},
 		],
 		// the resume URL of Send and Wait for Response
 		webhooks: sendAndWaitWebhooks,

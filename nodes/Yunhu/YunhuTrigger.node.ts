@@ -17,9 +17,21 @@ const RECEIVED = { code: 0, message: 'success' };
 const REMEMBERED_EVENTS = 500;
 
 const EVENTS = [
-	{ name: 'Message', value: 'message.receive.normal', description: 'A message to the bot, in a private chat or a group' },
-	{ name: 'Command', value: 'message.receive.instruction', description: 'A message sent with one of the bot’s commands' },
-	{ name: 'Button Clicked', value: 'button.report.inline', description: 'A button of the "report" kind was tapped' },
+	{
+		name: 'Message',
+		value: 'message.receive.normal',
+		description: 'A message to the bot, in a private chat or a group',
+	},
+	{
+		name: 'Command',
+		value: 'message.receive.instruction',
+		description: 'A message sent with one of the bot’s commands',
+	},
+	{
+		name: 'Button Clicked',
+		value: 'button.report.inline',
+		description: 'A button of the "report" kind was tapped',
+	},
 	{ name: 'Bot Followed', value: 'bot.followed' },
 	{ name: 'Bot Unfollowed', value: 'bot.unfollowed' },
 	{ name: 'Group Joined', value: 'group.join' },
@@ -49,14 +61,19 @@ function decode(eventType: string, event: IDataObject): IDataObject {
 		chatId: chat.chatId ?? message.chatId,
 		chatType,
 		// where a reply goes: the sender in a private chat (whose chatId is the bot), else the group
-		replyTo: chatType === 'group' ? { recvId: chat.chatId, recvType: 'group' } : { recvId: sender.senderId, recvType: 'user' },
+		replyTo:
+			chatType === 'group'
+				? { recvId: chat.chatId, recvType: 'group' }
+				: { recvId: sender.senderId, recvType: 'user' },
 		msgId: message.msgId,
 		parentId: message.parentId,
 		sendTime: message.sendTime,
 		contentType: message.contentType,
 		...(content.text !== undefined ? { text: content.text } : {}),
 		content,
-		...(message.commandId ? { commandId: message.commandId, commandName: message.commandName } : {}),
+		...(message.commandId
+			? { commandId: message.commandId, commandName: message.commandName }
+			: {}),
 	};
 }
 
@@ -68,11 +85,14 @@ export class YunhuTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["events"].join(", ")}}',
-		description: "Starts the workflow on a Yunhu bot's events: messages, commands, button clicks, follows and joins",
+		description:
+			"Starts the workflow on a Yunhu bot's events: messages, commands, button clicks, follows and joins",
 		defaults: { name: 'Yunhu Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
+		webhooks: [
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' },
+		],
 		properties: [
 			{
 				displayName:
@@ -94,7 +114,8 @@ export class YunhuTrigger implements INodeType {
 				type: 'string',
 				typeOptions: { password: true },
 				default: '',
-				description: 'When set, a push must carry it as the "secret" query parameter of the URL; others are refused',
+				description:
+					'When set, a push must carry it as the "secret" query parameter of the URL; others are refused',
 			},
 		],
 	};
@@ -123,14 +144,19 @@ export class YunhuTrigger implements INodeType {
 		const given = String((this.getQueryData() as { secret?: string }).secret ?? '');
 		if (secret && !sameSecret(given, secret)) return refuse(401, 'wrong or missing secret');
 		const raw = this.getBodyData() as unknown;
-		const body = (typeof raw === 'string' ? parseJsonOrUndefined(raw)?.value : raw) as IDataObject | undefined;
+		const body = (typeof raw === 'string' ? parseJsonOrUndefined(raw)?.value : raw) as
+			IDataObject | undefined;
 		const header = (body?.header ?? {}) as IDataObject;
 		const event = body?.event as IDataObject | undefined;
 		if (!body || typeof header.eventType !== 'string' || !event || typeof event !== 'object') {
-			return refuse(400, 'not a Yunhu event: expected {version, header: {eventId, eventType, eventTime}, event}');
+			return refuse(
+				400,
+				'not a Yunhu event: expected {version, header: {eventId, eventType, eventTime}, event}',
+			);
 		}
 		const eventType = header.eventType;
-		if (!(this.getNodeParameter('events', []) as string[]).includes(eventType)) return { webhookResponse: RECEIVED };
+		if (!(this.getNodeParameter('events', []) as string[]).includes(eventType))
+			return { webhookResponse: RECEIVED };
 		// Yunhu may push an event again: each event id starts the workflow once
 		const seen = this.getWorkflowStaticData('node') as { eventIds?: string[] };
 		const eventId = String(header.eventId ?? '');
@@ -138,9 +164,15 @@ export class YunhuTrigger implements INodeType {
 			seen.eventIds ??= [];
 			if (seen.eventIds.includes(eventId)) return { webhookResponse: RECEIVED };
 			seen.eventIds.push(eventId);
-			if (seen.eventIds.length > REMEMBERED_EVENTS) seen.eventIds.splice(0, seen.eventIds.length - REMEMBERED_EVENTS);
+			if (seen.eventIds.length > REMEMBERED_EVENTS)
+				seen.eventIds.splice(0, seen.eventIds.length - REMEMBERED_EVENTS);
 		}
-		const json: IDataObject = { eventType, eventId, eventTime: header.eventTime, ...decode(eventType, event) };
+		const json: IDataObject = {
+			eventType,
+			eventId,
+			eventTime: header.eventTime,
+			...decode(eventType, event),
+		};
 		return { webhookResponse: RECEIVED, workflowData: [[{ json }]] };
 	}
 }

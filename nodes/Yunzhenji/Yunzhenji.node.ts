@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as account from './actions/account';
@@ -15,7 +20,8 @@ export class Yunzhenji implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Send WeCom messages through Yunzhenji (云真机) cloud phones and look up accounts and contacts',
+		description:
+			'Send WeCom messages through Yunzhenji (云真机) cloud phones and look up accounts and contacts',
 		defaults: { name: 'Yunzhenji' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -17,8 +17,16 @@ import { decryptCallback } from './transport/crypto';
 const RECEIVED = { errcode: 0 };
 
 const EVENTS = [
-	{ name: 'Chat Message (chatMsg)', value: 'chatMsg', description: 'A message a customer sent, or the echo of a send' },
-	{ name: 'Send Failed (chatMsgSendFail)', value: 'chatMsgSendFail', description: 'A message sent through the API failed' },
+	{
+		name: 'Chat Message (chatMsg)',
+		value: 'chatMsg',
+		description: 'A message a customer sent, or the echo of a send',
+	},
+	{
+		name: 'Send Failed (chatMsgSendFail)',
+		value: 'chatMsgSendFail',
+		description: 'A message sent through the API failed',
+	},
 	{ name: 'Contacts', value: 'contacts', description: 'Customers added, changed or removed' },
 	{ name: 'Account Logged In', value: 'login' },
 	{ name: 'Account Logged Out', value: 'logout' },
@@ -46,16 +54,19 @@ export class YunzhenjiTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["events"].join(", ")}}',
-		description: 'Starts the workflow on Yunzhenji callbacks: messages, failed sends, contact and login events',
+		description:
+			'Starts the workflow on Yunzhenji callbacks: messages, failed sends, contact and login events',
 		defaults: { name: 'Yunzhenji Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'yunzhenjiApi', required: true }],
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
+		webhooks: [
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' },
+		],
 		properties: [
 			{
 				displayName:
-					'Paste this node\'s Production URL into the Yunzhenji back office as the callback URL (Settings → API). Callbacks are encrypted with the credential\'s EncodingAESKey; one that does not decrypt is refused. Yunzhenji waits 1 second and never retries, so the node answers at once and the workflow runs afterwards.',
+					"Paste this node's Production URL into the Yunzhenji back office as the callback URL (Settings → API). Callbacks are encrypted with the credential's EncodingAESKey; one that does not decrypt is refused. Yunzhenji waits 1 second and never retries, so the node answers at once and the workflow runs afterwards.",
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',
@@ -104,13 +115,17 @@ export class YunzhenjiTrigger implements INodeType {
 			return { noWebhookResponse: true };
 		};
 		await request.readRawBody?.();
-		const raw = request.rawBody ?? Buffer.from(typeof request.body === 'string' ? request.body : '', 'utf8');
-		const access = await settle(this.getCredentials(YUNZHENJI_CREDENTIAL_TYPE).then(readYunzhenjiCredential));
+		const raw =
+			request.rawBody ?? Buffer.from(typeof request.body === 'string' ? request.body : '', 'utf8');
+		const access = await settle(
+			this.getCredentials(YUNZHENJI_CREDENTIAL_TYPE).then(readYunzhenjiCredential),
+		);
 		const aesKey = access.ok ? access.value.aesKey : undefined;
 		if (!aesKey) return refuse(401, 'the credential has no usable EncodingAESKey');
 		// the key is the only proof of origin: a body that does not decrypt starts nothing
 		const plain = decryptCallback(ciphertextOf(raw.toString('utf8')), aesKey);
-		if (plain === undefined) return refuse(401, 'the body does not decrypt with this EncodingAESKey');
+		if (plain === undefined)
+			return refuse(401, 'the body does not decrypt with this EncodingAESKey');
 		const parsed = parseJsonOrUndefined(plain)?.value;
 		if (!parsed || typeof parsed !== 'object') return refuse(400, 'the decrypted body is not JSON');
 		const notifications = (Array.isArray(parsed) ? parsed : [parsed]) as IDataObject[];

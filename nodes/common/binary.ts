@@ -43,7 +43,13 @@ export async function readBinaryFile(
 		blob = new Blob([bytes as Uint8Array<ArrayBuffer>], { type: mimeType });
 	}
 	if (blob.size === 0) throw new InputError(field, `binary field "${property}" is empty`);
-	return { blob, size: blob.size, fileName: meta.fileName || 'file', mimeType, md5: hash.digest('hex') };
+	return {
+		blob,
+		size: blob.size,
+		fileName: meta.fileName || 'file',
+		mimeType,
+		md5: hash.digest('hex'),
+	};
 }
 
 /** A file's extension (without the dot, lower case), from its name or else its media type; '' when unknown. */
@@ -51,7 +57,15 @@ export function fileExtension(fileName: string, mimeType: string): string {
 	const fromName = /\.([A-Za-z0-9]{1,8})$/.exec(fileName)?.[1];
 	if (fromName) return fromName.toLowerCase();
 	const subtype = mimeType.split(';')[0].split('/')[1]?.toLowerCase() ?? '';
-	const known: Record<string, string> = { jpeg: 'jpg', png: 'png', gif: 'gif', webp: 'webp', mp4: 'mp4', mpeg: 'mp3', pdf: 'pdf' };
+	const known: Record<string, string> = {
+		jpeg: 'jpg',
+		png: 'png',
+		gif: 'gif',
+		webp: 'webp',
+		mp4: 'mp4',
+		mpeg: 'mp3',
+		pdf: 'pdf',
+	};
 	return known[subtype] ?? '';
 }
 
@@ -86,8 +100,10 @@ export function mediaTypeOfFileName(fileName: string): string | undefined {
 
 /** The media type a file's first bytes show, for the common formats chat apps send; undefined otherwise. */
 export function sniffMediaType(bytes: Buffer): string | undefined {
-	const starts = (hex: string, at = 0) => bytes.subarray(at, at + hex.length / 2).equals(Buffer.from(hex, 'hex'));
-	const ascii = (text: string, at = 0) => bytes.subarray(at, at + text.length).toString('latin1') === text;
+	const starts = (hex: string, at = 0) =>
+		bytes.subarray(at, at + hex.length / 2).equals(Buffer.from(hex, 'hex'));
+	const ascii = (text: string, at = 0) =>
+		bytes.subarray(at, at + text.length).toString('latin1') === text;
 	if (starts('89504e470d0a1a0a')) return 'image/png';
 	if (starts('ffd8ff')) return 'image/jpeg';
 	if (ascii('GIF87a') || ascii('GIF89a')) return 'image/gif';
@@ -103,5 +119,7 @@ export function sniffMediaType(bytes: Buffer): string | undefined {
 /** Storage answers that say nothing about a file's type. */
 export function isGenericMediaType(mimeType: string | undefined): boolean {
 	const essence = mimeType?.split(';')[0].trim().toLowerCase() ?? '';
-	return essence === '' || essence === 'application/octet-stream' || essence === 'binary/octet-stream';
+	return (
+		essence === '' || essence === 'application/octet-stream' || essence === 'binary/octet-stream'
+	);
 }

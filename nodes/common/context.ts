@@ -5,7 +5,11 @@ import { readRequestOptions, type RequestSettings } from './options';
 const perRun = new WeakMap<IExecuteFunctions, Map<string, Promise<unknown>>>();
 
 /** One instance per node run (the execute context), made on first use; concurrent callers share it. */
-export async function oncePerRun<T>(ctx: IExecuteFunctions, key: string, create: () => Promise<T>): Promise<T> {
+export async function oncePerRun<T>(
+	ctx: IExecuteFunctions,
+	key: string,
+	create: () => Promise<T>,
+): Promise<T> {
 	let cache = perRun.get(ctx);
 	if (!cache) {
 		cache = new Map();

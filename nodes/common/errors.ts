@@ -76,7 +76,11 @@ export class CredentialInputError extends Error {
  * credential problems, NodeApiError carrying the platform's code, text and a hint for platform failures.
  * Nothing of the original error object is passed on, so no request config (and no secret) reaches the UI.
  */
-export function toNodeError(node: INode, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+export function toNodeError(
+	node: INode,
+	error: unknown,
+	itemIndex: number,
+): NodeApiError | NodeOperationError {
 	if (error instanceof NodeOperationError || error instanceof NodeApiError) {
 		if (error.context?.itemIndex === undefined) error.context.itemIndex = itemIndex;
 		return error;
@@ -84,7 +88,8 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number): Nod
 	if (error instanceof InputError) {
 		return new NodeOperationError(node, `Item ${itemIndex}: ${error.message}`, {
 			itemIndex,
-			description: error.description ?? `Check the "${error.field}" parameter of item ${itemIndex}.`,
+			description:
+				error.description ?? `Check the "${error.field}" parameter of item ${itemIndex}.`,
 		});
 	}
 	if (error instanceof PlatformApiError) {

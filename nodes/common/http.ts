@@ -58,7 +58,9 @@ export function multipartForm(fields: Record<string, string>, files: MultipartFi
 		const blob =
 			file.bytes instanceof Blob
 				? file.bytes
-				: new Blob([file.bytes as Uint8Array<ArrayBuffer>], { type: file.mimeType ?? 'application/octet-stream' });
+				: new Blob([file.bytes as Uint8Array<ArrayBuffer>], {
+						type: file.mimeType ?? 'application/octet-stream',
+					});
 		form.append(file.field, blob, file.fileName);
 	}
 	return form;
@@ -97,7 +99,13 @@ function toHttpResponse(raw: unknown, binary: boolean | undefined): HttpResponse
 }
 
 /** Network failures that mean the request never reached the server (so it cannot have taken effect). */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NOT_SENT_CODES = new Set([
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+]);
 
 /** The error code of a failed exchange (ECONNRESET, ECONNABORTED, ETIMEDOUT …) wherever n8n put it. */
 function networkCode(error: unknown): string {
@@ -157,7 +165,11 @@ export type HttpContext = IExecuteFunctions | ITriggerFunctions;
 export function signedHttp(ctx: HttpContext, credentialType: string, platform: string): HttpFn {
 	return async (request) => {
 		try {
-			const raw = await ctx.helpers.httpRequestWithAuthentication.call(ctx, credentialType, toN8nOptions(request));
+			const raw = await ctx.helpers.httpRequestWithAuthentication.call(
+				ctx,
+				credentialType,
+				toN8nOptions(request),
+			);
 			return toHttpResponse(raw, request.binary);
 		} catch (error) {
 			throw networkFailure(platform, error);
@@ -203,7 +215,10 @@ export interface FetchedTokenHttp {
  * passed or after `renew()`, so n8n fetches a new token and saves it for later items and executions. Concurrent
  * requests wait for one fetch (the first, or a renewal) instead of each fetching a token.
  */
-export function fetchedTokenHttp(ctx: IExecuteFunctions, fields: FetchedTokenFields): FetchedTokenHttp {
+export function fetchedTokenHttp(
+	ctx: IExecuteFunctions,
+	fields: FetchedTokenFields,
+): FetchedTokenHttp {
 	let renewRequested = false;
 	let renewing: Promise<unknown> | undefined;
 	const expired = (data: ICredentialDataDecryptedObject) => {
@@ -215,9 +230,21 @@ export function fetchedTokenHttp(ctx: IExecuteFunctions, fields: FetchedTokenFie
 		const ref = ctx.getNode().credentials?.[fields.credentialType];
 		const extra =
 			fresh && ref
-				? { credentialsDecrypted: { id: ref.id ?? '', name: ref.name, type: fields.credentialType, data: { ...fresh, [fields.tokenField]: '' } } }
+				? {
+						credentialsDecrypted: {
+							id: ref.id ?? '',
+							name: ref.name,
+							type: fields.credentialType,
+							data: { ...fresh, [fields.tokenField]: '' },
+						},
+					}
 				: undefined;
-		return await ctx.helpers.httpRequestWithAuthentication.call(ctx, fields.credentialType, options, extra);
+		return await ctx.helpers.httpRequestWithAuthentication.call(
+			ctx,
+			fields.credentialType,
+			options,
+			extra,
+		);
 	};
 	const http: HttpFn = async (request) => {
 		try {

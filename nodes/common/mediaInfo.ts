@@ -23,7 +23,12 @@ export interface Mp4Info {
 }
 
 /** The names users know the formats by, for messages. */
-export const IMAGE_FORMAT_NAMES: Record<ImageFormat, string> = { png: 'PNG', jpeg: 'JPEG', gif: 'GIF', webp: 'WebP' };
+export const IMAGE_FORMAT_NAMES: Record<ImageFormat, string> = {
+	png: 'PNG',
+	jpeg: 'JPEG',
+	gif: 'GIF',
+	webp: 'WebP',
+};
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 /** Opus granule positions count 48 kHz samples whatever the input rate (RFC 7845 §4). */
@@ -31,16 +36,22 @@ const OPUS_SAMPLES_PER_MS = 48;
 /** Beyond this a 64-bit field does not fit a JavaScript number exactly; such values are treated as unknown. */
 const MAX_SAFE_HIGH_WORD = 0x1fffff;
 
-const has = (b: Uint8Array, offset: number, length: number) => offset >= 0 && offset + length <= b.length;
+const has = (b: Uint8Array, offset: number, length: number) =>
+	offset >= 0 && offset + length <= b.length;
 const u16be = (b: Uint8Array, o: number) => (b[o] << 8) | b[o + 1];
 const u16le = (b: Uint8Array, o: number) => b[o] | (b[o + 1] << 8);
 const u24le = (b: Uint8Array, o: number) => b[o] | (b[o + 1] << 8) | (b[o + 2] << 16);
-const u32be = (b: Uint8Array, o: number) => ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
-const u32le = (b: Uint8Array, o: number) => ((b[o + 3] << 24) | (b[o + 2] << 16) | (b[o + 1] << 8) | b[o]) >>> 0;
+const u32be = (b: Uint8Array, o: number) =>
+	((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
+const u32le = (b: Uint8Array, o: number) =>
+	((b[o + 3] << 24) | (b[o + 2] << 16) | (b[o + 1] << 8) | b[o]) >>> 0;
 const i32be = (b: Uint8Array, o: number) => u32be(b, o) | 0;
-const ascii = (b: Uint8Array, o: number, length: number) => String.fromCharCode(...b.subarray(o, o + length));
-const startsWith = (b: Uint8Array, bytes: number[], at = 0) => has(b, at, bytes.length) && bytes.every((x, i) => b[at + i] === x);
-const startsWithText = (b: Uint8Array, text: string, at = 0) => has(b, at, text.length) && ascii(b, at, text.length) === text;
+const ascii = (b: Uint8Array, o: number, length: number) =>
+	String.fromCharCode(...b.subarray(o, o + length));
+const startsWith = (b: Uint8Array, bytes: number[], at = 0) =>
+	has(b, at, bytes.length) && bytes.every((x, i) => b[at + i] === x);
+const startsWithText = (b: Uint8Array, text: string, at = 0) =>
+	has(b, at, text.length) && ascii(b, at, text.length) === text;
 
 /** A 64-bit unsigned value from its two words; undefined when all ones (MP4's "unknown") or too large to be exact. */
 function u64(high: number, low: number): number | undefined {
@@ -85,7 +96,10 @@ function pngSize(b: Uint8Array): ImageSize | undefined {
 	for (let chunk = 0; chunk < 2 && has(b, pos, 8); chunk++) {
 		const length = u32be(b, pos);
 		const type = ascii(b, pos + 4, 4);
-		if (type === 'IHDR') return length >= 13 && has(b, pos + 8, 8) ? sized(u32be(b, pos + 8), u32be(b, pos + 12), 'png') : undefined;
+		if (type === 'IHDR')
+			return length >= 13 && has(b, pos + 8, 8)
+				? sized(u32be(b, pos + 8), u32be(b, pos + 12), 'png')
+				: undefined;
 		if (type !== 'CgBI') return undefined;
 		pos += 12 + length;
 	}
@@ -93,7 +107,8 @@ function pngSize(b: Uint8Array): ImageSize | undefined {
 }
 
 /** SOF0–SOF15 carry the frame size; C4 (DHT), C8 (JPG) and CC (DAC) share the range but are not frames. */
-const isStartOfFrame = (marker: number) => marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+const isStartOfFrame = (marker: number) =>
+	marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
 /** Markers that stand alone, without a length: TEM, RST0–7, SOI. */
 const isStandalone = (marker: number) => marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8);
 
@@ -123,7 +138,8 @@ function jpegSize(b: Uint8Array): ImageSize | undefined {
 			const turned = orientation !== undefined && orientation >= 5 && orientation <= 8;
 			return turned ? sized(height, width, 'jpeg') : sized(width, height, 'jpeg');
 		}
-		if (marker === 0xe1 && orientation === undefined) orientation = exifOrientation(b, pos + 2, pos + length);
+		if (marker === 0xe1 && orientation === undefined)
+			orientation = exifOrientation(b, pos + 2, pos + length);
 		pos += length;
 	}
 	return undefined;
@@ -235,7 +251,8 @@ export function mp4Info(b: Uint8Array): Mp4Info | undefined {
 		const mehd = mvex && child(b, mvex, 'mehd');
 		if (mehd) durationUnits = fragmentDuration(b, mehd);
 	}
-	if (movie && durationUnits) info.durationMs = Math.round((durationUnits * 1000) / movie.timescale);
+	if (movie && durationUnits)
+		info.durationMs = Math.round((durationUnits * 1000) / movie.timescale);
 	const tracks: Array<{ video: boolean; width: number; height: number }> = [];
 	for (const trak of boxes(b, moov.start, moov.end)) {
 		if (trak.type !== 'trak') continue;
@@ -257,7 +274,10 @@ export function mp4Info(b: Uint8Array): Mp4Info | undefined {
 }
 
 /** mvhd: version 0 has 32-bit times, version 1 64-bit; the duration counts `timescale` units. */
-function movieDuration(b: Uint8Array, box: Box): { timescale: number; duration?: number } | undefined {
+function movieDuration(
+	b: Uint8Array,
+	box: Box,
+): { timescale: number; duration?: number } | undefined {
 	const version = b[box.start];
 	const at = version === 1 ? box.start + 20 : box.start + 12;
 	const length = version === 1 ? 12 : 8;
@@ -271,7 +291,10 @@ function movieDuration(b: Uint8Array, box: Box): { timescale: number; duration?:
 
 function fragmentDuration(b: Uint8Array, box: Box): number | undefined {
 	const version = b[box.start];
-	if (version === 1) return box.start + 12 <= box.end ? u64(u32be(b, box.start + 4), u32be(b, box.start + 8)) : undefined;
+	if (version === 1)
+		return box.start + 12 <= box.end
+			? u64(u32be(b, box.start + 4), u32be(b, box.start + 8))
+			: undefined;
 	if (version === 0 && box.start + 8 <= box.end) {
 		const duration = u32be(b, box.start + 4);
 		return duration === 0xffffffff ? undefined : duration;
@@ -292,7 +315,12 @@ function trackSize(b: Uint8Array, box: Box): { width: number; height: number } |
 	const width = Math.round(u32be(b, size) / 0x10000);
 	const height = Math.round(u32be(b, size + 4) / 0x10000);
 	if (width === 0 || height === 0) return undefined;
-	const [a, bb, c, d] = [i32be(b, matrix), i32be(b, matrix + 4), i32be(b, matrix + 12), i32be(b, matrix + 16)];
+	const [a, bb, c, d] = [
+		i32be(b, matrix),
+		i32be(b, matrix + 4),
+		i32be(b, matrix + 12),
+		i32be(b, matrix + 16),
+	];
 	const quarterTurn = a === 0 && d === 0 && bb !== 0 && c !== 0;
 	return quarterTurn ? { width: height, height: width } : { width, height };
 }

@@ -102,7 +102,10 @@ export function readRequestOptions(ctx: IExecuteFunctions): RequestSettings {
 			maxDelayMs: DEFAULT_RETRY.maxDelayMs,
 		},
 		timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-		concurrency: Math.min(MAX_CONCURRENCY, Math.max(1, Number.isFinite(concurrency) ? concurrency : DEFAULT_CONCURRENCY)),
+		concurrency: Math.min(
+			MAX_CONCURRENCY,
+			Math.max(1, Number.isFinite(concurrency) ? concurrency : DEFAULT_CONCURRENCY),
+		),
 		keepOrder: options.keepOrder !== false,
 		limitShare: Number.isFinite(share) && share > 0 ? Math.min(1, share) : 1,
 	};

@@ -18,7 +18,10 @@ const GENERIC: Required<SecretShapes> = {
 	patterns: [
 		{ pattern: /Bearer\s+[A-Za-z0-9._~+/=-]+/gi, replacement: 'Bearer [redacted]' },
 		// compact JWS / JWT: three base64url segments, the first a JSON object
-		{ pattern: /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g, replacement: '[redacted-jwt]' },
+		{
+			pattern: /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g,
+			replacement: '[redacted-jwt]',
+		},
 	],
 };
 

@@ -1,4 +1,9 @@
-import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type {
+	IBinaryKeyData,
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+} from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { toNodeError } from './errors';
@@ -63,12 +68,16 @@ function isOnce(op: Operation): op is OnceOperation {
 
 function toExecutionData(result: ItemResult, itemIndex: number): INodeExecutionData[] {
 	const pairedItem = { item: itemIndex };
-	if (result instanceof ItemWithBinary) return [{ json: result.json, binary: result.binary, pairedItem }];
+	if (result instanceof ItemWithBinary)
+		return [{ json: result.json, binary: result.binary, pairedItem }];
 	const list = Array.isArray(result) ? result : [result];
 	return list.map((json) => ({ json, pairedItem }));
 }
 
-function errorItem(error: NodeApiError | { message: string; description?: string | null }, itemIndex: number) {
+function errorItem(
+	error: NodeApiError | { message: string; description?: string | null },
+	itemIndex: number,
+) {
 	const json: IDataObject = { error: error.message };
 	if (error.description) json.description = error.description;
 	if (error instanceof NodeApiError && error.errorResponse) {
@@ -86,7 +95,10 @@ function errorItem(error: NodeApiError | { message: string; description?: string
  * operation, pairs each output with its input item, turns failures into n8n errors that carry the item index and
  * no secret, and either stops at the first failure or turns each failed item into an error item.
  */
-export async function runOperation(this: IExecuteFunctions, operation: Operation): Promise<INodeExecutionData[][]> {
+export async function runOperation(
+	this: IExecuteFunctions,
+	operation: Operation,
+): Promise<INodeExecutionData[][]> {
 	const indexes = this.getInputData().map((_, i) => i);
 	const node = this.getNode();
 	const continueOnFail = this.continueOnFail();
@@ -132,7 +144,9 @@ export async function runOperation(this: IExecuteFunctions, operation: Operation
 	if (prepared.length > 0) {
 		const sent = await settle(operation.executeBatch.call(this, prepared));
 		// a batch that failed as a whole (nothing could be sent) fails each of its items
-		const results = sent.ok ? sent.value : prepared.map(() => ({ ok: false as const, error: sent.error }));
+		const results = sent.ok
+			? sent.value
+			: prepared.map(() => ({ ok: false as const, error: sent.error }));
 		results.forEach((result, n) => outcomes.set(prepared[n].itemIndex, result));
 	}
 	for (const i of indexes) settleItem(i, outcomes.get(i)!);
@@ -217,9 +231,14 @@ export async function routeOperation<T extends { resource: string; operation: st
 ): Promise<INodeExecutionData[][]> {
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;
-	const handler = (operations as Record<string, Record<string, Operation> | undefined>)[resource]?.[operation];
+	const handler = (operations as Record<string, Record<string, Operation> | undefined>)[resource]?.[
+		operation
+	];
 	if (!handler) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${operation}" of "${resource}" is not supported`,
+		);
 	}
 	return await runOperation.call(this, handler);
 }

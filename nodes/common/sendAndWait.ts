@@ -58,7 +58,11 @@ export const sendAndWaitProperties: INodeProperties[] = [
 		type: 'options',
 		options: [
 			{ name: 'Approval', value: 'approval', description: 'The person taps Approve (or Decline)' },
-			{ name: 'Free Text', value: 'freeText', description: 'The person opens a form and writes an answer' },
+			{
+				name: 'Free Text',
+				value: 'freeText',
+				description: 'The person opens a form and writes an answer',
+			},
 		],
 		default: 'approval',
 	},
@@ -195,9 +199,15 @@ function waitTill(ctx: IExecuteFunctions): Date {
 	const limit = (options.limitWaitTime as { values?: IDataObject } | undefined)?.values;
 	if (!limit) return WAIT_INDEFINITELY;
 	if (limit.limitType === 'atSpecifiedTime') {
-		const seconds = optionalUnixSeconds(limit.maxDateAndTime, 'Max Date and Time', ctx.getTimezone());
-		if (seconds === undefined) throw new InputError('Max Date and Time', '"Max Date and Time" is required');
-		if (seconds * 1000 <= Date.now()) throw new InputError('Max Date and Time', '"Max Date and Time" is in the past');
+		const seconds = optionalUnixSeconds(
+			limit.maxDateAndTime,
+			'Max Date and Time',
+			ctx.getTimezone(),
+		);
+		if (seconds === undefined)
+			throw new InputError('Max Date and Time', '"Max Date and Time" is required');
+		if (seconds * 1000 <= Date.now())
+			throw new InputError('Max Date and Time', '"Max Date and Time" is in the past');
 		return new Date(seconds * 1000);
 	}
 	const amount = requireNumber(limit.resumeAmount, 'Amount', { min: 0 });
@@ -211,13 +221,17 @@ function waitTill(ctx: IExecuteFunctions): Date {
  * Read the question and make its signed links. Everything is checked here, before the platform sends anything;
  * `maxLabel` is the platform's longest button label.
  */
-export function readSendAndWait(ctx: IExecuteFunctions, maxLabel = 64): SendAndWaitMessage & { waitTill: Date } {
+export function readSendAndWait(
+	ctx: IExecuteFunctions,
+	maxLabel = 64,
+): SendAndWaitMessage & { waitTill: Date } {
 	const message = requireText(ctx.getNodeParameter('message', 0), 'Message');
 	const responseType = ctx.getNodeParameter('responseType', 0, 'approval') as string;
 	const options = ctx.getNodeParameter('sendAndWaitOptions', 0, {}) as IDataObject;
 	const label = (value: unknown, field: string) => {
 		const text = requireText(value, field);
-		if ([...text].length > maxLabel) throw new InputError(field, `"${field}" may be at most ${maxLabel} characters`);
+		if ([...text].length > maxLabel)
+			throw new InputError(field, `"${field}" may be at most ${maxLabel} characters`);
 		return text;
 	};
 	const until = waitTill(ctx);
@@ -228,11 +242,25 @@ export function readSendAndWait(ctx: IExecuteFunctions, maxLabel = 64): SendAndW
 		const respond = label(options.respondLabel ?? 'Respond', 'Respond Button Label');
 		links.push({ label: respond, url: ctx.getSignedResumeUrl(), kind: 'respond' });
 	} else {
-		const approve = label(ctx.getNodeParameter('approveLabel', 0, 'Approve'), 'Approve Button Label');
-		links.push({ label: approve, url: ctx.getSignedResumeUrl({ approved: 'true' }), kind: 'approve' });
+		const approve = label(
+			ctx.getNodeParameter('approveLabel', 0, 'Approve'),
+			'Approve Button Label',
+		);
+		links.push({
+			label: approve,
+			url: ctx.getSignedResumeUrl({ approved: 'true' }),
+			kind: 'approve',
+		});
 		if (ctx.getNodeParameter('approvalType', 0, 'single') === 'double') {
-			const decline = label(ctx.getNodeParameter('disapproveLabel', 0, 'Decline'), 'Decline Button Label');
-			links.push({ label: decline, url: ctx.getSignedResumeUrl({ approved: 'false' }), kind: 'decline' });
+			const decline = label(
+				ctx.getNodeParameter('disapproveLabel', 0, 'Decline'),
+				'Decline Button Label',
+			);
+			links.push({
+				label: decline,
+				url: ctx.getSignedResumeUrl({ approved: 'false' }),
+				kind: 'decline',
+			});
 		}
 	}
 	return { message, links, waitTill: until };
@@ -252,10 +280,18 @@ export async function sendAndWait(
 
 /** The question as plain text with its links on their own lines, for platforms without link buttons. */
 export function questionAsText(question: SendAndWaitMessage): string {
-	return [question.message, '', ...question.links.map((link) => `${link.label}: ${link.url}`)].join('\n');
+	return [question.message, '', ...question.links.map((link) => `${link.label}: ${link.url}`)].join(
+		'\n',
+	);
 }
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const ESCAPES: Record<string, string> = {
+	'&': '&amp;',
+	'<': '&lt;',
+	'>': '&gt;',
+	'"': '&quot;',
+	"'": '&#39;',
+};
 
 function escapeHtml(text: string): string {
 	return text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
@@ -274,7 +310,10 @@ function page(title: string, body: string): string {
 }
 
 /** The page a person sees once their answer is recorded. */
-export const ANSWER_RECORDED_PAGE = page('Answer recorded', '<h1>Got it, thanks</h1><p>You can close this page.</p>');
+export const ANSWER_RECORDED_PAGE = page(
+	'Answer recorded',
+	'<h1>Got it, thanks</h1><p>You can close this page.</p>',
+);
 
 function answerForm(ctx: IWebhookFunctions, error?: string): string {
 	const options = ctx.getNodeParameter('sendAndWaitOptions', {}) as IDataObject;
@@ -307,8 +346,14 @@ export async function sendAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 		const body = (this.getBodyData() ?? {}) as IDataObject;
 		const text = typeof body.text === 'string' ? body.text.trim() : '';
 		if (!text) return { webhookResponse: answerForm(this, 'Please write an answer.') };
-		return { webhookResponse: ANSWER_RECORDED_PAGE, workflowData: [[{ json: { data: { text, respondedAt } } }]] };
+		return {
+			webhookResponse: ANSWER_RECORDED_PAGE,
+			workflowData: [[{ json: { data: { text, respondedAt } } }]],
+		};
 	}
 	const approved = (this.getQueryData() as IDataObject).approved === 'true';
-	return { webhookResponse: ANSWER_RECORDED_PAGE, workflowData: [[{ json: { data: { approved, respondedAt } } }]] };
+	return {
+		webhookResponse: ANSWER_RECORDED_PAGE,
+		workflowData: [[{ json: { data: { approved, respondedAt } } }]],
+	};
 }

@@ -19,7 +19,14 @@ function zoneOffsetMs(utcMs: number, timeZone: string): number {
 		second: '2-digit',
 	}).formatToParts(new Date(utcMs));
 	const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-	const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+	const asUtc = Date.UTC(
+		get('year'),
+		get('month') - 1,
+		get('day'),
+		get('hour'),
+		get('minute'),
+		get('second'),
+	);
 	return asUtc - Math.floor(utcMs / 1000) * 1000;
 }
 
@@ -37,20 +44,34 @@ function localToUtcMs(fields: number[], timeZone: string): number {
  * A point in time given as an n8n date (ISO text; without a zone it is read in `timeZone`, the workflow's, as n8n's
  * date fields are), a JS Date, or a number of Unix seconds. Returns Unix seconds, or undefined when empty.
  */
-export function optionalUnixSeconds(value: unknown, field: string, timeZone: string): number | undefined {
+export function optionalUnixSeconds(
+	value: unknown,
+	field: string,
+	timeZone: string,
+): number | undefined {
 	if (value === undefined || value === null || value === '') return undefined;
-	if (typeof value === 'number' || (typeof value === 'string' && /^\d+(\.\d+)?$/.test(value.trim()))) {
+	if (
+		typeof value === 'number' ||
+		(typeof value === 'string' && /^\d+(\.\d+)?$/.test(value.trim()))
+	) {
 		const seconds = Number(value);
-		if (!Number.isFinite(seconds) || seconds < 0) throw new InputError(field, `"${field}" is not a time`);
+		if (!Number.isFinite(seconds) || seconds < 0)
+			throw new InputError(field, `"${field}" is not a time`);
 		if (seconds > LARGEST_PLAUSIBLE_SECONDS) {
-			throw new InputError(field, `"${field}" looks like milliseconds; give Unix seconds or a date`);
+			throw new InputError(
+				field,
+				`"${field}" looks like milliseconds; give Unix seconds or a date`,
+			);
 		}
 		return Math.floor(seconds);
 	}
 	let ms: number;
 	if (value instanceof Date) {
 		ms = value.getTime();
-	} else if (typeof value === 'string' || (typeof value === 'object' && typeof value.toString === 'function')) {
+	} else if (
+		typeof value === 'string' ||
+		(typeof value === 'object' && typeof value.toString === 'function')
+	) {
 		const text = String(value).trim();
 		const local = LOCAL.exec(text);
 		if (local && !ZONED.test(text)) {

@@ -9,19 +9,26 @@ export function isUuid(value: unknown): boolean {
 
 /** A required text parameter, trimmed. */
 export function requireText(value: unknown, field: string): string {
-	const text = typeof value === 'string' ? value.trim() : value === undefined || value === null ? '' : String(value);
+	const text =
+		typeof value === 'string'
+			? value.trim()
+			: value === undefined || value === null
+				? ''
+				: String(value);
 	if (text === '') throw new InputError(field, `"${field}" is required`);
 	return text;
 }
 
 export function requireUuid(value: unknown, field: string): string {
 	const text = requireText(value, field);
-	if (!isUuid(text)) throw new InputError(field, `"${field}" must be a UUID, got "${text.slice(0, 60)}"`);
+	if (!isUuid(text))
+		throw new InputError(field, `"${field}" must be a UUID, got "${text.slice(0, 60)}"`);
 	return text.toLowerCase();
 }
 
 export function optionalUuid(value: unknown, field: string): string | undefined {
-	if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return undefined;
+	if (value === undefined || value === null || (typeof value === 'string' && value.trim() === ''))
+		return undefined;
 	return requireUuid(value, field);
 }
 
@@ -30,11 +37,19 @@ export function requireNumber(
 	field: string,
 	opts: { min?: number; max?: number; integer?: boolean } = {},
 ): number {
-	const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+	const n =
+		typeof value === 'number'
+			? value
+			: typeof value === 'string' && value.trim() !== ''
+				? Number(value)
+				: NaN;
 	if (!Number.isFinite(n)) throw new InputError(field, `"${field}" must be a number`);
-	if (opts.integer && !Number.isInteger(n)) throw new InputError(field, `"${field}" must be a whole number`);
-	if (opts.min !== undefined && n < opts.min) throw new InputError(field, `"${field}" must be at least ${opts.min}`);
-	if (opts.max !== undefined && n > opts.max) throw new InputError(field, `"${field}" must be at most ${opts.max}`);
+	if (opts.integer && !Number.isInteger(n))
+		throw new InputError(field, `"${field}" must be a whole number`);
+	if (opts.min !== undefined && n < opts.min)
+		throw new InputError(field, `"${field}" must be at least ${opts.min}`);
+	if (opts.max !== undefined && n > opts.max)
+		throw new InputError(field, `"${field}" must be at most ${opts.max}`);
 	return n;
 }
 

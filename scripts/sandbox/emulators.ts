@@ -30,12 +30,16 @@ export interface SandboxEmulators {
 }
 
 type CredentialSource =
-	Record<string, ICredentialDataDecryptedObject> | { types(): string[]; get(type: string): unknown };
+	| Record<string, ICredentialDataDecryptedObject>
+	| { types(): string[]; get(type: string): unknown };
 
 function credentialData(source: CredentialSource): Record<string, ICredentialDataDecryptedObject> {
-	if (typeof source.types !== 'function') return source as Record<string, ICredentialDataDecryptedObject>;
+	if (typeof source.types !== 'function')
+		return source as Record<string, ICredentialDataDecryptedObject>;
 	const store = source as { types(): string[]; get(type: string): unknown };
-	return Object.fromEntries(store.types().map((type) => [type, store.get(type) as ICredentialDataDecryptedObject]));
+	return Object.fromEntries(
+		store.types().map((type) => [type, store.get(type) as ICredentialDataDecryptedObject]),
+	);
 }
 
 /** Runs a demo setup with its emulator listening on `port` instead of a free one. */
@@ -82,16 +86,24 @@ export async function startEmulators(firstPort: number): Promise<SandboxEmulator
 	return {
 		platforms,
 		setCallbackUrl: (platform, url) => {
-			if (platform === 'Yunzhenji') (byFile.get('yunzhenji.json') as YunzhenjiEmulator | undefined)?.setCallbackUrl(url);
+			if (platform === 'Yunzhenji')
+				(byFile.get('yunzhenji.json') as YunzhenjiEmulator | undefined)?.setCallbackUrl(url);
 			if (platform === 'Tencent IM') {
 				(byFile.get('tencent-im.json') as TencentImEmulator | undefined)?.setCallback(SDK_APP_ID, {
 					url,
 					token: SANDBOX_CALLBACK_TOKEN,
-					commands: ['C2C.CallbackAfterSendMsg', 'C2C.CallbackAfterMsgWithDraw', 'C2C.CallbackAfterMsgReport'],
+					commands: [
+						'C2C.CallbackAfterSendMsg',
+						'C2C.CallbackAfterMsgWithDraw',
+						'C2C.CallbackAfterMsgReport',
+					],
 				});
 			}
 			if (platform === 'Yunhu') {
-				(byFile.get('yunhu.json') as YunhuEmulator | undefined)?.setBotWebhookUrl(BOT_ID, `${url}?secret=${SANDBOX_YUNHU_SECRET}`);
+				(byFile.get('yunhu.json') as YunhuEmulator | undefined)?.setBotWebhookUrl(
+					BOT_ID,
+					`${url}?secret=${SANDBOX_YUNHU_SECRET}`,
+				);
 			}
 		},
 		stop: stopAll,

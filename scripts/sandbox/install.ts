@@ -30,7 +30,11 @@ export function isInstalled(tool: ToolInstall): boolean {
 	const marker = path.join(tool.dir, MARKER);
 	const name = tool.spec.slice(0, tool.spec.lastIndexOf('@'));
 	const manifest = path.join(tool.dir, 'node_modules', name, 'package.json');
-	return fs.existsSync(marker) && fs.readFileSync(marker, 'utf8').trim() === tool.spec && fs.existsSync(manifest);
+	return (
+		fs.existsSync(marker) &&
+		fs.readFileSync(marker, 'utf8').trim() === tool.spec &&
+		fs.existsSync(manifest)
+	);
 }
 
 function minutes(ms: number): string {
@@ -47,25 +51,35 @@ export async function ensureInstalled(tool: ToolInstall): Promise<void> {
 		.replace(/[^a-z0-9-]/gi, '-')
 		.toLowerCase();
 	const manifest = { name: `sandbox-${name}`, version: '1.0.0', private: true, ...tool.manifest };
-	fs.writeFileSync(path.join(tool.dir, 'package.json'), `${JSON.stringify(manifest, null, '\t')}\n`);
+	fs.writeFileSync(
+		path.join(tool.dir, 'package.json'),
+		`${JSON.stringify(manifest, null, '\t')}\n`,
+	);
 	console.log(`\n${tool.notice}`);
-	console.log(`  npm install ${tool.spec} in ${tool.dir} (an interrupted install resumes on the next run)\n`);
+	console.log(
+		`  npm install ${tool.spec} in ${tool.dir} (an interrupted install resumes on the next run)\n`,
+	);
 	const started = Date.now();
 	const heartbeat = setInterval(() => {
 		console.log(`  … still installing ${tool.spec}: ${minutes(Date.now() - started)} so far`);
 	}, 60_000);
 	try {
 		const code = await new Promise<number | null>((resolve, reject) => {
-			const child = spawn('npm', ['install', '--no-audit', '--no-fund', '--prefix', tool.dir, tool.spec], {
-				cwd: tool.dir,
-				stdio: 'inherit',
-				// the user's ~/.npmrc may say yes=false, which stops the lifecycle scripts that run npx
-				env: cleanEnv({ npm_config_yes: 'true' }),
-			});
+			const child = spawn(
+				'npm',
+				['install', '--no-audit', '--no-fund', '--prefix', tool.dir, tool.spec],
+				{
+					cwd: tool.dir,
+					stdio: 'inherit',
+					// the user's ~/.npmrc may say yes=false, which stops the lifecycle scripts that run npx
+					env: cleanEnv({ npm_config_yes: 'true' }),
+				},
+			);
 			child.on('error', reject);
 			child.on('exit', resolve);
 		});
-		if (code !== 0) throw new Error(`npm install ${tool.spec} failed (exit ${code}); run again to resume`);
+		if (code !== 0)
+			throw new Error(`npm install ${tool.spec} failed (exit ${code}); run again to resume`);
 	} finally {
 		clearInterval(heartbeat);
 	}

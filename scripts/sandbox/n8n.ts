@@ -26,7 +26,9 @@ export function n8nBin(installDir: string): string {
 }
 
 export function n8nEnv(opts: N8nOptions): NodeJS.ProcessEnv {
-	const nodeOptions = [process.env.NODE_OPTIONS, '--experimental-websocket'].filter(Boolean).join(' ');
+	const nodeOptions = [process.env.NODE_OPTIONS, '--experimental-websocket']
+		.filter(Boolean)
+		.join(' ');
 	return cleanEnv({
 		N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL ?? 'info',
 		N8N_LISTEN_ADDRESS: process.env.N8N_LISTEN_ADDRESS ?? '127.0.0.1',
@@ -54,7 +56,10 @@ export function n8nEnv(opts: N8nOptions): NodeJS.ProcessEnv {
 
 /** One n8n CLI command (import:…, publish:…); its output is shown only when it fails. */
 export async function runCli(opts: N8nOptions, args: string[]): Promise<void> {
-	const child = spawn(n8nBin(opts.installDir), args, { env: n8nEnv(opts), stdio: ['ignore', 'pipe', 'pipe'] });
+	const child = spawn(n8nBin(opts.installDir), args, {
+		env: n8nEnv(opts),
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
 	let output = '';
 	child.stdout.on('data', (c: Buffer) => (output += c.toString()));
 	child.stderr.on('data', (c: Buffer) => (output += c.toString()));
@@ -89,10 +94,15 @@ export function startServer(opts: N8nOptions): ChildProcess {
 	return child;
 }
 
-export async function waitUntilReady(baseUrl: string, child: ChildProcess, timeoutMs = 180_000): Promise<void> {
+export async function waitUntilReady(
+	baseUrl: string,
+	child: ChildProcess,
+	timeoutMs = 180_000,
+): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
-		if (child.exitCode !== null) throw new Error(`n8n exited with code ${child.exitCode} before it was ready`);
+		if (child.exitCode !== null)
+			throw new Error(`n8n exited with code ${child.exitCode} before it was ready`);
 		try {
 			// /healthz answers while the REST controllers are still being registered; /rest/settings comes after them
 			const res = await fetch(`${baseUrl}/rest/settings`);
@@ -126,13 +136,19 @@ export async function ownerSession(baseUrl: string, owner: Owner): Promise<strin
 		body: JSON.stringify({ emailOrLdapLoginId: owner.email, password: owner.password }),
 	});
 	if (!login.ok) {
-		throw new Error(`owner setup said ${setup.status} ${await setup.text()}; login said ${login.status}`);
+		throw new Error(
+			`owner setup said ${setup.status} ${await setup.text()}; login said ${login.status}`,
+		);
 	}
 	return cookieOf(login);
 }
 
 /** The node types n8n loaded from the package, as the editor gets them. */
-export async function packageNodeTypes(baseUrl: string, cookie: string, packageName: string): Promise<string[]> {
+export async function packageNodeTypes(
+	baseUrl: string,
+	cookie: string,
+	packageName: string,
+): Promise<string[]> {
 	const res = await fetch(`${baseUrl}/types/nodes.json`, { headers: { cookie } });
 	if (!res.ok) throw new Error(`GET /types/nodes.json: ${res.status}`);
 	const types = (await res.json()) as Array<{ name: string }>;
@@ -164,7 +180,9 @@ export function databaseExists(userFolder: string): boolean {
 export async function assertPortFree(port: number, setting: string): Promise<void> {
 	await new Promise<void>((resolve, reject) => {
 		const probe = net.createServer();
-		probe.once('error', () => reject(new Error(`port ${port} is in use: set ${setting} to another port`)));
+		probe.once('error', () =>
+			reject(new Error(`port ${port} is in use: set ${setting} to another port`)),
+		);
 		probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
 	});
 }

@@ -36,7 +36,9 @@ interface Page {
 	screenshot(opts: { path: string }): Promise<Buffer>;
 }
 interface Context {
-	request: { post(url: string, opts: { data: unknown }): Promise<{ ok(): boolean; status(): number }> };
+	request: {
+		post(url: string, opts: { data: unknown }): Promise<{ ok(): boolean; status(): number }>;
+	};
 	newPage(): Promise<Page>;
 	close(): Promise<void>;
 }
@@ -91,9 +93,11 @@ export async function takeScreenshot(req: ScreenshotRequest): Promise<void> {
 			await page.locator('[data-test-id="execute-workflow-button"]').first().click();
 			const succeeded = page.locator('[data-test-id="canvas-node-status-success"]');
 			const deadline = Date.now() + 60_000;
-			while ((await succeeded.count()) < nodes && Date.now() < deadline) await page.waitForTimeout(250);
+			while ((await succeeded.count()) < nodes && Date.now() < deadline)
+				await page.waitForTimeout(250);
 			const done = await succeeded.count();
-			if (done < nodes) console.warn(`  only ${done} of ${nodes} nodes ran successfully; the screenshot shows why`);
+			if (done < nodes)
+				console.warn(`  only ${done} of ${nodes} nodes ran successfully; the screenshot shows why`);
 			await node.dblclick();
 			const panel = page.locator('[data-test-id="node-parameters"]').first();
 			await panel.waitFor({ state: 'visible', timeout: 30_000 });

@@ -25,7 +25,10 @@ interface WorkflowNode {
 	[key: string]: unknown;
 }
 
-type Connections = Record<string, { main: Array<Array<{ node: string; type: string; index: number }>> }>;
+type Connections = Record<
+	string,
+	{ main: Array<Array<{ node: string; type: string; index: number }>> }
+>;
 
 export interface ImportedWorkflow {
 	id: string;
@@ -69,7 +72,8 @@ function sandboxId(prefix: string, name: string): string {
 function exampleCredentialNames(examples: ImportedWorkflow[]): Map<string, string> {
 	const names = new Map<string, string>();
 	for (const node of examples.flatMap((w) => w.nodes)) {
-		for (const [type, ref] of Object.entries(node.credentials ?? {})) if (!names.has(type)) names.set(type, ref.name);
+		for (const [type, ref] of Object.entries(node.credentials ?? {}))
+			if (!names.has(type)) names.set(type, ref.name);
 	}
 	return names;
 }
@@ -79,7 +83,9 @@ const INPUT_NAME = 'Sample input';
 
 /** Puts a manual trigger and a Code node with the demo's input items before the example's first node. */
 function withSampleInput(example: ImportedWorkflow, input: unknown): ImportedWorkflow {
-	const targets = new Set(Object.values(example.connections).flatMap((c) => c.main.flat().map((t) => t.node)));
+	const targets = new Set(
+		Object.values(example.connections).flatMap((c) => c.main.flat().map((t) => t.node)),
+	);
 	const first = example.nodes.find((n) => !targets.has(n.name));
 	if (!first) return example;
 	const [x, y] = first.position;
@@ -133,7 +139,9 @@ export function buildImport(root: string, platforms: SandboxPlatform[]): Sandbox
 	const byType = new Map(credentials.map((c) => [c.type, { id: c.id, name: c.name }]));
 	const wire = (node: WorkflowNode): WorkflowNode => {
 		if (!node.credentials) return node;
-		const refs = Object.fromEntries(Object.keys(node.credentials).map((type) => [type, byType.get(type)]));
+		const refs = Object.fromEntries(
+			Object.keys(node.credentials).map((type) => [type, byType.get(type)]),
+		);
 		return { ...node, credentials: refs as WorkflowNode['credentials'] };
 	};
 
@@ -148,7 +156,12 @@ export function buildImport(root: string, platforms: SandboxPlatform[]): Sandbox
 	});
 
 	const triggers: SandboxTrigger[] = [];
-	const addTrigger = (platform: SandboxTrigger['platform'], name: string, webhookId: string, node: WorkflowNode) => {
+	const addTrigger = (
+		platform: SandboxTrigger['platform'],
+		name: string,
+		webhookId: string,
+		node: WorkflowNode,
+	) => {
 		const workflowId = sandboxId('wf', name);
 		workflows.push({
 			id: workflowId,
@@ -187,7 +200,9 @@ export function buildImport(root: string, platforms: SandboxPlatform[]): Sandbox
 	return {
 		credentials,
 		workflows,
-		exampleIds: Object.fromEntries(examples.map(({ platform }, i) => [platform.file, workflows[i].id])),
+		exampleIds: Object.fromEntries(
+			examples.map(({ platform }, i) => [platform.file, workflows[i].id]),
+		),
 		triggers,
 	};
 }

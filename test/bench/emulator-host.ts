@@ -55,7 +55,9 @@ let setup: HostSetup | undefined;
 function create(s: HostSetup): PlatformEmulator {
 	switch (s.platform) {
 		case 'tencent': {
-			const e = new TencentImEmulator({ apps: [{ sdkAppId: s.sdkAppId, secretKey: s.secretKey, admin: s.admin }] });
+			const e = new TencentImEmulator({
+				apps: [{ sdkAppId: s.sdkAppId, secretKey: s.secretKey, admin: s.admin }],
+			});
 			for (const id of s.accounts) e.importAccount(id);
 			return e;
 		}
@@ -73,7 +75,8 @@ function create(s: HostSetup): PlatformEmulator {
 		case 'yunzhenji': {
 			const e = new YunzhenjiEmulator({ apps: [s.app] });
 			e.addAccount({ wxid: s.account, nickname: 'Sales 1' });
-			for (const wxid of s.customers) e.addCustomer({ wxid, nickname: wxid, relWxids: [s.account] });
+			for (const wxid of s.customers)
+				e.addCustomer({ wxid, nickname: wxid, relWxids: [s.account] });
 			return e;
 		}
 	}
@@ -91,7 +94,10 @@ function delivered(prefix: string): Delivered[] {
 	}
 	if (emulator instanceof MixinEmulator)
 		return keep(
-			emulator.messages.map((m) => ({ chat: m.recipient_id ?? m.conversation_id, text: m.payload.toString('utf8') })),
+			emulator.messages.map((m) => ({
+				chat: m.recipient_id ?? m.conversation_id,
+				text: m.payload.toString('utf8'),
+			})),
 		);
 	if (emulator instanceof YunhuEmulator)
 		return keep(emulator.messages.map((m) => ({ chat: m.chat, text: String(m.content.text) })));
@@ -186,7 +192,9 @@ process.on('message', (command: Command) => {
 				process.send!({ id: command.id, value: answer(command.query) });
 			} else if (command.stop) {
 				await emulator?.stop();
-				process.send!({ id: command.id, value: { violations: emulator?.violations ?? [] } }, () => process.exit(0));
+				process.send!({ id: command.id, value: { violations: emulator?.violations ?? [] } }, () =>
+					process.exit(0),
+				);
 			}
 		} catch (error) {
 			process.send!({ id: command.id, error: (error as Error).message });

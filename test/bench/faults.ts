@@ -23,7 +23,12 @@ import { botCredentials, userCredentials, yunhuWorkflow } from '../yunhu/fixture
 import { storeFor, yunzhenjiWorkflow } from '../yunzhenji/fixtures';
 import { account, startTencentBench } from './tencent';
 import { addLatency, record, userUuid, thousands } from './support';
-import { startYunhuBench, startYunzhenjiBench, yunhuUser, yunzhenjiCustomer } from './yunhu-yunzhenji';
+import {
+	startYunhuBench,
+	startYunzhenjiBench,
+	yunhuUser,
+	yunzhenjiCustomer,
+} from './yunhu-yunzhenji';
 
 const PLATFORM = 'Faults at scale';
 const N = 1000;
@@ -67,7 +72,9 @@ function spreadFaults(
 		}
 		return chosen.get(r)!;
 	};
-	kinds.forEach((fault, k) => http.inject({ match: (r) => kindOf(r) === k, times: Infinity, fault }));
+	kinds.forEach((fault, k) =>
+		http.inject({ match: (r) => kindOf(r) === k, times: Infinity, fault }),
+	);
 	addLatency(http);
 	return () => faulted;
 }
@@ -107,7 +114,13 @@ function exactlyOnce(
 }
 
 /** At most once: nothing twice, every failed item marked uncertain, and what was retried (503, rate limits) sent. */
-function atMostOnce(name: string, result: RunResult, delivered: string[], count: number, faults: number) {
+function atMostOnce(
+	name: string,
+	result: RunResult,
+	delivered: string[],
+	count: number,
+	faults: number,
+) {
 	const out = result.output();
 	const counts = new Map<string, number>();
 	for (const d of delivered) counts.set(d, (counts.get(d) ?? 0) + 1);
@@ -150,7 +163,11 @@ const settle = () => new Promise((r) => setTimeout(r, 800));
 async function mixinFaults(): Promise<void> {
 	const emulator = new MixinEmulator();
 	await emulator.start();
-	emulator.registerSession({ appId: BOT_ID, sessionId: SESSION_ID, publicKey: publicKeyOf(SEED_HEX) });
+	emulator.registerSession({
+		appId: BOT_ID,
+		sessionId: SESSION_ID,
+		publicKey: publicKeyOf(SEED_HEX),
+	});
 	const users = Array.from({ length: 100 }, (_, n) => userUuid(n));
 	users.forEach((userId) => emulator.addUser({ userId, hasConversation: true }));
 	const faults = spreadFaults(emulator.http, (r) => r.path === '/messages', [
@@ -166,7 +183,10 @@ async function mixinFaults(): Promise<void> {
 	]);
 	try {
 		const workflow = loadMixinWorkflow('send');
-		workflow.nodes[0].parameters = { ...workflow.nodes[0].parameters, requestOptions: QUICK } as never;
+		workflow.nodes[0].parameters = {
+			...workflow.nodes[0].parameters,
+			requestOptions: QUICK,
+		} as never;
 		const input = texts.map((text, n) => ({ json: { userId: users[n % users.length], text } }));
 		const result = await runWorkflow(workflow, {
 			input,
@@ -174,8 +194,13 @@ async function mixinFaults(): Promise<void> {
 		});
 		await settle();
 		const inOrder = users.filter((user) => {
-			const got = emulator.messages.filter((m) => m.recipient_id === user).map((m) => m.payload.toString());
-			return JSON.stringify(got) === JSON.stringify(texts.filter((_, n) => users[n % users.length] === user));
+			const got = emulator.messages
+				.filter((m) => m.recipient_id === user)
+				.map((m) => m.payload.toString());
+			return (
+				JSON.stringify(got) ===
+				JSON.stringify(texts.filter((_, n) => users[n % users.length] === user))
+			);
 		}).length;
 		const delivered = emulator.messages.map((m) => m.payload.toString());
 		exactlyOnce('Mixin Send', result, delivered, faults(), {
@@ -206,7 +231,10 @@ async function tencentFaults(): Promise<void> {
 	]);
 	try {
 		const workflow = loadTencentWorkflow('send');
-		workflow.nodes[0].parameters = { ...workflow.nodes[0].parameters, requestOptions: QUICK } as never;
+		workflow.nodes[0].parameters = {
+			...workflow.nodes[0].parameters,
+			requestOptions: QUICK,
+		} as never;
 		const input = texts.map((text, n) => ({ json: { to: account(n), text } }));
 		const result = await runWorkflow(workflow, {
 			input,
@@ -233,7 +261,11 @@ const yunhuSend = {
 
 async function yunhuClientFaults(): Promise<void> {
 	const emulator = await startYunhuBench();
-	const faults = spreadFaults(emulator.http, (r) => r.path === '/v1/msg/send-message', [DROP, BAD_GATEWAY, STALL]);
+	const faults = spreadFaults(emulator.http, (r) => r.path === '/v1/msg/send-message', [
+		DROP,
+		BAD_GATEWAY,
+		STALL,
+	]);
 	try {
 		const input = texts.map((text, n) => ({ json: { to: yunhuUser(n), text } }));
 		const result = await runWorkflow(yunhuWorkflow('userApi', yunhuSend), {
@@ -270,7 +302,10 @@ export async function yunhuBotFaults(): Promise<void> {
 		const input = texts.map((text, n) => ({ json: { to: yunhuUser(n), text } }));
 		const workflow = yunhuWorkflow('botApi', yunhuSend);
 		workflow.nodes[0].continueOnFail = true;
-		const result = await runWorkflow(workflow, { input, credentials: { yunhuBotApi: botCredentials(emulator) } });
+		const result = await runWorkflow(workflow, {
+			input,
+			credentials: { yunhuBotApi: botCredentials(emulator) },
+		});
 		await settle();
 		atMostOnce(
 			'Yunhu bot API Send',
@@ -306,7 +341,9 @@ async function yunzhenjiFaults(): Promise<void> {
 		workflow.nodes[0].continueOnFail = true;
 		const result = await runWorkflow(workflow, { input, credentials: storeFor(emulator) });
 		await settle();
-		const delivered = emulator.sends.map((s) => String((s.content.items as Array<{ text: string }>)[0].text));
+		const delivered = emulator.sends.map((s) =>
+			String((s.content.items as Array<{ text: string }>)[0].text),
+		);
 		atMostOnce('Yunzhenji Send', result, delivered, N, faults());
 	} finally {
 		await emulator.stop();

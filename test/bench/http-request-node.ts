@@ -23,7 +23,17 @@ export function findN8n(): { bin?: string; why: string } {
 	const given = process.env.N8N_BENCH_BIN;
 	const candidates = given
 		? [given, path.join(given, 'node_modules', '.bin', 'n8n'), path.join(given, 'bin', 'n8n')]
-		: [path.join(os.homedir(), '.cache', 'n8n-chat-platforms', `n8n-${N8N_VERSION}`, 'node_modules', '.bin', 'n8n')];
+		: [
+				path.join(
+					os.homedir(),
+					'.cache',
+					'n8n-chat-platforms',
+					`n8n-${N8N_VERSION}`,
+					'node_modules',
+					'.bin',
+					'n8n',
+				),
+			];
 	const bin = candidates.find((c) => fs.existsSync(c) && fs.statSync(c).isFile());
 	if (bin) return { bin, why: '' };
 	return {
@@ -52,7 +62,8 @@ function workflow(baseUrl: string, usersig: string, tuned: boolean) {
 		random: n + 1,
 	}));
 	const query =
-		`sdkappid=${SDK_APP_ID}&identifier=${ADMIN}&usersig=${usersig}` + '&random={{ $json.random }}&contenttype=json';
+		`sdkappid=${SDK_APP_ID}&identifier=${ADMIN}&usersig=${usersig}` +
+		'&random={{ $json.random }}&contenttype=json';
 	const body =
 		'={ "To_Account": "{{ $json.to }}", "MsgRandom": {{ $json.random }}, "MsgSeq": {{ $json.random }}, ' +
 		'"MsgBody": [{ "MsgType": "TIMTextElem", "MsgContent": { "Text": "{{ $json.text }}" } }] }';
@@ -109,10 +120,20 @@ function workflow(baseUrl: string, usersig: string, tuned: boolean) {
 
 function run(bin: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
 	return new Promise((resolve, reject) => {
-		execFile(bin, args, { env, maxBuffer: 256 * 1024 * 1024, timeout: 300_000 }, (error, stdout, stderr) => {
-			if (error) reject(new Error(`${path.basename(bin)} ${args[0]} failed: ${error.message}\n${stderr.slice(-2000)}`));
-			else resolve(stdout);
-		});
+		execFile(
+			bin,
+			args,
+			{ env, maxBuffer: 256 * 1024 * 1024, timeout: 300_000 },
+			(error, stdout, stderr) => {
+				if (error)
+					reject(
+						new Error(
+							`${path.basename(bin)} ${args[0]} failed: ${error.message}\n${stderr.slice(-2000)}`,
+						),
+					);
+				else resolve(stdout);
+			},
+		);
 	});
 }
 
@@ -132,11 +153,14 @@ function nodeSeconds(stdout: string): number | undefined {
 }
 
 export async function benchHttpRequestNode(nodeRate: number | undefined): Promise<void> {
-	console.log(`\n${PLATFORM}: n8n's HTTP Request node, ${thousands(SENDS)} sends with a hand-computed UserSig`);
+	console.log(
+		`\n${PLATFORM}: n8n's HTTP Request node, ${thousands(SENDS)} sends with a hand-computed UserSig`,
+	);
 	record(PLATFORM, { name: 'n8n-nodes-base in this repository', ...nodesBaseInRepo() });
 	const found = findN8n();
 	if (!found.bin) {
-		for (const mode of ['untuned', 'tuned']) missing(PLATFORM, `HTTP Request node, ${mode}`, `skipped: ${found.why}`);
+		for (const mode of ['untuned', 'tuned'])
+			missing(PLATFORM, `HTTP Request node, ${mode}`, `skipped: ${found.why}`);
 		return;
 	}
 	const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-chat-platforms-bench-n8n-'));
@@ -151,7 +175,11 @@ export async function benchHttpRequestNode(nodeRate: number | undefined): Promis
 		N8N_BLOCK_ENV_ACCESS_IN_NODE: 'false',
 	};
 	const version = (await run(found.bin, ['--version'], env)).trim().split('\n').pop();
-	record(PLATFORM, { name: 'n8n used for the HTTP Request node', value: `n8n ${version}`, note: found.bin });
+	record(PLATFORM, {
+		name: 'n8n used for the HTTP Request node',
+		value: `n8n ${version}`,
+		note: found.bin,
+	});
 	const usersig = await generateUserSig({
 		sdkAppId: SDK_APP_ID,
 		secretKey: SECRET_KEY,
@@ -162,7 +190,11 @@ export async function benchHttpRequestNode(nodeRate: number | undefined): Promis
 	for (const tuned of [false, true]) {
 		const mode = tuned ? 'tuned (200 items per 1,000 ms)' : 'untuned';
 		const emulator = await startTencentBench();
-		const clock: RequestClock = addLatency(emulator.http, undefined, (r) => r.path === '/v4/openim/sendmsg');
+		const clock: RequestClock = addLatency(
+			emulator.http,
+			undefined,
+			(r) => r.path === '/v4/openim/sendmsg',
+		);
 		try {
 			const file = path.join(folder, `workflow-${tuned ? 'tuned' : 'untuned'}.json`);
 			const wf = workflow(emulator.baseUrl, usersig, tuned);
@@ -171,7 +203,11 @@ export async function benchHttpRequestNode(nodeRate: number | undefined): Promis
 			const stdout = await run(found.bin, ['execute', `--id=${wf.id}`, '--rawOutput'], env);
 			const accepted = emulator.messages.length;
 			const seconds = nodeSeconds(stdout) ?? clock.spanSeconds();
-			results[tuned ? 'tuned' : 'untuned'] = { rate: accepted / seconds, accepted, refused: emulator.rateLimited };
+			results[tuned ? 'tuned' : 'untuned'] = {
+				rate: accepted / seconds,
+				accepted,
+				refused: emulator.rateLimited,
+			};
 			const detail =
 				`${thousands(emulator.rateLimited)} refused with 60007, ${thousands(clock.count())} requests; ` +
 				`node time ${seconds.toFixed(2)} s`;
@@ -191,7 +227,11 @@ export async function benchHttpRequestNode(nodeRate: number | undefined): Promis
 				});
 			}
 		} catch (error) {
-			missing(PLATFORM, `HTTP Request node, ${mode}`, `failed: ${(error as Error).message.split('\n')[0]}`);
+			missing(
+				PLATFORM,
+				`HTTP Request node, ${mode}`,
+				`failed: ${(error as Error).message.split('\n')[0]}`,
+			);
 		} finally {
 			await emulator.stop();
 		}

@@ -14,7 +14,14 @@ import { BinaryDataService } from 'n8n-core';
 import type { IBinaryData, INodeExecutionData } from 'n8n-workflow';
 
 import { binaryItem, runWorkflow, type RunResult, type WorkflowJson } from '../harness/engine';
-import { BOT_ID, SEED_HEX, SESSION_ID, fieldCredentials, loadWorkflow, publicKeyOf } from '../mixin/fixtures';
+import {
+	BOT_ID,
+	SEED_HEX,
+	SESSION_ID,
+	fieldCredentials,
+	loadWorkflow,
+	publicKeyOf,
+} from '../mixin/fixtures';
 import { RemoteEmulator, chatsInOrder, expectedOrder } from './remote';
 import {
 	MB,
@@ -54,9 +61,13 @@ async function startRemote(users: string[], unknownUsers?: 'allow'): Promise<Rem
 	});
 }
 
-function withOptions(workflow: WorkflowJson, requestOptions: Record<string, unknown> | undefined): WorkflowJson {
+function withOptions(
+	workflow: WorkflowJson,
+	requestOptions: Record<string, unknown> | undefined,
+): WorkflowJson {
 	const copy = JSON.parse(JSON.stringify(workflow)) as WorkflowJson;
-	if (requestOptions) copy.nodes[0].parameters = { ...copy.nodes[0].parameters, requestOptions } as never;
+	if (requestOptions)
+		copy.nodes[0].parameters = { ...copy.nodes[0].parameters, requestOptions } as never;
 	return copy;
 }
 
@@ -78,11 +89,15 @@ async function singleSends(
 	let refused = 0;
 	const measured = await bestOf(async (round) => {
 		const tag = `${label}${round}`;
-		const items = Array.from({ length: SENDS }, (_, n) => ({ chat: userUuid(n % USERS), text: `${tag} ${n}` }));
+		const items = Array.from({ length: SENDS }, (_, n) => ({
+			chat: userUuid(n % USERS),
+			text: `${tag} ${n}`,
+		}));
 		const input = items.map(({ chat, text }) => ({ json: { userId: chat, text } }));
 		const workflow = withOptions(loadWorkflow('send'), requestOptions);
 		const run = await withMemory(
-			async () => await runWorkflow(workflow, { input, credentials: credentials(emulator.baseUrl) }),
+			async () =>
+				await runWorkflow(workflow, { input, credentials: credentials(emulator.baseUrl) }),
 		);
 		const delivered = await emulator.messages(`${tag} `);
 		if (run.value.status !== 'success' || delivered.length !== SENDS) {
@@ -181,9 +196,15 @@ export async function benchMixinSends(): Promise<void> {
 export async function benchMixinSendMany(): Promise<void> {
 	const emulator = await startRemote([], 'allow');
 	try {
-		const input = Array.from({ length: SEND_MANY }, (_, n) => ({ json: { userId: userUuid(n), text: `item ${n}` } }));
+		const input = Array.from({ length: SEND_MANY }, (_, n) => ({
+			json: { userId: userUuid(n), text: `item ${n}` },
+		}));
 		const run = await withMemory(
-			async () => await runWorkflow(loadWorkflow('send-many'), { input, credentials: credentials(emulator.baseUrl) }),
+			async () =>
+				await runWorkflow(loadWorkflow('send-many'), {
+					input,
+					credentials: credentials(emulator.baseUrl),
+				}),
 		);
 		const delivered = await emulator.messages('item ');
 		if (run.value.output().length !== SEND_MANY || delivered.length !== SEND_MANY)
@@ -198,8 +219,17 @@ export async function benchMixinSendMany(): Promise<void> {
 			unit: 'messages/s',
 			note: cpuText(run, SEND_MANY),
 		});
-		record(PLATFORM, { name: `${name}: requests`, value: calls.length, target: { equals: SEND_MANY / 100 } });
-		record(PLATFORM, { name: `${name}: largest request`, value: largest, unit: 'messages', target: { max: 100 } });
+		record(PLATFORM, {
+			name: `${name}: requests`,
+			value: calls.length,
+			target: { equals: SEND_MANY / 100 },
+		});
+		record(PLATFORM, {
+			name: `${name}: largest request`,
+			value: largest,
+			unit: 'messages',
+			target: { max: 100 },
+		});
 		record(PLATFORM, {
 			name: `${name}: heap growth`,
 			value: (run.memory.peakHeap - run.memory.baseHeap) / MB,
@@ -265,7 +295,9 @@ async function upload(
 }
 
 export async function benchMixinUpload(): Promise<void> {
-	console.log(`\n${PLATFORM}: Attachment → Upload of a 100 MB binary item, the emulator in a process of its own`);
+	console.log(
+		`\n${PLATFORM}: Attachment → Upload of a 100 MB binary item, the emulator in a process of its own`,
+	);
 	const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-chat-platforms-bench-file-'));
 	const file = path.join(folder, 'upload.bin');
 	const sha256 = writeRandomFile(file, FILE_BYTES);
@@ -286,7 +318,11 @@ export async function benchMixinUpload(): Promise<void> {
 			server,
 			'filesystem mode',
 			async () => {
-				const meta = { data: '', mimeType: 'application/octet-stream', fileName: 'upload.bin' } as IBinaryData;
+				const meta = {
+					data: '',
+					mimeType: 'application/octet-stream',
+					fileName: 'upload.bin',
+				} as IBinaryData;
 				const stored = await service.store(
 					{ type: 'execution', workflowId: 'test', executionId: 'bench-upload' },
 					fs.createReadStream(file),

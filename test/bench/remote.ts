@@ -6,7 +6,10 @@ import type { Delivered, HostSetup, Query } from './emulator-host';
 
 export class RemoteEmulator {
 	private next = 1;
-	private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+	private readonly pending = new Map<
+		number,
+		{ resolve: (v: unknown) => void; reject: (e: Error) => void }
+	>();
 
 	private constructor(
 		private readonly child: ChildProcess,
@@ -89,7 +92,9 @@ export function chatsInOrder(delivered: Delivered[], expected: Map<string, strin
 		if (!got.has(m.chat)) got.set(m.chat, []);
 		got.get(m.chat)!.push(m.text);
 	}
-	return [...expected].filter(([chat, texts]) => JSON.stringify(got.get(chat)) === JSON.stringify(texts)).length;
+	return [...expected].filter(
+		([chat, texts]) => JSON.stringify(got.get(chat)) === JSON.stringify(texts),
+	).length;
 }
 
 /** chat → texts in item order, from the items' own chat and text. */

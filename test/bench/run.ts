@@ -17,7 +17,9 @@ import { benchYunhu, benchYunzhenji } from './yunhu-yunzhenji';
 
 async function main(): Promise<void> {
 	const started = performance.now();
-	console.log(`npm run bench: ${LATENCY_MS} ms injected latency on every emulator request; ${machineText()}`);
+	console.log(
+		`npm run bench: ${LATENCY_MS} ms injected latency on every emulator request; ${machineText()}`,
+	);
 	await benchSigning();
 	await benchStandaloneTransport();
 	const { nodeRate } = await benchTencent();

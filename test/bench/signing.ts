@@ -23,7 +23,8 @@ export async function benchSigning(): Promise<void> {
 	const session = { appId: BOT_ID, sessionId: SESSION_ID, seed: Buffer.from(SEED_HEX, 'hex') };
 	const body = JSON.stringify([{ message_id: BOT_ID, data_base64: 'x'.repeat(500) }]);
 	// a short warm-up, so the JIT's first compilations do not count
-	for (let i = 0; i < 500; i++) signRequestToken(session, { method: 'POST', uri: '/messages', body });
+	for (let i = 0; i < 500; i++)
+		signRequestToken(session, { method: 'POST', uri: '/messages', body });
 	let start = performance.now();
 	const n = 5000;
 	for (let i = 0; i < n; i++) signRequestToken(session, { method: 'POST', uri: '/messages', body });
@@ -33,7 +34,12 @@ export async function benchSigning(): Promise<void> {
 		unit: 'tokens/s',
 		target: { min: 10000 },
 	});
-	const sig = { sdkAppId: SDK_APP_ID, secretKey: SECRET_KEY, identifier: ADMIN, expireSeconds: 3600 };
+	const sig = {
+		sdkAppId: SDK_APP_ID,
+		secretKey: SECRET_KEY,
+		identifier: ADMIN,
+		expireSeconds: 3600,
+	};
 	for (let i = 0; i < 200; i++) await generateUserSig(sig);
 	start = performance.now();
 	const m = 2000;
@@ -50,7 +56,11 @@ export async function benchSigning(): Promise<void> {
 export async function benchStandaloneTransport(): Promise<void> {
 	const emulator = new MixinEmulator({ unknownUsers: 'allow' });
 	await emulator.start();
-	emulator.registerSession({ appId: BOT_ID, sessionId: SESSION_ID, publicKey: publicKeyOf(SEED_HEX) });
+	emulator.registerSession({
+		appId: BOT_ID,
+		sessionId: SESSION_ID,
+		publicKey: publicKeyOf(SEED_HEX),
+	});
 	try {
 		const credential = new MixinMessengerApi();
 		const credentials = {

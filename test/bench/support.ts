@@ -39,8 +39,17 @@ function passes(value: number | string, target: Target): boolean {
 function format(value: number | string, unit = ''): string {
 	if (typeof value === 'string') return value;
 	const digits =
-		unit === '×' ? 2 : Math.abs(value) >= 100 || Number.isInteger(value) ? 0 : Math.abs(value) >= 10 ? 1 : 2;
-	const text = value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+		unit === '×'
+			? 2
+			: Math.abs(value) >= 100 || Number.isInteger(value)
+				? 0
+				: Math.abs(value) >= 10
+					? 1
+					: 2;
+	const text = value.toLocaleString('en-US', {
+		minimumFractionDigits: digits,
+		maximumFractionDigits: digits,
+	});
 	return unit ? `${text} ${unit}` : text;
 }
 
@@ -53,7 +62,10 @@ function targetText(target: Target | undefined, unit = ''): string {
 
 /** Record a figure under a platform's table; it is printed (and checked) at the end. */
 export function record(platform: string, figure: Figure): void {
-	const row: Row = { ...figure, ok: figure.target ? passes(figure.value, figure.target) : undefined };
+	const row: Row = {
+		...figure,
+		ok: figure.target ? passes(figure.value, figure.target) : undefined,
+	};
 	if (!tables.has(platform)) tables.set(platform, []);
 	tables.get(platform)!.push(row);
 	const mark = row.ok === undefined ? '    ' : row.ok ? 'ok  ' : 'MISS';
@@ -77,7 +89,9 @@ export function printTables(): number {
 			targetText(r.target, r.unit),
 			r.ok === undefined ? '' : r.ok ? 'ok' : 'MISS',
 		]);
-		const widths = [0, 1, 2].map((c) => Math.min([84, 22, 22][c], Math.max(...cells.map((row) => row[c].length), 6)));
+		const widths = [0, 1, 2].map((c) =>
+			Math.min([84, 22, 22][c], Math.max(...cells.map((row) => row[c].length), 6)),
+		);
 		const line = (row: string[]) =>
 			`| ${row.map((cell, c) => (c < 3 ? cell.padEnd(widths[c]) : cell.padEnd(4))).join(' | ')} |`;
 		console.log(`\n${platform}`);
@@ -173,7 +187,10 @@ export function memoryText(m: MemoryPeaks): string {
 export const REPEATS = 2;
 
 /** Measure `attempt` REPEATS times (round 1, 2 …) and keep the fastest; all rounds are returned as well. */
-export async function bestOf<T>(attempt: (round: number) => Promise<Measured<T>>, repeats = REPEATS) {
+export async function bestOf<T>(
+	attempt: (round: number) => Promise<Measured<T>>,
+	repeats = REPEATS,
+) {
 	const all: Array<Measured<T>> = [];
 	for (let round = 1; round <= repeats; round++) all.push(await attempt(round));
 	const best = all.reduce((a, b) => (b.seconds < a.seconds ? b : a));
@@ -199,7 +216,9 @@ export function machineText(): string {
 		.map((l) => l.toFixed(1))
 		.join(' ');
 	const busy =
-		os.loadavg()[0] > os.cpus().length ? ' (busy: other work competes for the CPUs, rates come out low)' : '';
+		os.loadavg()[0] > os.cpus().length
+			? ' (busy: other work competes for the CPUs, rates come out low)'
+			: '';
 	return `${os.cpus().length} CPUs, load average ${load}${busy}, Node ${process.version}`;
 }
 

@@ -11,7 +11,13 @@ import axios from 'axios';
 import { generateUserSig } from '../../nodes/TencentIm/transport/signing';
 import { TencentImEmulator } from '../emulators/tencent-im';
 import { runWorkflow, type RunResult } from '../harness/engine';
-import { ADMIN, SDK_APP_ID, SECRET_KEY, loadWorkflow, tencentCredentials } from '../tencent-im/fixtures';
+import {
+	ADMIN,
+	SDK_APP_ID,
+	SECRET_KEY,
+	loadWorkflow,
+	tencentCredentials,
+} from '../tencent-im/fixtures';
 import { RemoteEmulator } from './remote';
 import {
 	MB,
@@ -35,13 +41,16 @@ const RAW_LIMIT = 200;
 const RAW_WINDOW_MS = 1100;
 const BATCH_RECIPIENTS = 12_000;
 /** What sets the node's pace: its limiter holds each request's slot until the answer is in, then one second more. */
-const WINDOW_NOTE = "the node's limiter holds each slot until the answer and a second after: at most 200 in any second Tencent counts";
+const WINDOW_NOTE =
+	"the node's limiter holds each slot until the answer and a second after: at most 200 in any second Tencent counts";
 
 export const account = (n: number) => `acct${pad(n % ACCOUNTS)}`;
 
 /** In this process (the faults part and the HTTP Request node's runs add their faults and latency): 100 accounts. */
 export async function startTencentBench(): Promise<TencentImEmulator> {
-	const emulator = new TencentImEmulator({ apps: [{ sdkAppId: SDK_APP_ID, secretKey: SECRET_KEY, admin: ADMIN }] });
+	const emulator = new TencentImEmulator({
+		apps: [{ sdkAppId: SDK_APP_ID, secretKey: SECRET_KEY, admin: ADMIN }],
+	});
 	await emulator.start();
 	for (let n = 0; n < ACCOUNTS; n++) emulator.importAccount(account(n));
 	return emulator;
@@ -59,8 +68,14 @@ async function startRemote(extra: string[] = []): Promise<RemoteEmulator> {
 	});
 }
 
-async function runSends(emulator: RemoteEmulator, label: string, executionId: string): Promise<RunResult> {
-	const input = Array.from({ length: SENDS }, (_, n) => ({ json: { to: account(n), text: `${label} ${n}` } }));
+async function runSends(
+	emulator: RemoteEmulator,
+	label: string,
+	executionId: string,
+): Promise<RunResult> {
+	const input = Array.from({ length: SENDS }, (_, n) => ({
+		json: { to: account(n), text: `${label} ${n}` },
+	}));
 	return await runWorkflow(loadWorkflow('send'), {
 		input,
 		credentials: { tencentImApi: tencentCredentials(emulator.baseUrl) },
@@ -69,10 +84,13 @@ async function runSends(emulator: RemoteEmulator, label: string, executionId: st
 }
 
 async function checkRun(result: RunResult, emulator: RemoteEmulator, label: string): Promise<void> {
-	if (result.status !== 'success') throw new Error(`Tencent run ${label} failed: ${result.error?.message}`);
+	if (result.status !== 'success')
+		throw new Error(`Tencent run ${label} failed: ${result.error?.message}`);
 	const delivered = (await emulator.messages(`${label} `)).length;
 	if (result.output().length !== SENDS || delivered !== SENDS) {
-		throw new Error(`Tencent run ${label}: ${result.output().length} outputs, ${delivered} delivered of ${SENDS}`);
+		throw new Error(
+			`Tencent run ${label}: ${result.output().length} outputs, ${delivered} delivered of ${SENDS}`,
+		);
 	}
 }
 
@@ -99,7 +117,12 @@ function rawLimiter(limit: number, windowMs: number) {
  * The floor: one sendmsg per message with axios and a fresh UserSig from the package's generator, `workers` at a
  * time; a rate-limit refusal waits out the window and is sent again, so every message arrives.
  */
-async function rawLoop(emulator: RemoteEmulator, label: string, workers: number, pace?: () => Promise<void>) {
+async function rawLoop(
+	emulator: RemoteEmulator,
+	label: string,
+	workers: number,
+	pace?: () => Promise<void>,
+) {
 	let next = 0;
 	let refused = 0;
 	const send = async (n: number) => {
@@ -173,7 +196,9 @@ export async function benchTencent(): Promise<{ nodeRate: number }> {
 			return { ...measured, refused: (await emulator.counter('rateLimited')) - before };
 		};
 		const one = await rounds(async (round) => {
-			const m = await withMemory(async () => await runSends(emulator, `one${round}`, `bench-tencent-1-${round}`));
+			const m = await withMemory(
+				async () => await runSends(emulator, `one${round}`, `bench-tencent-1-${round}`),
+			);
 			await checkRun(m.value, emulator, `one${round}`);
 			return m;
 		});
@@ -185,7 +210,11 @@ export async function benchTencent(): Promise<{ nodeRate: number }> {
 			target: { min: 190 },
 			note: `${roundsText(one.all, SENDS)}; ${cpuText(one.best, SENDS)}; ${WINDOW_NOTE}`,
 		});
-		record(PLATFORM, { name: 'rate-limit refusals (60007), one execution', value: one.refused, target: { equals: 0 } });
+		record(PLATFORM, {
+			name: 'rate-limit refusals (60007), one execution',
+			value: one.refused,
+			target: { equals: 0 },
+		});
 		record(PLATFORM, {
 			name: 'peak RSS, one execution',
 			value: one.peakRss / MB,
@@ -196,7 +225,8 @@ export async function benchTencent(): Promise<{ nodeRate: number }> {
 		const two = await rounds(async (round) => {
 			const labels = [`twoA${round}`, `twoB${round}`];
 			const m = await withMemory(
-				async () => await Promise.all(labels.map((label) => runSends(emulator, label, `bench-${label}`))),
+				async () =>
+					await Promise.all(labels.map((label) => runSends(emulator, label, `bench-${label}`))),
 			);
 			for (const [k, label] of labels.entries()) await checkRun(m.value[k], emulator, label);
 			return m;
@@ -230,7 +260,12 @@ export async function benchTencent(): Promise<{ nodeRate: number }> {
 		});
 		const parallel = await bestOf(
 			async (round) =>
-				await rawLoop(emulator, `rawPar${round}`, NODE_CONCURRENCY, rawLimiter(RAW_LIMIT, RAW_WINDOW_MS)),
+				await rawLoop(
+					emulator,
+					`rawPar${round}`,
+					NODE_CONCURRENCY,
+					rawLimiter(RAW_LIMIT, RAW_WINDOW_MS),
+				),
 		);
 		const parallelRate = SENDS / parallel.best.seconds;
 		record(PLATFORM, {
@@ -243,7 +278,11 @@ export async function benchTencent(): Promise<{ nodeRate: number }> {
 				cpuText(parallel.best, SENDS),
 			].join('; '),
 		});
-		record(PLATFORM, { name: 'ratio node / raw sequential', value: nodeRate / sequentialRate, unit: '×' });
+		record(PLATFORM, {
+			name: 'ratio node / raw sequential',
+			value: nodeRate / sequentialRate,
+			unit: '×',
+		});
 		record(PLATFORM, {
 			name: `ratio node / raw concurrency ${NODE_CONCURRENCY}`,
 			value: nodeRate / parallelRate,
@@ -267,18 +306,27 @@ export async function benchTencentSendToMany(): Promise<void> {
 					credentials: { tencentImApi: tencentCredentials(emulator.baseUrl) },
 				}),
 		);
-		if (run.value.status !== 'success') throw new Error(`Send to Many failed: ${run.value.error?.message}`);
+		if (run.value.status !== 'success')
+			throw new Error(`Send to Many failed: ${run.value.error?.message}`);
 		const calls = await emulator.bodies<string[]>('/v4/openim/batchsendmsg', 'To_Account');
 		const sent = run.value.output().filter((o) => o.json.sent === true).length;
 		const name = `Send to Many, ${BATCH_RECIPIENTS.toLocaleString('en-US')} recipients`;
-		record(PLATFORM, { name: `${name}: calls`, value: calls.length, target: { equals: BATCH_RECIPIENTS / 500 } });
+		record(PLATFORM, {
+			name: `${name}: calls`,
+			value: calls.length,
+			target: { equals: BATCH_RECIPIENTS / 500 },
+		});
 		record(PLATFORM, {
 			name: `${name}: largest call`,
 			value: Math.max(...calls.map((c) => c.length)),
 			unit: 'recipients',
 			target: { max: 500 },
 		});
-		record(PLATFORM, { name: `${name}: recipients sent`, value: sent, target: { equals: BATCH_RECIPIENTS } });
+		record(PLATFORM, {
+			name: `${name}: recipients sent`,
+			value: sent,
+			target: { equals: BATCH_RECIPIENTS },
+		});
 		record(PLATFORM, {
 			name: `${name}: recipients per second`,
 			value: sent / run.seconds,

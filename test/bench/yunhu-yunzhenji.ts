@@ -8,9 +8,26 @@ import { YunhuEmulator } from '../emulators/yunhu';
 import { YunzhenjiEmulator } from '../emulators/yunzhenji';
 import { CredentialStore, runWorkflow } from '../harness/engine';
 import { BOT_ID, BOT_TOKEN, USER_ID, USER_TOKEN, yunhuWorkflow } from '../yunhu/fixtures';
-import { ACCOUNT, APP_ID, APP_SECRET, AES_KEY, yunzhenjiCredentials, yunzhenjiWorkflow } from '../yunzhenji/fixtures';
+import {
+	ACCOUNT,
+	APP_ID,
+	APP_SECRET,
+	AES_KEY,
+	yunzhenjiCredentials,
+	yunzhenjiWorkflow,
+} from '../yunzhenji/fixtures';
 import { RemoteEmulator, chatsInOrder, expectedOrder } from './remote';
-import { REPEATS, bestOf, cpuText, memoryText, pad, record, roundsText, withMemory, thousands } from './support';
+import {
+	REPEATS,
+	bestOf,
+	cpuText,
+	memoryText,
+	pad,
+	record,
+	roundsText,
+	withMemory,
+	thousands,
+} from './support';
 
 const CHATS = 100;
 const CLIENT_SENDS = 1000;
@@ -28,17 +45,28 @@ export async function startYunhuBench(): Promise<YunhuEmulator> {
 	emulator.addUser({ token: USER_TOKEN, id: USER_ID, name: 'Ann' });
 	const friends = Array.from({ length: CHATS }, (_, n) => yunhuUser(n));
 	for (const id of friends) emulator.addUser({ token: `token-${id}`, id, name: `User ${id}` });
-	emulator.addBot({ token: BOT_TOKEN, botId: BOT_ID, name: 'Helper Bot', friends: [USER_ID, ...friends] });
+	emulator.addBot({
+		token: BOT_TOKEN,
+		botId: BOT_ID,
+		name: 'Helper Bot',
+		friends: [USER_ID, ...friends],
+	});
 	return emulator;
 }
 
 /** In this process, for the faults part: one WeCom account and 100 customers who added it. */
 export async function startYunzhenjiBench(): Promise<YunzhenjiEmulator> {
-	const emulator = new YunzhenjiEmulator({ apps: [{ appId: APP_ID, appSecret: APP_SECRET, encodingAesKey: AES_KEY }] });
+	const emulator = new YunzhenjiEmulator({
+		apps: [{ appId: APP_ID, appSecret: APP_SECRET, encodingAesKey: AES_KEY }],
+	});
 	await emulator.start();
 	emulator.addAccount({ wxid: ACCOUNT, nickname: 'Sales 1' });
 	for (let n = 0; n < CHATS; n++) {
-		emulator.addCustomer({ wxid: yunzhenjiCustomer(n), nickname: `Customer ${n}`, relWxids: [ACCOUNT] });
+		emulator.addCustomer({
+			wxid: yunzhenjiCustomer(n),
+			nickname: `Customer ${n}`,
+			relWxids: [ACCOUNT],
+		});
 	}
 	return emulator;
 }
@@ -64,9 +92,15 @@ export async function benchYunhu(): Promise<void> {
 	const emulator = await startYunhuRemote();
 	try {
 		const userApi = {
-			yunhuUserApi: { token: USER_TOKEN, baseUrl: emulator.baseUrl, uploadUrl: `${emulator.baseUrl}/qiniu/` },
+			yunhuUserApi: {
+				token: USER_TOKEN,
+				baseUrl: emulator.baseUrl,
+				uploadUrl: `${emulator.baseUrl}/qiniu/`,
+			},
 		};
-		const botApi = { yunhuBotApi: { token: BOT_TOKEN, baseUrl: `${emulator.baseUrl}/open-apis/v1` } };
+		const botApi = {
+			yunhuBotApi: { token: BOT_TOKEN, baseUrl: `${emulator.baseUrl}/open-apis/v1` },
+		};
 		const send = {
 			operation: 'send',
 			chatType: 'user',
@@ -75,8 +109,13 @@ export async function benchYunhu(): Promise<void> {
 			text: '={{ $json.text }}',
 		};
 		const items = (label: string, count: number, chat: (n: number) => string) =>
-			Array.from({ length: count }, (_, n) => ({ to: yunhuUser(n), chat: chat(n), text: `${label} ${n}` }));
-		const input = (list: Array<{ to: string; text: string }>) => list.map(({ to, text }) => ({ json: { to, text } }));
+			Array.from({ length: count }, (_, n) => ({
+				to: yunhuUser(n),
+				chat: chat(n),
+				text: `${label} ${n}`,
+			}));
+		const input = (list: Array<{ to: string; text: string }>) =>
+			list.map(({ to, text }) => ({ json: { to, text } }));
 		await runWorkflow(yunhuWorkflow('userApi', send), {
 			input: [{ json: { to: yunhuUser(0), text: 'warm-up' } }],
 			credentials: userApi,
@@ -91,7 +130,10 @@ export async function benchYunhu(): Promise<void> {
 			);
 			const run = await withMemory(
 				async () =>
-					await runWorkflow(yunhuWorkflow('userApi', send), { input: input(clientItems), credentials: userApi }),
+					await runWorkflow(yunhuWorkflow('userApi', send), {
+						input: input(clientItems),
+						credentials: userApi,
+					}),
 			);
 			const delivered = await emulator.messages(`client${round} `);
 			if (run.value.status !== 'success' || delivered.length !== CLIENT_SENDS)
@@ -124,7 +166,11 @@ export async function benchYunhu(): Promise<void> {
 
 		const botItems = items('bot', BOT_SENDS, (n) => `bot:${BOT_ID}|${yunhuUser(n)}`);
 		const bot = await withMemory(
-			async () => await runWorkflow(yunhuWorkflow('botApi', send), { input: input(botItems), credentials: botApi }),
+			async () =>
+				await runWorkflow(yunhuWorkflow('botApi', send), {
+					input: input(botItems),
+					credentials: botApi,
+				}),
 		);
 		const botDelivered = await emulator.messages('bot ');
 		if (bot.value.status !== 'success' || botDelivered.length !== BOT_SENDS)
@@ -157,7 +203,12 @@ export async function benchYunzhenji(): Promise<void> {
 	);
 	const customers = Array.from({ length: CHATS }, (_, n) => yunzhenjiCustomer(n));
 	const app = { appId: APP_ID, appSecret: APP_SECRET, encodingAesKey: AES_KEY };
-	const emulator = await RemoteEmulator.start({ platform: 'yunzhenji', app, account: ACCOUNT, customers });
+	const emulator = await RemoteEmulator.start({
+		platform: 'yunzhenji',
+		app,
+		account: ACCOUNT,
+		customers,
+	});
 	try {
 		const parameters = {
 			targetWxid: '={{ $json.to }}',
@@ -166,7 +217,9 @@ export async function benchYunzhenji(): Promise<void> {
 		// one store for both runs, as n8n keeps a fetched token in its database between executions
 		const data = yunzhenjiCredentials({ baseUrl: emulator.baseUrl } as YunzhenjiEmulator);
 		const credentials = new CredentialStore({ yunzhenjiApi: data });
-		const first = Array.from({ length: 10 }, (_, n) => ({ json: { to: yunzhenjiCustomer(n), text: `first ${n}` } }));
+		const first = Array.from({ length: 10 }, (_, n) => ({
+			json: { to: yunzhenjiCustomer(n), text: `first ${n}` },
+		}));
 		await runWorkflow(yunzhenjiWorkflow(parameters), { input: first, credentials });
 		const tokensFirst = await emulator.counter('tokensIssued');
 		let inOrder = CHATS;

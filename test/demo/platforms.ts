@@ -12,8 +12,24 @@ import { YunhuEmulator } from '../emulators/yunhu';
 import { startWebhookReceiver } from '../harness/receiver';
 import { BOT_ID, SEED_HEX, SESSION_ID, USER_ID, publicKeyOf } from '../mixin/fixtures';
 import { ADMIN, SDK_APP_ID, SECRET_KEY } from '../tencent-im/fixtures';
-import { BOT_ID as YUNHU_BOT_ID, BOT_TOKEN, FRIEND_ID, GROUP_ID, USER_ID as YUNHU_USER_ID, USER_TOKEN, botCredentials, userCredentials } from '../yunhu/fixtures';
-import { ACCOUNT, CUSTOMER, startReceiver, startYunzhenji, triggerWorkflow, yunzhenjiCredentials } from '../yunzhenji/fixtures';
+import {
+	BOT_ID as YUNHU_BOT_ID,
+	BOT_TOKEN,
+	FRIEND_ID,
+	GROUP_ID,
+	USER_ID as YUNHU_USER_ID,
+	USER_TOKEN,
+	botCredentials,
+	userCredentials,
+} from '../yunhu/fixtures';
+import {
+	ACCOUNT,
+	CUSTOMER,
+	startReceiver,
+	startYunzhenji,
+	triggerWorkflow,
+	yunzhenjiCredentials,
+} from '../yunzhenji/fixtures';
 
 export interface DemoEmulator {
 	baseUrl: string;
@@ -44,7 +60,11 @@ const mixin: Demo = {
 	async start() {
 		const emulator = new MixinEmulator();
 		await emulator.start();
-		emulator.registerSession({ appId: BOT_ID, sessionId: SESSION_ID, publicKey: publicKeyOf(SEED_HEX) });
+		emulator.registerSession({
+			appId: BOT_ID,
+			sessionId: SESSION_ID,
+			publicKey: publicKeyOf(SEED_HEX),
+		});
 		// the bot's Blaze WebSocket, which the Mixin Messenger Trigger listens on
 		const blaze = new MixinBlazeEmulator(emulator);
 		// a user who never talked to the bot: the first send gets 403, the node opens the conversation
@@ -52,7 +72,11 @@ const mixin: Demo = {
 		const credentials = {
 			mixinMessengerApi: {
 				keyFormat: 'keystore',
-				keystoreSecret: JSON.stringify({ app_id: BOT_ID, session_id: SESSION_ID, session_private_key: SEED_HEX }),
+				keystoreSecret: JSON.stringify({
+					app_id: BOT_ID,
+					session_id: SESSION_ID,
+					session_private_key: SEED_HEX,
+				}),
 				baseUrl: emulator.baseUrl,
 				blazeUrl: blaze.url,
 			},
@@ -78,7 +102,10 @@ const mixin: Demo = {
 					`acknowledgements: ${emulator.acknowledgements.map((a) => a.status).join(', ')}`,
 				];
 				if (typeof (globalThis as { WebSocket?: unknown }).WebSocket !== 'function') {
-					return [...lines, 'Mixin Messenger Trigger: skipped (Node 20 needs --experimental-websocket; npm run demo sets it)'];
+					return [
+						...lines,
+						'Mixin Messenger Trigger: skipped (Node 20 needs --experimental-websocket; npm run demo sets it)',
+					];
 				}
 				// the user answers; the trigger, connected to the bot's Blaze WebSocket, starts a run and then acknowledges
 				const trigger = await activateTrigger(
@@ -118,7 +145,9 @@ const tencentIm: Demo = {
 	platform: 'Tencent IM',
 	file: 'tencent-im.json',
 	async start() {
-		const emulator = new TencentImEmulator({ apps: [{ sdkAppId: SDK_APP_ID, secretKey: SECRET_KEY, admin: ADMIN }] });
+		const emulator = new TencentImEmulator({
+			apps: [{ sdkAppId: SDK_APP_ID, secretKey: SECRET_KEY, admin: ADMIN }],
+		});
 		await emulator.start();
 		emulator.importAccount('bob');
 		const store = new CredentialStore({
@@ -144,8 +173,16 @@ const tencentIm: Demo = {
 				},
 			],
 		};
-		const receiver = await startWebhookReceiver(trigger, { credentials: store }, 'Tencent Cloud IM Trigger');
-		emulator.setCallback(SDK_APP_ID, { url: receiver.url, token: 'demo-callback-token', commands: ['C2C.CallbackAfterSendMsg'] });
+		const receiver = await startWebhookReceiver(
+			trigger,
+			{ credentials: store },
+			'Tencent Cloud IM Trigger',
+		);
+		emulator.setCallback(SDK_APP_ID, {
+			url: receiver.url,
+			token: 'demo-callback-token',
+			commands: ['C2C.CallbackAfterSendMsg'],
+		});
 		return {
 			emulator,
 			credentials: store,
@@ -177,7 +214,12 @@ const tencentIm: Demo = {
 					`alice's unread count now: ${emulator.unread('alice')}`,
 					`signed callbacks sent: ${emulator.callbacks.length} (the node's own REST sends are dropped by the trigger's loop guard)`,
 					'Tencent Cloud IM Trigger emitted:',
-					...receiver.items().map((i) => `  ${String(i.callbackCommand)} ${String(i.From_Account)} → ${String(i.To_Account)} via ${String(i.optPlatform)}: "${String(i.text)}"`),
+					...receiver
+						.items()
+						.map(
+							(i) =>
+								`  ${String(i.callbackCommand)} ${String(i.From_Account)} → ${String(i.To_Account)} via ${String(i.optPlatform)}: "${String(i.text)}"`,
+						),
 				];
 			},
 			stop: receiver.stop,
@@ -187,7 +229,8 @@ const tencentIm: Demo = {
 
 /** A 1×1 PNG, the "chart" the Yunhu demo uploads. */
 const PNG = Buffer.from(
-	'89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c4890000000d49444154789c6360f8cfc0000003010100c9fe92ef0000000049454e44ae426082',
+	'89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
+		'1f15c4890000000d49444154789c6360f8cfc0000003010100c9fe92ef0000000049454e44ae426082',
 	'hex',
 );
 
@@ -199,7 +242,15 @@ const yunhu: Demo = {
 		await emulator.start();
 		// the bot's subscription URL is a Yunhu Trigger: Yunhu pushes the group's messages to it
 		const trigger: WorkflowJson = {
-			nodes: [{ name: 'Yunhu Trigger', type: 'yunhuTrigger', typeVersion: 1, webhookId: 'yunhu-demo', parameters: { secret: 'demo-secret' } as never }],
+			nodes: [
+				{
+					name: 'Yunhu Trigger',
+					type: 'yunhuTrigger',
+					typeVersion: 1,
+					webhookId: 'yunhu-demo',
+					parameters: { secret: 'demo-secret' } as never,
+				},
+			],
 		};
 		const receiver = await startWebhookReceiver(trigger, {}, 'Yunhu Trigger');
 		emulator.addUser({ token: USER_TOKEN, id: YUNHU_USER_ID, name: 'Ann' });
@@ -215,16 +266,27 @@ const yunhu: Demo = {
 		emulator.addGroup({ groupId: GROUP_ID, name: 'Team', members: [YUNHU_USER_ID, FRIEND_ID] });
 		return {
 			emulator,
-			credentials: { yunhuUserApi: userCredentials(emulator), yunhuBotApi: botCredentials(emulator) },
+			credentials: {
+				yunhuUserApi: userCredentials(emulator),
+				yunhuBotApi: botCredentials(emulator),
+			},
 			input: [binaryItem(PNG, 'chart.png', 'image/png', { groupId: GROUP_ID })],
 			summary: async () => {
 				await emulator.settle();
 				await receiver.settle();
 				return [
-					`group messages now: ${emulator.chatMessages({ group: GROUP_ID }).map((m) => `${m.senderType}:${m.content.text ?? m.content.image}`).join(' | ')}`,
+					`group messages now: ${emulator
+						.chatMessages({ group: GROUP_ID })
+						.map((m) => `${m.senderType}:${m.content.text ?? m.content.image}`)
+						.join(' | ')}`,
 					`uploads: ${[...emulator.uploads.keys()].join(', ')}`,
 					'Yunhu Trigger emitted:',
-					...receiver.items().map((i) => `  ${String(i.eventType)} from ${String(i.senderNickname)} in ${String(i.chatType)} ${String(i.chatId)}: ${String(i.contentType)}, reply to ${JSON.stringify(i.replyTo)}`),
+					...receiver
+						.items()
+						.map(
+							(i) =>
+								`  ${String(i.eventType)} from ${String(i.senderNickname)} in ${String(i.chatType)} ${String(i.chatId)}: ${String(i.contentType)}, reply to ${JSON.stringify(i.replyTo)}`,
+						),
 				];
 			},
 			stop: receiver.stop,
@@ -238,7 +300,11 @@ const yunzhenji: Demo = {
 	async start() {
 		const emulator = await startYunzhenji();
 		// a customer whose phone refuses messages: its send comes back as chatMsgSendFail
-		emulator.addCustomer({ wxid: '7881300000000fail', nickname: 'Unreachable', relWxids: [ACCOUNT] });
+		emulator.addCustomer({
+			wxid: '7881300000000fail',
+			nickname: 'Unreachable',
+			relWxids: [ACCOUNT],
+		});
 		const store = new CredentialStore({ yunzhenjiApi: yunzhenjiCredentials(emulator) });
 		// the Yunzhenji Trigger listens where the back office would post the callbacks
 		const receiver = await startReceiver(store, triggerWorkflow());
@@ -246,7 +312,10 @@ const yunzhenji: Demo = {
 		return {
 			emulator,
 			credentials: store,
-			input: [{ json: { account: ACCOUNT, customer: CUSTOMER } }, { json: { account: ACCOUNT, customer: '7881300000000fail' } }],
+			input: [
+				{ json: { account: ACCOUNT, customer: CUSTOMER } },
+				{ json: { account: ACCOUNT, customer: '7881300000000fail' } },
+			],
 			summary: async () => {
 				await emulator.flushCallbacks();
 				await receiver.settle();
@@ -255,7 +324,10 @@ const yunzhenji: Demo = {
 					'Yunzhenji Trigger emitted:',
 					...receiver
 						.items()
-						.map((i) => `  ${String(i.type)} to ${String(i.to_wxid)} api_send_id=${String(i.api_send_id)}${i.err_msg ? ` — failed: ${String(i.err_msg)}` : ''}`),
+						.map(
+							(i) =>
+								`  ${String(i.type)} to ${String(i.to_wxid)} api_send_id=${String(i.api_send_id)}${i.err_msg ? ` — failed: ${String(i.err_msg)}` : ''}`,
+						),
 				];
 			},
 			stop: receiver.stop,

@@ -24,14 +24,24 @@ function short(value: unknown, max = 110): string {
 
 /** The demo prints what the emulators received; secrets in it are masked all the same. */
 function masked(value: unknown): string {
-	return JSON.stringify(value).replace(/"(app_secret|access_token|token|usersig)":"[^"]*"/g, '"$1":"***"');
+	return JSON.stringify(value).replace(
+		/"(app_secret|access_token|token|usersig)":"[^"]*"/g,
+		'"$1":"***"',
+	);
 }
 
 function printRequests(requests: RecordedRequest[]): void {
 	for (const r of requests) {
-		const body = r.json === undefined ? (r.body.length ? `<${r.body.length} bytes>` : '') : short(masked(r.json), 90);
+		const body =
+			r.json === undefined
+				? r.body.length
+					? `<${r.body.length} bytes>`
+					: ''
+				: short(masked(r.json), 90);
 		const note = r.note ? `[${r.note.slice(0, 40)}] ` : '';
-		console.log(`    ${r.method.padEnd(4)} ${r.path.slice(0, 40).padEnd(40)} → ${r.status ?? '—'} ${note}${body}`);
+		console.log(
+			`    ${r.method.padEnd(4)} ${r.path.slice(0, 40).padEnd(40)} → ${r.status ?? '—'} ${note}${body}`,
+		);
 	}
 }
 
@@ -50,14 +60,18 @@ async function main(): Promise<void> {
 	const { runWorkflow } = await import('../harness/engine');
 	let failures = 0;
 	for (const demo of demos) {
-		const workflow = JSON.parse(fs.readFileSync(path.join(root, 'examples', demo.file), 'utf8')) as WorkflowJson;
+		const workflow = JSON.parse(
+			fs.readFileSync(path.join(root, 'examples', demo.file), 'utf8'),
+		) as WorkflowJson;
 		const { emulator, credentials, input, summary, stop } = await demo.start();
 		try {
 			const result = await runWorkflow(workflow, { input, credentials });
 			console.log(`\n▶ ${workflow.name} (examples/${demo.file}) — ${result.status}`);
 			if (result.error) {
 				failures++;
-				console.log(`  error: ${result.error.message}${result.error.description ? ` — ${result.error.description}` : ''}`);
+				console.log(
+					`  error: ${result.error.message}${result.error.description ? ` — ${result.error.description}` : ''}`,
+				);
 			}
 			printOutputs(result, workflow);
 			console.log(`  ${demo.platform} emulator received:`);
@@ -68,7 +82,9 @@ async function main(): Promise<void> {
 			await emulator.stop();
 		}
 	}
-	console.log(failures ? `\n${failures} example workflow(s) failed` : '\nAll example workflows ran.');
+	console.log(
+		failures ? `\n${failures} example workflow(s) failed` : '\nAll example workflows ran.',
+	);
 	process.exit(failures ? 1 : 0);
 }
 

@@ -57,8 +57,16 @@ export type Handler = (req: RecordedRequest) => Promise<Reply> | Reply;
 /** Takes over an HTTP upgrade request (a WebSocket handshake) on the loopback server's own port. */
 export type UpgradeHandler = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void;
 
-export function jsonReply(status: number, body: unknown, headers: Record<string, string> = {}): Reply {
-	return { status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
+export function jsonReply(
+	status: number,
+	body: unknown,
+	headers: Record<string, string> = {},
+): Reply {
+	return {
+		status,
+		headers: { 'content-type': 'application/json', ...headers },
+		body: JSON.stringify(body),
+	};
 }
 
 /**
@@ -122,7 +130,9 @@ export class LoopbackEmulator {
 
 	async stop(): Promise<void> {
 		for (const s of this.sockets) s.destroy();
-		await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+		await new Promise<void>((resolve) =>
+			this.server ? this.server.close(() => resolve()) : resolve(),
+		);
 	}
 
 	/**

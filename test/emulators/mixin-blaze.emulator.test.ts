@@ -7,8 +7,20 @@ import * as crypto from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { WebSocket as WsClient, type RawData } from 'ws';
 
-import { BOT_ID, CONVERSATION_ID, SEED_HEX, SESSION_ID, USER_ID, publicKeyOf } from '../mixin/fixtures';
-import { MixinBlazeEmulator, SYSTEM_USER_ID, type BlazeFrame, type MixinBlazeOptions } from './mixin-blaze';
+import {
+	BOT_ID,
+	CONVERSATION_ID,
+	SEED_HEX,
+	SESSION_ID,
+	USER_ID,
+	publicKeyOf,
+} from '../mixin/fixtures';
+import {
+	MixinBlazeEmulator,
+	SYSTEM_USER_ID,
+	type BlazeFrame,
+	type MixinBlazeOptions,
+} from './mixin-blaze';
 import { MixinEmulator, uniqueConversationId } from './mixin';
 
 const PROTOCOL = 'Mixin-Blaze-1';
@@ -44,7 +56,10 @@ function signToken(method: string, uri: string, body: string, o: TokenOpts = {})
 		iat: now,
 		exp: o.exp ?? now + 600,
 		jti: crypto.randomUUID(),
-		sig: crypto.createHash('sha256').update(o.sigOver ?? method + uri + body).digest('hex'),
+		sig: crypto
+			.createHash('sha256')
+			.update(o.sigOver ?? method + uri + body)
+			.digest('hex'),
 		scp: 'FULL',
 	};
 	const input = `${b64url({ alg: 'EdDSA', typ: 'JWT' })}.${b64url(claims)}`;
@@ -59,7 +74,10 @@ type Answer = { status: number; json: any };
 async function api(emu: MixinEmulator, method: string, uri: string, body = ''): Promise<Answer> {
 	const res = await fetch(`${emu.baseUrl}${uri}`, {
 		method,
-		headers: { authorization: `Bearer ${signToken(method, uri, body)}`, 'content-type': 'application/json' },
+		headers: {
+			authorization: `Bearer ${signToken(method, uri, body)}`,
+			'content-type': 'application/json',
+		},
 		body: method === 'GET' ? undefined : body,
 	});
 	return { status: res.status, json: await res.json() };
@@ -83,7 +101,11 @@ async function postText(mixin: MixinEmulator, recipient: string, text: string): 
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until<T>(probe: () => T | undefined | false, what: string, timeoutMs = 3000): Promise<T> {
+async function until<T>(
+	probe: () => T | undefined | false,
+	what: string,
+	timeoutMs = 3000,
+): Promise<T> {
 	const end = Date.now() + timeoutMs;
 	for (;;) {
 		const v = probe();
@@ -128,12 +150,18 @@ class Client {
 		return await this.next((f) => f.id === id, `reply to ${action}`);
 	}
 
-	async next(match: (f: BlazeFrame) => boolean, what = 'a frame', timeoutMs?: number): Promise<BlazeFrame> {
+	async next(
+		match: (f: BlazeFrame) => boolean,
+		what = 'a frame',
+		timeoutMs?: number,
+	): Promise<BlazeFrame> {
 		return await until(() => this.inbox.find(match), what, timeoutMs);
 	}
 
 	messages(): Array<Record<string, any>> {
-		return this.inbox.filter((f) => f.action === 'CREATE_MESSAGE').map((f) => f.data as Record<string, any>);
+		return this.inbox
+			.filter((f) => f.action === 'CREATE_MESSAGE')
+			.map((f) => f.data as Record<string, any>);
 	}
 
 	close(): void {
@@ -145,9 +173,13 @@ type Dialled = { kind: 'open'; client: Client } | { kind: 'refused'; status: num
 
 const clients: Client[] = [];
 
-function dial(url: string, o: { token?: string | null; protocols?: string[] } = {}): Promise<Dialled> {
+function dial(
+	url: string,
+	o: { token?: string | null; protocols?: string[] } = {},
+): Promise<Dialled> {
 	const token = o.token === undefined ? blazeToken() : o.token;
-	const headers: Record<string, string> = token === null ? {} : { Authorization: `Bearer ${token}` };
+	const headers: Record<string, string> =
+		token === null ? {} : { Authorization: `Bearer ${token}` };
 	return new Promise((resolve, reject) => {
 		const ws = new WsClient(url, o.protocols ?? [PROTOCOL], { headers });
 		const client = new Client(ws);
@@ -162,7 +194,10 @@ function dial(url: string, o: { token?: string | null; protocols?: string[] } = 
 	});
 }
 
-async function connect(url: string, o: { token?: string | null; protocols?: string[] } = {}): Promise<Client> {
+async function connect(
+	url: string,
+	o: { token?: string | null; protocols?: string[] } = {},
+): Promise<Client> {
 	const d = await dial(url, o);
 	if (d.kind !== 'open') throw new Error(`handshake refused with ${d.status}: ${d.body}`);
 	return d.client;
@@ -211,7 +246,13 @@ describe('handshake', () => {
 		expect(client.ws.protocol).toBe(PROTOCOL);
 		expect(blaze.connectionCount).toBe(1);
 		const [c] = blaze.connections;
-		expect(c).toMatchObject({ id: 1, appId: BOT_ID, sessionId: SESSION_ID, protocol: PROTOCOL, listing: false });
+		expect(c).toMatchObject({
+			id: 1,
+			appId: BOT_ID,
+			sessionId: SESSION_ID,
+			protocol: PROTOCOL,
+			listing: false,
+		});
 		expect(c.protocols).toEqual([PROTOCOL]);
 		expect(c.claims).toMatchObject({ uid: BOT_ID, sid: SESSION_ID, scp: 'FULL' });
 		expect(c.claims?.sig).toBe(crypto.createHash('sha256').update('GET/').digest('hex'));
@@ -252,15 +293,22 @@ describe('handshake', () => {
 		['a wrong key', blazeToken({ key: OTHER_KEY }), 'signature does not verify'],
 		['an unknown session', blazeToken({ sid: crypto.randomUUID() }), 'no session registered'],
 		['an expired token', blazeToken({ exp: Math.floor(Date.now() / 1000) - 1 }), 'token expired'],
-	])('%s: accepted, then an ERROR frame with code 401, then closed', async (_name, token, reason) => {
-		const client = await connect(blaze.url, { token });
-		const frame = await client.next((f) => f.action === 'ERROR', 'the ERROR frame');
-		expect(frame.error).toMatchObject({ code: 401 });
-		expect((await client.closed).code).toBe(1008);
-		expect(blaze.handshakes[0]).toMatchObject({ status: 101, outcome: 'refused' });
-		expect(blaze.handshakes[0].reason).toContain(reason);
-		expect(blaze.connections[0]).toMatchObject({ authFailed: true, appId: '', closedBy: 'server' });
-	});
+	])(
+		'%s: accepted, then an ERROR frame with code 401, then closed',
+		async (_name, token, reason) => {
+			const client = await connect(blaze.url, { token });
+			const frame = await client.next((f) => f.action === 'ERROR', 'the ERROR frame');
+			expect(frame.error).toMatchObject({ code: 401 });
+			expect((await client.closed).code).toBe(1008);
+			expect(blaze.handshakes[0]).toMatchObject({ status: 101, outcome: 'refused' });
+			expect(blaze.handshakes[0].reason).toContain(reason);
+			expect(blaze.connections[0]).toMatchObject({
+				authFailed: true,
+				appId: '',
+				closedBy: 'server',
+			});
+		},
+	);
 
 	test("authFailure 'http': a bad token is refused with HTTP 401 and Mixin's error body", async () => {
 		await mixin.stop();
@@ -275,7 +323,11 @@ describe('handshake', () => {
 	test('refuseNext: 5xx and 401 handshakes, then normal ones again', async () => {
 		blaze.refuseNext(1, { status: 502, body: 'bad gateway' });
 		blaze.refuseNext(1, 'unauthorized');
-		expect(await dial(blaze.url)).toMatchObject({ kind: 'refused', status: 502, body: 'bad gateway' });
+		expect(await dial(blaze.url)).toMatchObject({
+			kind: 'refused',
+			status: 502,
+			body: 'bad gateway',
+		});
 		const refused = await connect(blaze.url);
 		expect((await refused.next((f) => f.action === 'ERROR')).error?.code).toBe(401);
 		await connect(blaze.url);
@@ -317,13 +369,19 @@ describe('frames', () => {
 		const client = await connect(blaze.url);
 		client.ws.send(JSON.stringify({ id: crypto.randomUUID(), action: 'LIST_PENDING_MESSAGES' }));
 		expect((await client.closed).code).toBe(1003);
-		expect(blaze.frames[0]).toMatchObject({ direction: 'in', binary: false, error: expect.stringContaining('text') });
+		expect(blaze.frames[0]).toMatchObject({
+			direction: 'in',
+			binary: false,
+			error: expect.stringContaining('text'),
+		});
 		expect(takeViolations()).toEqual([expect.stringContaining('a text frame')]);
 	});
 
 	test('a binary frame that is not gzip closes with 1007; badFrames ignore keeps the socket', async () => {
 		const client = await connect(blaze.url);
-		client.ws.send(Buffer.from(JSON.stringify({ id: crypto.randomUUID(), action: 'LIST_PENDING_MESSAGES' })));
+		client.ws.send(
+			Buffer.from(JSON.stringify({ id: crypto.randomUUID(), action: 'LIST_PENDING_MESSAGES' })),
+		);
 		expect((await client.closed).code).toBe(1007);
 		expect(takeViolations()).toEqual([expect.stringContaining('not gzip')]);
 
@@ -343,7 +401,9 @@ describe('frames', () => {
 		const client = await connect(blaze.url);
 		const reply = await client.request('LIST_KRAKEN_PEERS');
 		expect(reply.error).toMatchObject({ code: 10002 });
-		expect(takeViolations()).toEqual([expect.stringContaining('LIST_KRAKEN_PEERS is not emulated')]);
+		expect(takeViolations()).toEqual([
+			expect.stringContaining('LIST_KRAKEN_PEERS is not emulated'),
+		]);
 	});
 });
 
@@ -370,7 +430,9 @@ describe('pending and live messages', () => {
 		await until(() => client.messages().length === 3, 'the live message');
 		expect(client.messages()[2]).toMatchObject({ message_id: third.message_id, source: '' });
 		expect(blaze.connections[0].listing).toBe(true);
-		expect(blaze.pending().map((m) => m.message_id)).toEqual([first, second, third].map((m) => m.message_id));
+		expect(blaze.pending().map((m) => m.message_id)).toEqual(
+			[first, second, third].map((m) => m.message_id),
+		);
 	});
 
 	test('a pushed message is a MessageView with both base64 forms', async () => {
@@ -378,8 +440,9 @@ describe('pending and live messages', () => {
 		const quoted = blaze.pushText(USER_ID, 'first');
 		const text = 'héllo, Blaze?>';
 		const view = blaze.pushText(USER_ID, text, { quoteMessageId: quoted.message_id });
-		const m = (await client.next((f) => (f.data as { message_id?: string })?.message_id === view.message_id))
-			.data as Record<string, unknown>;
+		const m = (
+			await client.next((f) => (f.data as { message_id?: string })?.message_id === view.message_id)
+		).data as Record<string, unknown>;
 		expect(m).toMatchObject({
 			type: 'message',
 			conversation_id: CONVERSATION_ID,
@@ -424,12 +487,20 @@ describe('pending and live messages', () => {
 	});
 
 	test('group messages need a declared group with the bot and the sender in it', () => {
-		expect(() => blaze.pushText(USER_ID, 'x', { conversationId: GROUP_ID })).toThrow(/neither a declared group/);
+		expect(() => blaze.pushText(USER_ID, 'x', { conversationId: GROUP_ID })).toThrow(
+			/neither a declared group/,
+		);
 		mixin.addGroup({ conversationId: GROUP_ID, participants: [USER_ID, SECOND_USER] });
-		expect(() => blaze.pushText(USER_ID, 'x', { conversationId: GROUP_ID })).toThrow(/bot is not in group/);
+		expect(() => blaze.pushText(USER_ID, 'x', { conversationId: GROUP_ID })).toThrow(
+			/bot is not in group/,
+		);
 		mixin.addGroup({ conversationId: GROUP_ID, participants: [USER_ID, BOT_ID] });
-		expect(() => blaze.pushText(SECOND_USER, 'x', { conversationId: GROUP_ID })).toThrow(/not in group/);
-		expect(blaze.pushText(USER_ID, 'x', { conversationId: GROUP_ID }).conversation_id).toBe(GROUP_ID);
+		expect(() => blaze.pushText(SECOND_USER, 'x', { conversationId: GROUP_ID })).toThrow(
+			/not in group/,
+		);
+		expect(blaze.pushText(USER_ID, 'x', { conversationId: GROUP_ID }).conversation_id).toBe(
+			GROUP_ID,
+		);
 	});
 
 	test('payload helpers: media carry an attachment the HTTP emulator serves', async () => {
@@ -440,14 +511,30 @@ describe('pending and live messages', () => {
 		const audio = blaze.pushAudio(USER_ID, { duration: 2500 });
 		const video = blaze.pushVideo(USER_ID);
 		await until(() => client.messages().length === 4, 'four media messages');
-		const payloads = client.messages().map((m) => JSON.parse(Buffer.from(m.data_base64, 'base64url').toString()));
+		const payloads = client
+			.messages()
+			.map((m) => JSON.parse(Buffer.from(m.data_base64, 'base64url').toString()));
 		const categories = client.messages().map((m) => m.category);
 		expect(categories).toEqual(['PLAIN_IMAGE', 'PLAIN_DATA', 'PLAIN_AUDIO', 'PLAIN_VIDEO']);
-		expect(payloads[0]).toMatchObject({ mime_type: 'image/png', width: 4, height: 3, thumbnail: 'AAAA' });
+		expect(payloads[0]).toMatchObject({
+			mime_type: 'image/png',
+			width: 4,
+			height: 3,
+			thumbnail: 'AAAA',
+		});
 		expect(payloads[0].size).toBe(png.length);
 		expect(payloads[1]).toMatchObject({ mime_type: 'application/pdf', name: 'report.pdf' });
-		expect(payloads[2]).toMatchObject({ mime_type: 'audio/ogg', duration: 2500, waveform: expect.any(String) });
-		expect(payloads[3]).toMatchObject({ mime_type: 'video/mp4', width: 640, height: 360, duration: 1000 });
+		expect(payloads[2]).toMatchObject({
+			mime_type: 'audio/ogg',
+			duration: 2500,
+			waveform: expect.any(String),
+		});
+		expect(payloads[3]).toMatchObject({
+			mime_type: 'video/mp4',
+			width: 640,
+			height: 360,
+			duration: 1000,
+		});
 		for (const p of payloads) expect(p.attachment_id).toMatch(/^[0-9a-f-]{36}$/);
 		expect([image, file, audio, video].map((v) => v.category)).toHaveLength(4);
 
@@ -465,7 +552,11 @@ describe('pending and live messages', () => {
 		const albumId = crypto.randomUUID();
 		blaze.pushSticker(USER_ID, { name: 'wave', albumId });
 		blaze.pushPost(USER_ID, '# Title');
-		blaze.pushSystemConversation({ conversationId: GROUP_ID, action: 'ADD', participantId: BOT_ID });
+		blaze.pushSystemConversation({
+			conversationId: GROUP_ID,
+			action: 'ADD',
+			participantId: BOT_ID,
+		});
 		blaze.pushSnapshot(USER_ID, { amount: '0.01', memo: 'thanks' });
 		const recalled = blaze.pushText(USER_ID, 'oops');
 		blaze.pushRecall(USER_ID, recalled.message_id);
@@ -488,11 +579,20 @@ describe('pending and live messages', () => {
 		]);
 		expect(json(0)).toEqual({ user_id: SECOND_USER });
 		expect(json(1)).toEqual({ latitude: 31.2, longitude: 121.5, name: 'Bund' });
-		expect(json(2)).toMatchObject({ sticker_id: expect.any(String), name: 'wave', album_id: albumId });
+		expect(json(2)).toMatchObject({
+			sticker_id: expect.any(String),
+			name: 'wave',
+			album_id: albumId,
+		});
 		expect(got[3].raw).toBe('# Title');
 		expect(got[4]).toMatchObject({ user: SYSTEM_USER_ID, conv: GROUP_ID });
 		expect(json(4)).toEqual({ action: 'ADD', participant_id: BOT_ID });
-		expect(json(5)).toMatchObject({ type: 'snapshot', user_id: BOT_ID, opponent_id: USER_ID, amount: '0.01' });
+		expect(json(5)).toMatchObject({
+			type: 'snapshot',
+			user_id: BOT_ID,
+			opponent_id: USER_ID,
+			amount: '0.01',
+		});
 		expect(json(5).memo).toBe('thanks');
 		expect(json(7)).toEqual({ message_id: recalled.message_id });
 	});
@@ -505,12 +605,20 @@ describe('acknowledgements', () => {
 		const client = await listening(blaze);
 		const m = blaze.pushText(USER_ID, 'ack me');
 		await client.next((f) => f.action === 'CREATE_MESSAGE');
-		const reply = await client.request('ACKNOWLEDGE_MESSAGE_RECEIPT', { message_id: m.message_id, status: 'READ' });
+		const reply = await client.request('ACKNOWLEDGE_MESSAGE_RECEIPT', {
+			message_id: m.message_id,
+			status: 'READ',
+		});
 		expect(reply.error).toBeUndefined();
 		expect(reply.action).toBe('ACKNOWLEDGE_MESSAGE_RECEIPT');
 		expect(blaze.isPending(m.message_id)).toBe(false);
 		expect(blaze.acks).toEqual([
-			expect.objectContaining({ message_id: m.message_id, status: 'READ', channel: 'socket', matched: true }),
+			expect.objectContaining({
+				message_id: m.message_id,
+				status: 'READ',
+				channel: 'socket',
+				matched: true,
+			}),
 		]);
 		expect(blaze.acks[0].connectionId).toBe(1);
 		expect(typeof blaze.acks[0].at).toBe('number');
@@ -548,7 +656,9 @@ describe('acknowledgements', () => {
 		const res = await api(mixin, 'POST', '/acknowledgements', body);
 		expect(res.json.data).toEqual([{ message_id: m.message_id, status: 'READ' }]);
 		expect(blaze.isPending(m.message_id)).toBe(false);
-		expect(blaze.acks).toEqual([expect.objectContaining({ channel: 'http', botId: BOT_ID, matched: true })]);
+		expect(blaze.acks).toEqual([
+			expect.objectContaining({ channel: 'http', botId: BOT_ID, matched: true }),
+		]);
 		// Nothing left to push.
 		const client = await listening(blaze);
 		await sleep(50);
@@ -558,8 +668,14 @@ describe('acknowledgements', () => {
 	test('an ack of an unknown or already acked message is recorded as unmatched', async () => {
 		const client = await listening(blaze);
 		const m = blaze.pushText(USER_ID, 'twice');
-		await client.request('ACKNOWLEDGE_MESSAGE_RECEIPT', { message_id: m.message_id, status: 'READ' });
-		await client.request('ACKNOWLEDGE_MESSAGE_RECEIPT', { message_id: m.message_id, status: 'READ' });
+		await client.request('ACKNOWLEDGE_MESSAGE_RECEIPT', {
+			message_id: m.message_id,
+			status: 'READ',
+		});
+		await client.request('ACKNOWLEDGE_MESSAGE_RECEIPT', {
+			message_id: m.message_id,
+			status: 'READ',
+		});
 		expect(blaze.acks.map((a) => a.matched)).toEqual([true, false]);
 	});
 
@@ -568,7 +684,10 @@ describe('acknowledgements', () => {
 		const kept = blaze.pushText(USER_ID, 'not acked');
 		const acked = blaze.pushText(USER_ID, 'acked');
 		await until(() => first.messages().length === 2, 'two live messages');
-		await first.request('ACKNOWLEDGE_MESSAGE_RECEIPT', { message_id: acked.message_id, status: 'READ' });
+		await first.request('ACKNOWLEDGE_MESSAGE_RECEIPT', {
+			message_id: acked.message_id,
+			status: 'READ',
+		});
 		blaze.dropConnections();
 		expect((await first.closed).code).toBe(1006);
 
@@ -610,11 +729,26 @@ describe('receipts of messages the bot sent', () => {
 		const sent = await postText(mixin, USER_ID, 'hello user');
 		blaze.markDelivered(sent);
 		blaze.markRead(sent);
-		await until(() => client.inbox.filter((f) => f.action === 'ACKNOWLEDGE_MESSAGE_RECEIPT').length === 2, 'receipts');
-		const data = client.inbox.filter((f) => f.action === 'ACKNOWLEDGE_MESSAGE_RECEIPT').map((f) => f.data);
+		await until(
+			() => client.inbox.filter((f) => f.action === 'ACKNOWLEDGE_MESSAGE_RECEIPT').length === 2,
+			'receipts',
+		);
+		const data = client.inbox
+			.filter((f) => f.action === 'ACKNOWLEDGE_MESSAGE_RECEIPT')
+			.map((f) => f.data);
 		expect(data).toEqual([
-			{ message_id: sent, status: 'DELIVERED', source: 'ACKNOWLEDGE_MESSAGE_RECEIPT', updated_at: expect.any(String) },
-			{ message_id: sent, status: 'READ', source: 'ACKNOWLEDGE_MESSAGE_RECEIPT', updated_at: expect.any(String) },
+			{
+				message_id: sent,
+				status: 'DELIVERED',
+				source: 'ACKNOWLEDGE_MESSAGE_RECEIPT',
+				updated_at: expect.any(String),
+			},
+			{
+				message_id: sent,
+				status: 'READ',
+				source: 'ACKNOWLEDGE_MESSAGE_RECEIPT',
+				updated_at: expect.any(String),
+			},
 		]);
 		expect(blaze.receipts.map((r) => [r.status, r.live])).toEqual([
 			['DELIVERED', true],
@@ -684,7 +818,10 @@ describe('faults and keepalive', () => {
 		const acked = blaze.waitForAck(m.message_id);
 		await client.request('LIST_PENDING_MESSAGES');
 		await blaze.waitForListening();
-		await client.request('ACKNOWLEDGE_MESSAGE_RECEIPT', { message_id: m.message_id, status: 'DELIVERED' });
+		await client.request('ACKNOWLEDGE_MESSAGE_RECEIPT', {
+			message_id: m.message_id,
+			status: 'DELIVERED',
+		});
 		expect((await acked).status).toBe('DELIVERED');
 		await expect(blaze.waitFor(() => false, 20, 'never')).rejects.toThrow(/never/);
 	});
@@ -703,8 +840,12 @@ type GlobalWs = {
 	send(data: Uint8Array): void;
 	close(): void;
 };
-type GlobalWsCtor = new (url: string, init: { protocols: string[]; headers: Record<string, string> }) => GlobalWs;
-const GlobalWebSocket = (globalThis as { WebSocket?: unknown }).WebSocket as GlobalWsCtor | undefined;
+type GlobalWsCtor = new (
+	url: string,
+	init: { protocols: string[]; headers: Record<string, string> },
+) => GlobalWs;
+const GlobalWebSocket = (globalThis as { WebSocket?: unknown }).WebSocket as
+	GlobalWsCtor | undefined;
 
 (typeof WebSocket === 'undefined' ? test.skip : test)(
 	"Node's global WebSocket: headers and subprotocol, gzip frames as ArrayBuffer, acks, automatic pongs",
@@ -720,8 +861,11 @@ const GlobalWebSocket = (globalThis as { WebSocket?: unknown }).WebSocket as Glo
 		const inbox: BlazeFrame[] = [];
 		let allArrayBuffers = true;
 		sock.onmessage = (e) => {
-			if (Object.prototype.toString.call(e.data) !== '[object ArrayBuffer]') allArrayBuffers = false;
-			inbox.push(JSON.parse(gunzipSync(Buffer.from(e.data as ArrayBuffer)).toString('utf8')) as BlazeFrame);
+			if (Object.prototype.toString.call(e.data) !== '[object ArrayBuffer]')
+				allArrayBuffers = false;
+			inbox.push(
+				JSON.parse(gunzipSync(Buffer.from(e.data as ArrayBuffer)).toString('utf8')) as BlazeFrame,
+			);
 		};
 		try {
 			await new Promise<void>((resolve, reject) => {
@@ -732,8 +876,14 @@ const GlobalWebSocket = (globalThis as { WebSocket?: unknown }).WebSocket as Glo
 			const listId = crypto.randomUUID();
 			sock.send(encode({ id: listId, action: 'LIST_PENDING_MESSAGES' }));
 			await until(() => inbox.some((f) => f.id === listId), 'the reply');
-			const got = await until(() => inbox.find((f) => f.action === 'CREATE_MESSAGE'), 'the pending message');
-			expect(got.data).toMatchObject({ message_id: pending.message_id, source: 'LIST_PENDING_MESSAGES' });
+			const got = await until(
+				() => inbox.find((f) => f.action === 'CREATE_MESSAGE'),
+				'the pending message',
+			);
+			expect(got.data).toMatchObject({
+				message_id: pending.message_id,
+				source: 'LIST_PENDING_MESSAGES',
+			});
 			const ackId = crypto.randomUUID();
 			const params = { message_id: pending.message_id, status: 'READ' };
 			sock.send(encode({ id: ackId, action: 'ACKNOWLEDGE_MESSAGE_RECEIPT', params }));

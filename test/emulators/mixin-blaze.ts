@@ -369,7 +369,9 @@ export class MixinBlazeEmulator {
 
 	/** Unacknowledged messages of a bot (default the only registered bot), in push order. */
 	pending(botId?: string): MessageView[] {
-		return [...(this.pendingByBot.get(this.botFor(botId)) ?? new Map<string, MessageView>()).values()];
+		return [
+			...(this.pendingByBot.get(this.botFor(botId)) ?? new Map<string, MessageView>()).values(),
+		];
 	}
 
 	isPending(messageId: string): boolean {
@@ -387,8 +389,10 @@ export class MixinBlazeEmulator {
 		if (from === botId) throw new Error('pushMessage: a bot does not receive its own messages');
 		const conversationId = this.conversationFor(input, from, botId);
 		const messageId = (input.messageId ?? crypto.randomUUID()).toLowerCase();
-		if (!isUuid(messageId)) throw new Error(`pushMessage: messageId ${input.messageId} is not a uuid`);
-		if (this.pushed.some((m) => m.message_id === messageId)) throw new Error(`pushMessage: ${messageId} used already`);
+		if (!isUuid(messageId))
+			throw new Error(`pushMessage: messageId ${input.messageId} is not a uuid`);
+		if (this.pushed.some((m) => m.message_id === messageId))
+			throw new Error(`pushMessage: ${messageId} used already`);
 		for (const [key, v] of [
 			['quoteMessageId', input.quoteMessageId],
 			['representativeId', input.representativeId],
@@ -397,7 +401,10 @@ export class MixinBlazeEmulator {
 		}
 		const payload = Buffer.isBuffer(input.data)
 			? input.data
-			: Buffer.from(typeof input.data === 'string' ? input.data : JSON.stringify(input.data), 'utf8');
+			: Buffer.from(
+					typeof input.data === 'string' ? input.data : JSON.stringify(input.data),
+					'utf8',
+				);
 		const at = rfc3339Nano(this.now());
 		const view: MessageView = {
 			type: 'message',
@@ -450,13 +457,21 @@ export class MixinBlazeEmulator {
 
 	pushFile(from: string, media: MediaInput = {}, extra: PushExtra = {}): MessageView {
 		const att = this.attachment(media.bytes ?? Buffer.from('emulated file\n'));
-		const data = { ...att, mime_type: media.mimeType ?? 'text/plain', name: media.name ?? 'file.txt' };
+		const data = {
+			...att,
+			mime_type: media.mimeType ?? 'text/plain',
+			name: media.name ?? 'file.txt',
+		};
 		return this.pushMessage({ ...extra, from, category: 'PLAIN_DATA', data });
 	}
 
 	pushAudio(from: string, media: MediaInput = {}, extra: PushExtra = {}): MessageView {
 		const att = this.attachment(media.bytes ?? Buffer.from('OggS emulated opus'));
-		const data: Json = { ...att, mime_type: media.mimeType ?? 'audio/ogg', duration: media.duration ?? 1000 };
+		const data: Json = {
+			...att,
+			mime_type: media.mimeType ?? 'audio/ogg',
+			duration: media.duration ?? 1000,
+		};
 		data.waveform = media.waveform ?? Buffer.from([0, 8, 16, 8]).toString('base64');
 		return this.pushMessage({ ...extra, from, category: 'PLAIN_AUDIO', data });
 	}
@@ -475,7 +490,12 @@ export class MixinBlazeEmulator {
 	}
 
 	pushContact(from: string, userId: string, extra: PushExtra = {}): MessageView {
-		return this.pushMessage({ ...extra, from, category: 'PLAIN_CONTACT', data: { user_id: userId.toLowerCase() } });
+		return this.pushMessage({
+			...extra,
+			from,
+			category: 'PLAIN_CONTACT',
+			data: { user_id: userId.toLowerCase() },
+		});
 	}
 
 	pushLocation(
@@ -499,7 +519,13 @@ export class MixinBlazeEmulator {
 
 	/** A group membership event; sent by SYSTEM_USER_ID unless `userId` (the user who acted) is given. */
 	pushSystemConversation(
-		event: { conversationId: string; action: string; participantId: string; userId?: string; role?: string },
+		event: {
+			conversationId: string;
+			action: string;
+			participantId: string;
+			userId?: string;
+			role?: string;
+		},
 		extra: PushExtra = {},
 	): MessageView {
 		const data: Json = { action: event.action, participant_id: event.participantId.toLowerCase() };
@@ -517,7 +543,13 @@ export class MixinBlazeEmulator {
 	/** An incoming transfer from `from` to the bot. */
 	pushSnapshot(
 		from: string,
-		transfer: { amount: string; assetId?: string; memo?: string; snapshotId?: string; transactionHash?: string },
+		transfer: {
+			amount: string;
+			assetId?: string;
+			memo?: string;
+			snapshotId?: string;
+			transactionHash?: string;
+		},
 		extra: PushExtra = {},
 	): MessageView {
 		const botId = this.botFor(extra.to);
@@ -626,7 +658,11 @@ export class MixinBlazeEmulator {
 	// ---- Waiting ---------------------------------------------------------------------------------------------------
 
 	/** Resolve with the first truthy value of `probe`, re-checked after every change of the emulator's state. */
-	waitFor<T>(probe: () => T | undefined | null | false, timeoutMs = 5000, what = 'condition'): Promise<T> {
+	waitFor<T>(
+		probe: () => T | undefined | null | false,
+		timeoutMs = 5000,
+		what = 'condition',
+	): Promise<T> {
 		return new Promise<T>((resolve, reject) => {
 			const first = probe();
 			if (first) return resolve(first);
@@ -659,10 +695,17 @@ export class MixinBlazeEmulator {
 
 	waitForAck(messageId: string, timeoutMs?: number): Promise<AckRecord> {
 		const id = messageId.toLowerCase();
-		return this.waitFor(() => this.acks.find((a) => a.message_id === id), timeoutMs, `an ack of ${id}`);
+		return this.waitFor(
+			() => this.acks.find((a) => a.message_id === id),
+			timeoutMs,
+			`an ack of ${id}`,
+		);
 	}
 
-	waitForFrame(predicate: (f: RecordedFrame) => boolean, timeoutMs?: number): Promise<RecordedFrame> {
+	waitForFrame(
+		predicate: (f: RecordedFrame) => boolean,
+		timeoutMs?: number,
+	): Promise<RecordedFrame> {
 		return this.waitFor(() => this.frames.find(predicate), timeoutMs, 'a frame');
 	}
 
@@ -700,17 +743,29 @@ export class MixinBlazeEmulator {
 		}
 		// OPEN: whether Mixin refuses a missing subprotocol or upgrades without one; refused here so the bug shows.
 		if (!offered.includes(PROTOCOL)) {
-			this.violation(`handshake without subprotocol ${PROTOCOL} (offered: ${offered.join(', ') || 'none'})`);
+			this.violation(
+				`handshake without subprotocol ${PROTOCOL} (offered: ${offered.join(', ') || 'none'})`,
+			);
 			return this.refuseHttp(socket, hs, 400, `subprotocol ${PROTOCOL} required`);
 		}
-		if (refusal === 'unauthorized') return this.refuseAuth(req, socket, head, hs, 'refused by the test (401)');
-		const check = this.mixin.verifyToken(authorization, HANDSHAKE_SIG_METHOD, HANDSHAKE_SIG_URI, '');
+		if (refusal === 'unauthorized')
+			return this.refuseAuth(req, socket, head, hs, 'refused by the test (401)');
+		const check = this.mixin.verifyToken(
+			authorization,
+			HANDSHAKE_SIG_METHOD,
+			HANDSHAKE_SIG_URI,
+			'',
+		);
 		if (!check.ok) return this.refuseAuth(req, socket, head, hs, check.reason);
 
 		this.wss.handleUpgrade(req, socket, head, (ws) => {
 			hs.outcome = 'accepted';
 			hs.status = 101;
-			const c = this.open(ws, req, hs, { appId: check.appId, sessionId: check.sessionId, authFailed: false });
+			const c = this.open(ws, req, hs, {
+				appId: check.appId,
+				sessionId: check.sessionId,
+				authFailed: false,
+			});
 			hs.connectionId = c.record.id;
 			this.changed();
 		});
@@ -723,10 +778,17 @@ export class MixinBlazeEmulator {
 		return r.how;
 	}
 
-	private refuseHttp(socket: Duplex, hs: BlazeHandshake, status: number, reason: string, body?: string): void {
+	private refuseHttp(
+		socket: Duplex,
+		hs: BlazeHandshake,
+		status: number,
+		reason: string,
+		body?: string,
+	): void {
 		hs.status = status;
 		hs.reason = reason;
-		const text = body ?? (status === 401 ? JSON.stringify({ error: UNAUTHORIZED }) : `${status} ${reason}`);
+		const text =
+			body ?? (status === 401 ? JSON.stringify({ error: UNAUTHORIZED }) : `${status} ${reason}`);
 		const type = status === 401 ? 'application/json' : 'text/plain';
 		socket.once('finish', () => socket.destroy());
 		socket.end(
@@ -747,7 +809,8 @@ export class MixinBlazeEmulator {
 		hs: BlazeHandshake,
 		reason: string,
 	): void {
-		if (this.opts.authFailure === 'http') return this.refuseHttp(socket, hs, 401, `unauthorized: ${reason}`);
+		if (this.opts.authFailure === 'http')
+			return this.refuseHttp(socket, hs, 401, `unauthorized: ${reason}`);
 		this.wss.handleUpgrade(req, socket, head, (ws) => {
 			hs.status = 101;
 			hs.reason = `unauthorized: ${reason}`;
@@ -821,7 +884,8 @@ export class MixinBlazeEmulator {
 			bytes: raw.length,
 		};
 		this.frames.push(rec);
-		if (!isBinary) return this.badFrame(c, rec, 'a text frame; Blaze frames are binary gzip JSON', 1003);
+		if (!isBinary)
+			return this.badFrame(c, rec, 'a text frame; Blaze frames are binary gzip JSON', 1003);
 		let text: string;
 		try {
 			text = zlib.gunzipSync(raw).toString('utf8');
@@ -895,7 +959,13 @@ export class MixinBlazeEmulator {
 			return this.reply(c, frame, INVALID);
 		}
 		const a = p as Json;
-		this.applyAck(c.record.appId, a.message_id as string, a.status as string, 'socket', c.record.id);
+		this.applyAck(
+			c.record.appId,
+			a.message_id as string,
+			a.status as string,
+			'socket',
+			c.record.id,
+		);
 		this.reply(c, frame);
 	}
 
@@ -903,7 +973,8 @@ export class MixinBlazeEmulator {
 		const p = this.ackParams(frame);
 		const list = p?.messages;
 		let problem: string | undefined;
-		if (!Array.isArray(list) || list.length === 0) problem = 'params.messages is not a non-empty array';
+		if (!Array.isArray(list) || list.length === 0)
+			problem = 'params.messages is not a non-empty array';
 		else {
 			for (const [i, a] of list.entries()) problem ??= this.ackProblem(a, `params.messages[${i}]`);
 		}
@@ -913,7 +984,13 @@ export class MixinBlazeEmulator {
 		}
 		// OPEN: no batch size limit is documented for the socket (supergroup sends ≤80); none is enforced.
 		for (const a of list as Json[]) {
-			this.applyAck(c.record.appId, a.message_id as string, a.status as string, 'socket-batch', c.record.id);
+			this.applyAck(
+				c.record.appId,
+				a.message_id as string,
+				a.status as string,
+				'socket-batch',
+				c.record.id,
+			);
 		}
 		this.reply(c, frame);
 	}
@@ -922,7 +999,9 @@ export class MixinBlazeEmulator {
 	private ackParams(frame: BlazeFrame): Json | undefined {
 		if (isObject(frame.params)) return frame.params;
 		if (isObject(frame.data)) {
-			this.violation(`${frame.action}: the acknowledgement is in data; Blaze requests carry it in params`);
+			this.violation(
+				`${frame.action}: the acknowledgement is in data; Blaze requests carry it in params`,
+			);
 			return frame.data;
 		}
 		return undefined;
@@ -931,7 +1010,8 @@ export class MixinBlazeEmulator {
 	private ackProblem(a: unknown, at: string): string | undefined {
 		if (!isObject(a)) return `${at} is not an object`;
 		if (!isUuid(a.message_id)) return `${at}.message_id is not a uuid`;
-		if (typeof a.status !== 'string' || !ACK_STATUSES.has(a.status)) return `${at}.status is not READ or DELIVERED`;
+		if (typeof a.status !== 'string' || !ACK_STATUSES.has(a.status))
+			return `${at}.status is not READ or DELIVERED`;
 		return undefined;
 	}
 
@@ -986,8 +1066,16 @@ export class MixinBlazeEmulator {
 	private receipt(messageId: string, status: 'DELIVERED' | 'READ'): ReceiptRecord {
 		const id = messageId.toLowerCase();
 		const sent = this.mixin.messages.find((m) => m.message_id === id);
-		if (!sent) throw new Error(`mark${status === 'READ' ? 'Read' : 'Delivered'}: no message ${id} was POSTed`);
-		const view: ReceiptView = { message_id: id, status, source: SOURCE_RECEIPT, updated_at: rfc3339Nano(this.now()) };
+		if (!sent)
+			throw new Error(
+				`mark${status === 'READ' ? 'Read' : 'Delivered'}: no message ${id} was POSTed`,
+			);
+		const view: ReceiptView = {
+			message_id: id,
+			status,
+			source: SOURCE_RECEIPT,
+			updated_at: rfc3339Nano(this.now()),
+		};
 		const sockets = this.listeningSockets(sent.user_id);
 		if (sockets.length > 0) {
 			for (const c of sockets) this.sendPush(c, 'ACKNOWLEDGE_MESSAGE_RECEIPT', view);
@@ -996,7 +1084,12 @@ export class MixinBlazeEmulator {
 			queue.push(view);
 			this.queuedReceipts.set(sent.user_id, queue);
 		}
-		const rec: ReceiptRecord = { ...view, botId: sent.user_id, at: this.now(), live: sockets.length > 0 };
+		const rec: ReceiptRecord = {
+			...view,
+			botId: sent.user_id,
+			at: this.now(),
+			live: sockets.length > 0,
+		};
 		this.receipts.push(rec);
 		this.changed();
 		return rec;
@@ -1009,7 +1102,8 @@ export class MixinBlazeEmulator {
 			if (!bots.includes(id)) throw new Error(`blaze: no bot session registered for ${to}`);
 			return id;
 		}
-		if (bots.length !== 1) throw new Error(`blaze: ${bots.length} bots are registered; say which one (to)`);
+		if (bots.length !== 1)
+			throw new Error(`blaze: ${bots.length} bots are registered; say which one (to)`);
 		return bots[0];
 	}
 
@@ -1019,13 +1113,15 @@ export class MixinBlazeEmulator {
 		const id = (input.conversationId ?? unique).toLowerCase();
 		const group = this.mixin.conversations.get(id);
 		if (group?.category === 'GROUP') {
-			if (!group.participants.includes(botId)) throw new Error(`pushMessage: the bot is not in group ${id}`);
+			if (!group.participants.includes(botId))
+				throw new Error(`pushMessage: the bot is not in group ${id}`);
 			if (from !== SYSTEM_USER_ID && !group.participants.includes(from)) {
 				throw new Error(`pushMessage: ${from} is not in group ${id}`);
 			}
 			return id;
 		}
-		if (id !== unique) throw new Error(`pushMessage: ${id} is neither a declared group nor the 1:1 conversation`);
+		if (id !== unique)
+			throw new Error(`pushMessage: ${id} is neither a declared group nor the 1:1 conversation`);
 		if (from !== SYSTEM_USER_ID) {
 			const user = this.mixin.getUser(from);
 			this.mixin.addUser({ ...(user ?? { userId: from }), hasConversation: true });

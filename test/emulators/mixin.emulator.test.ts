@@ -20,7 +20,11 @@ const VECTOR_TOKEN =
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 
 function keyFromSeed(seed: Buffer): { privateKey: crypto.KeyObject; publicRaw: Buffer } {
-	const privateKey = crypto.createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: 'der', type: 'pkcs8' });
+	const privateKey = crypto.createPrivateKey({
+		key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]),
+		format: 'der',
+		type: 'pkcs8',
+	});
 	const spki = crypto.createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
 	return { privateKey, publicRaw: spki.subarray(spki.length - 32) };
 }
@@ -56,7 +60,10 @@ function signToken(method: string, uri: string, body: string, o: TokenOpts = {})
 		iat: o.iat ?? now,
 		exp: o.exp ?? now + 600,
 		jti: o.jti ?? crypto.randomUUID(),
-		sig: crypto.createHash('sha256').update(over.method + over.uri + over.body).digest('hex'),
+		sig: crypto
+			.createHash('sha256')
+			.update(over.method + over.uri + over.body)
+			.digest('hex'),
 		scp: o.scp ?? 'FULL',
 	};
 	for (const k of o.omit ?? []) delete claims[k];
@@ -83,7 +90,11 @@ async function api(
 		'content-type': 'application/json',
 	};
 	if (o.requestId) headers['x-request-id'] = o.requestId;
-	const res = await fetch(emu.baseUrl + uri, { method, headers, body: method === 'GET' ? undefined : text });
+	const res = await fetch(emu.baseUrl + uri, {
+		method,
+		headers,
+		body: method === 'GET' ? undefined : text,
+	});
 	const raw = await res.text();
 	return { status: res.status, json: raw ? JSON.parse(raw) : undefined, headers: res.headers };
 }
@@ -102,7 +113,10 @@ function textMessage(recipient: string, text: string, extra: Record<string, unkn
 /** Test-side copy of §4.1 so the emulator's function is checked against the reference, not against itself. */
 function uniqueConversationIdForTest(a: string, b: string): string {
 	const [x, y] = [a, b].sort();
-	const h = crypto.createHash('md5').update(x + y).digest();
+	const h = crypto
+		.createHash('md5')
+		.update(x + y)
+		.digest();
 	h[6] = (h[6] & 0x0f) | 0x30;
 	h[8] = (h[8] & 0x3f) | 0x80;
 	return h.toString('hex').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
@@ -139,11 +153,18 @@ describe('Mixin emulator', () => {
 		api(emu, 'POST', '/messages', [payloadMessage(category, payload, extra)]);
 
 	/** An attachment whose bytes reached the fake S3. */
-	async function uploaded(bytes: Buffer = crypto.randomBytes(64)): Promise<{ id: string; size: number }> {
+	async function uploaded(
+		bytes: Buffer = crypto.randomBytes(64),
+	): Promise<{ id: string; size: number }> {
 		const created = await api(emu, 'POST', '/attachments');
-		const { attachment_id: id, upload_url: url } = created.json.data as { attachment_id: string; upload_url: string };
+		const { attachment_id: id, upload_url: url } = created.json.data as {
+			attachment_id: string;
+			upload_url: string;
+		};
 		const headers = { 'content-type': 'application/octet-stream', 'x-amz-acl': 'public-read' };
-		expect((await fetch(url, { method: 'PUT', body: new Uint8Array(bytes), headers })).status).toBe(200);
+		expect((await fetch(url, { method: 'PUT', body: new Uint8Array(bytes), headers })).status).toBe(
+			200,
+		);
 		return { id, size: bytes.length };
 	}
 
@@ -163,7 +184,12 @@ describe('Mixin emulator', () => {
 		});
 
 		it('accepts a token signed over the exact vector body and stores the message', async () => {
-			expect(crypto.createHash('sha256').update('POST/messages' + VECTOR_BODY).digest('hex')).toBe(VECTOR_SIG);
+			expect(
+				crypto
+					.createHash('sha256')
+					.update('POST/messages' + VECTOR_BODY)
+					.digest('hex'),
+			).toBe(VECTOR_SIG);
 			const a = await api(emu, 'POST', '/messages', VECTOR_BODY, { requestId: 'req-1' });
 			expect(a.status).toBe(200);
 			expect(a.json).toEqual({});
@@ -206,16 +232,22 @@ describe('Mixin emulator', () => {
 		});
 
 		it('binds sig to the query string and the method', async () => {
-			const noQuery = await api(emu, 'GET', '/me?x=1', '', { sigOver: { method: 'GET', uri: '/me', body: '' } });
+			const noQuery = await api(emu, 'GET', '/me?x=1', '', {
+				sigOver: { method: 'GET', uri: '/me', body: '' },
+			});
 			expectError(noQuery, 202, 401);
 			const withQuery = await api(emu, 'GET', '/me?x=1');
 			expect(withQuery.status).toBe(200);
-			const wrongMethod = await api(emu, 'GET', '/me', '', { sigOver: { method: 'POST', uri: '/me', body: '' } });
+			const wrongMethod = await api(emu, 'GET', '/me', '', {
+				sigOver: { method: 'POST', uri: '/me', body: '' },
+			});
 			expectError(wrongMethod, 202, 401);
 		});
 
 		it('refuses a token signed with another key', async () => {
-			const a = await api(emu, 'POST', '/messages', VECTOR_BODY, { key: keyFromSeed(crypto.randomBytes(32)).privateKey });
+			const a = await api(emu, 'POST', '/messages', VECTOR_BODY, {
+				key: keyFromSeed(crypto.randomBytes(32)).privateKey,
+			});
 			expectError(a, 202, 401);
 			expect(emu.http.requests[0].note).toMatch(/signature/);
 		});
@@ -306,10 +338,20 @@ describe('Mixin emulator', () => {
 		});
 
 		it('rejects a wrong conversation id, a second participant and the bot as participant', async () => {
-			expectError(await api(emu, 'POST', '/conversations', contact(STRANGER, crypto.randomUUID())), 202, 10002);
-			const two = { ...contact(STRANGER), participants: [{ user_id: STRANGER }, { user_id: RECIPIENT }] };
+			expectError(
+				await api(emu, 'POST', '/conversations', contact(STRANGER, crypto.randomUUID())),
+				202,
+				10002,
+			);
+			const two = {
+				...contact(STRANGER),
+				participants: [{ user_id: STRANGER }, { user_id: RECIPIENT }],
+			};
 			expectError(await api(emu, 'POST', '/conversations', two), 202, 10002);
-			const withBot = { ...contact(STRANGER), participants: [{ user_id: UID, role: 'OWNER' }, { user_id: STRANGER }] };
+			const withBot = {
+				...contact(STRANGER),
+				participants: [{ user_id: UID, role: 'OWNER' }, { user_id: STRANGER }],
+			};
 			expectError(await api(emu, 'POST', '/conversations', withBot), 500, 500);
 			expect(emu.conversations.size).toBe(0);
 		});
@@ -347,7 +389,9 @@ describe('Mixin emulator', () => {
 		it('unknownUsers allow: an unregistered recipient behaves as one with a conversation', async () => {
 			await emu.stop();
 			await boot({ unknownUsers: 'allow' });
-			expect((await api(emu, 'POST', '/messages', [textMessage(crypto.randomUUID(), 'x')])).status).toBe(200);
+			expect(
+				(await api(emu, 'POST', '/messages', [textMessage(crypto.randomUUID(), 'x')])).status,
+			).toBe(200);
 		});
 
 		it('groups: bot must be a member, recipient must be a participant', async () => {
@@ -356,8 +400,15 @@ describe('Mixin emulator', () => {
 			emu.addGroup({ conversationId: group, participants: [UID, RECIPIENT] });
 			emu.addGroup({ conversationId: noBot, participants: [RECIPIENT] });
 			const base = { message_id: crypto.randomUUID(), category: 'PLAIN_TEXT', data_base64: 'aGk' };
-			expect((await api(emu, 'POST', '/messages', [{ ...base, conversation_id: group }])).status).toBe(200);
-			const outsider = { ...base, message_id: crypto.randomUUID(), conversation_id: group, recipient_id: STRANGER };
+			expect(
+				(await api(emu, 'POST', '/messages', [{ ...base, conversation_id: group }])).status,
+			).toBe(200);
+			const outsider = {
+				...base,
+				message_id: crypto.randomUUID(),
+				conversation_id: group,
+				recipient_id: STRANGER,
+			};
 			expectError(await api(emu, 'POST', '/messages', [outsider]), 202, 10002);
 			const toNoBot = { ...base, message_id: crypto.randomUUID(), conversation_id: noBot };
 			expectError(await api(emu, 'POST', '/messages', [toNoBot]), 202, 403);
@@ -418,9 +469,19 @@ describe('Mixin emulator', () => {
 			const a = await api(emu, 'POST', '/messages', msg);
 			expect(a.json.data.expire_in).toBe(60);
 			expect(emu.messages[0].expire_in).toBe(60);
-			expect((await api(emu, 'POST', '/messages', textMessage(RECIPIENT, 'stays'))).json.data.expire_in).toBe(0);
-			expectError(await api(emu, 'POST', '/messages', [textMessage(RECIPIENT, 'x', { expire_in: 1.5 })]), 202, 10002);
-			expectError(await api(emu, 'POST', '/messages', [textMessage(RECIPIENT, 'x', { expire_in: '60' })]), 202, 10002);
+			expect(
+				(await api(emu, 'POST', '/messages', textMessage(RECIPIENT, 'stays'))).json.data.expire_in,
+			).toBe(0);
+			expectError(
+				await api(emu, 'POST', '/messages', [textMessage(RECIPIENT, 'x', { expire_in: 1.5 })]),
+				202,
+				10002,
+			);
+			expectError(
+				await api(emu, 'POST', '/messages', [textMessage(RECIPIENT, 'x', { expire_in: '60' })]),
+				202,
+				10002,
+			);
 		});
 
 		it('single-object form answers a MessageView with both encodings', async () => {
@@ -445,8 +506,16 @@ describe('Mixin emulator', () => {
 			const noContent = { ...base, data_base64: undefined };
 			expectError(await api(emu, 'POST', '/messages', [noContent]), 202, 10002);
 			expectError(await api(emu, 'POST', '/messages', [{ ...base, data: 'eA==' }]), 202, 10002);
-			expectError(await api(emu, 'POST', '/messages', [{ ...base, data_base64: 'Pz8+Pg==' }]), 202, 10002);
-			expectError(await api(emu, 'POST', '/messages', [{ ...base, message_id: 'not-a-uuid' }]), 202, 10002);
+			expectError(
+				await api(emu, 'POST', '/messages', [{ ...base, data_base64: 'Pz8+Pg==' }]),
+				202,
+				10002,
+			);
+			expectError(
+				await api(emu, 'POST', '/messages', [{ ...base, message_id: 'not-a-uuid' }]),
+				202,
+				10002,
+			);
 			// The legacy field takes std base64 with padding.
 			const legacy = { ...base, data_base64: undefined, data: 'Pz8+Pg==' };
 			expect((await api(emu, 'POST', '/messages', [legacy])).status).toBe(200);
@@ -458,15 +527,29 @@ describe('Mixin emulator', () => {
 			expectError(await send('PLAIN_LOCATION', { latitude: '', longitude: '' }), 202, 10002);
 			expectError(await send('PLAIN_LOCATION', { latitude: 91, longitude: 0 }), 202, 10002);
 			expect((await send('PLAIN_LOCATION', { latitude: 31.2, longitude: 121.5 })).status).toBe(200);
-			expectError(await send('APP_BUTTON_GROUP', [{ label: 'Go', color: 'red', action: 'https://a.b' }]), 202, 10002);
-			expect((await send('APP_BUTTON_GROUP', [{ label: 'Go', color: '#FF0000', action: 'https://a.b' }])).status).toBe(200);
-			const card = { title: 't', description: 'd', action: 'https://a.b', icon_url: 'https://a.b/i.png' };
+			expectError(
+				await send('APP_BUTTON_GROUP', [{ label: 'Go', color: 'red', action: 'https://a.b' }]),
+				202,
+				10002,
+			);
+			expect(
+				(await send('APP_BUTTON_GROUP', [{ label: 'Go', color: '#FF0000', action: 'https://a.b' }]))
+					.status,
+			).toBe(200);
+			const card = {
+				title: 't',
+				description: 'd',
+				action: 'https://a.b',
+				icon_url: 'https://a.b/i.png',
+			};
 			expectError(await send('APP_CARD', { ...card, title: 'x'.repeat(37) }), 202, 10002);
 			expectError(await send('APP_CARD', { title: 't', description: 'd' }), 202, 10002);
 			expect((await send('APP_CARD', card)).status).toBe(200);
 			expectError(await send('PLAIN_STICKER', {}), 202, 10002);
 			expectError(await send('MESSAGE_RECALL', { message_id: crypto.randomUUID() }), 202, 10002);
-			expect((await send('MESSAGE_RECALL', { message_id: emu.messages[0].message_id })).status).toBe(200);
+			expect(
+				(await send('MESSAGE_RECALL', { message_id: emu.messages[0].message_id })).status,
+			).toBe(200);
 			expect(emu.messages.map((m) => m.category)).toEqual([
 				'PLAIN_LOCATION',
 				'APP_BUTTON_GROUP',
@@ -482,8 +565,15 @@ describe('Mixin emulator', () => {
 			expect(a.status).toBe(200);
 			expect(a.json.data).toEqual(acks);
 			expect(emu.acknowledgements).toEqual(acks);
-			expectError(await api(emu, 'POST', '/acknowledgements', [{ ...acks[0], status: 'SENT' }]), 202, 10002);
-			const many = Array.from({ length: 101 }, () => ({ message_id: crypto.randomUUID(), status: 'DELIVERED' }));
+			expectError(
+				await api(emu, 'POST', '/acknowledgements', [{ ...acks[0], status: 'SENT' }]),
+				202,
+				10002,
+			);
+			const many = Array.from({ length: 101 }, () => ({
+				message_id: crypto.randomUUID(),
+				status: 'DELIVERED',
+			}));
 			expectError(await api(emu, 'POST', '/acknowledgements', many), 202, 10002);
 			expectError(await api(emu, 'POST', '/acknowledgements', []), 202, 10002);
 			expect(emu.acknowledgements).toHaveLength(1);
@@ -500,7 +590,12 @@ describe('Mixin emulator', () => {
 		async function newAttachment() {
 			const a = await api(emu, 'POST', '/attachments');
 			expect(a.status).toBe(200);
-			return a.json.data as { attachment_id: string; upload_url: string; view_url: string; type: string };
+			return a.json.data as {
+				attachment_id: string;
+				upload_url: string;
+				view_url: string;
+				type: string;
+			};
 		}
 
 		it('creates an attachment with a presigned upload URL on this server', async () => {
@@ -512,7 +607,9 @@ describe('Mixin emulator', () => {
 			expect(emu.violations).toEqual([]);
 			// The docs' "leave them empty" object is accepted, but the official clients send no body at all.
 			expect((await api(emu, 'POST', '/attachments', '{}')).status).toBe(200);
-			expect(takeViolations()).toEqual([expect.stringMatching(/^POST \/attachments: a body \(2 bytes\)/)]);
+			expect(takeViolations()).toEqual([
+				expect.stringMatching(/^POST \/attachments: a body \(2 bytes\)/),
+			]);
 			expect(emu.attachments.size).toBe(2);
 			expectError(await api(emu, 'POST', '/attachments', '[]'), 202, 10002);
 			expectError(await api(emu, 'POST', '/attachments', '{'), 202, 400);
@@ -538,7 +635,9 @@ describe('Mixin emulator', () => {
 
 			const res = await put(att.upload_url, bytes, GOOD);
 			expect(res.status).toBe(200);
-			expect(res.headers.get('etag')).toBe(`"${crypto.createHash('md5').update(bytes).digest('hex')}"`);
+			expect(res.headers.get('etag')).toBe(
+				`"${crypto.createHash('md5').update(bytes).digest('hex')}"`,
+			);
 			expect(await res.text()).toBe('');
 			expect(emu.attachments.get(att.attachment_id)?.uploaded?.equals(bytes)).toBe(true);
 
@@ -548,7 +647,10 @@ describe('Mixin emulator', () => {
 
 			expect((await api(emu, 'POST', '/messages', [msg])).status).toBe(200);
 			const shown = await api(emu, 'GET', `/attachments/${att.attachment_id}`);
-			expect(shown.json.data).toMatchObject({ attachment_id: att.attachment_id, view_url: att.view_url });
+			expect(shown.json.data).toMatchObject({
+				attachment_id: att.attachment_id,
+				view_url: att.view_url,
+			});
 			expectError(await api(emu, 'GET', `/attachments/${crypto.randomUUID()}`), 202, 404);
 		});
 
@@ -558,20 +660,28 @@ describe('Mixin emulator', () => {
 			const wrongType = await put(att.upload_url, bytes, { ...GOOD, 'content-type': 'image/png' });
 			expect(wrongType.status).toBe(403);
 			expect(await wrongType.text()).toContain('<Code>SignatureDoesNotMatch</Code>');
-			const noAcl = await put(att.upload_url, bytes, { 'content-type': 'application/octet-stream' });
+			const noAcl = await put(att.upload_url, bytes, {
+				'content-type': 'application/octet-stream',
+			});
 			expect(noAcl.status).toBe(403);
-			const tampered = await put(att.upload_url.replace(/X-Amz-Signature=[0-9a-f]/, 'X-Amz-Signature=g'), bytes, GOOD);
+			const tampered = await put(
+				att.upload_url.replace(/X-Amz-Signature=[0-9a-f]/, 'X-Amz-Signature=g'),
+				bytes,
+				GOOD,
+			);
 			expect(tampered.status).toBe(403);
 			const withAuth = await put(att.upload_url, bytes, { ...GOOD, authorization: 'Bearer x.y.z' });
 			expect(withAuth.status).toBe(400);
 			expect(await withAuth.text()).toContain('<Code>InvalidArgument</Code>');
 			expect(emu.attachments.get(att.attachment_id)?.uploaded).toBeUndefined();
-			expect(emu.http.requests.filter((r) => r.note?.startsWith('s3:')).map((r) => r.note)).toEqual([
-				's3: SignatureDoesNotMatch',
-				's3: SignatureDoesNotMatch',
-				's3: SignatureDoesNotMatch',
-				's3: InvalidArgument',
-			]);
+			expect(emu.http.requests.filter((r) => r.note?.startsWith('s3:')).map((r) => r.note)).toEqual(
+				[
+					's3: SignatureDoesNotMatch',
+					's3: SignatureDoesNotMatch',
+					's3: SignatureDoesNotMatch',
+					's3: InvalidArgument',
+				],
+			);
 		});
 
 		it('refuses a chunked upload without Content-Length', async () => {
@@ -582,7 +692,12 @@ describe('Mixin emulator', () => {
 					c.close();
 				},
 			});
-			const res = await fetch(att.upload_url, { method: 'PUT', body: stream, headers: GOOD, duplex: 'half' } as RequestInit);
+			const res = await fetch(att.upload_url, {
+				method: 'PUT',
+				body: stream,
+				headers: GOOD,
+				duplex: 'half',
+			} as RequestInit);
 			expect(res.status).toBe(501);
 			expect(await res.text()).toContain('<Code>NotImplemented</Code>');
 			expect(emu.attachments.get(att.attachment_id)?.uploaded).toBeUndefined();
@@ -594,16 +709,64 @@ describe('Mixin emulator', () => {
 
 		type Media = { id: string; size: number };
 		type Payload = Record<string, unknown>;
-		const image = (a: Media) => ({ attachment_id: a.id, mime_type: 'image/png', width: 8, height: 8, size: a.size });
-		const audio = (a: Media) => ({ attachment_id: a.id, mime_type: 'audio/ogg', size: a.size, duration: 1500 });
-		const video = (a: Media) => ({ ...image(a), mime_type: 'video/mp4', duration: 900, thumbnail: '' });
-		const file = (a: Media) => ({ attachment_id: a.id, mime_type: 'application/pdf', size: a.size, name: 'r.pdf' });
-		const sticker = { sticker_id: crypto.randomUUID(), name: 'hello', album_id: crypto.randomUUID() };
-		const place = { latitude: 31.2304, longitude: 121.4737, name: 'Shanghai', address: 'People’s Square' };
-		const live = { width: 6, height: 4, thumb_url: 'https://a.b/t.jpg', url: 'https://a.b/l.m3u8', shareable: false };
-		const oldCard = { app_id: UID, icon_url: 'https://a.b/i.png', title: 't', description: 'd', action: 'https://a.b' };
+		const image = (a: Media) => ({
+			attachment_id: a.id,
+			mime_type: 'image/png',
+			width: 8,
+			height: 8,
+			size: a.size,
+		});
+		const audio = (a: Media) => ({
+			attachment_id: a.id,
+			mime_type: 'audio/ogg',
+			size: a.size,
+			duration: 1500,
+		});
+		const video = (a: Media) => ({
+			...image(a),
+			mime_type: 'video/mp4',
+			duration: 900,
+			thumbnail: '',
+		});
+		const file = (a: Media) => ({
+			attachment_id: a.id,
+			mime_type: 'application/pdf',
+			size: a.size,
+			name: 'r.pdf',
+		});
+		const sticker = {
+			sticker_id: crypto.randomUUID(),
+			name: 'hello',
+			album_id: crypto.randomUUID(),
+		};
+		const place = {
+			latitude: 31.2304,
+			longitude: 121.4737,
+			name: 'Shanghai',
+			address: 'People’s Square',
+		};
+		const live = {
+			width: 6,
+			height: 4,
+			thumb_url: 'https://a.b/t.jpg',
+			url: 'https://a.b/l.m3u8',
+			shareable: false,
+		};
+		const oldCard = {
+			app_id: UID,
+			icon_url: 'https://a.b/i.png',
+			title: 't',
+			description: 'd',
+			action: 'https://a.b',
+		};
 		const button = { label: 'Open', color: '#00AA00', action: 'https://a.b' };
-		const newCard = { app_id: UID, cover_url: 'https://a.b/c.png', title: 't', description: 'd', actions: [button] };
+		const newCard = {
+			app_id: UID,
+			cover_url: 'https://a.b/c.png',
+			title: 't',
+			description: 'd',
+			actions: [button],
+		};
 		const card = { ...newCard, shareable: true };
 		const stampedCard = { ...card, updated_at: '2024-09-28T15:49:14Z' };
 		const recall = () => ({ message_id: emu.messages[0].message_id });
@@ -616,8 +779,20 @@ describe('Mixin emulator', () => {
 
 		// [what, category, documented payload, key renamed (or undefined: key added), the reported key]
 		const cases: Array<[string, string, (a: Media) => unknown, string | undefined, string]> = [
-			['waveform → wave_form', 'PLAIN_AUDIO', (a) => ({ ...audio(a), waveform: 'AAEC' }), 'waveform', 'wave_form'],
-			['thumbnail → thumb', 'PLAIN_IMAGE', (a) => ({ ...image(a), thumbnail: 'iVBORw0KGgo=' }), 'thumbnail', 'thumb'],
+			[
+				'waveform → wave_form',
+				'PLAIN_AUDIO',
+				(a) => ({ ...audio(a), waveform: 'AAEC' }),
+				'waveform',
+				'wave_form',
+			],
+			[
+				'thumbnail → thumb',
+				'PLAIN_IMAGE',
+				(a) => ({ ...image(a), thumbnail: 'iVBORw0KGgo=' }),
+				'thumbnail',
+				'thumb',
+			],
 			['album_id → albumId', 'PLAIN_STICKER', () => sticker, 'album_id', 'albumId'],
 			['sticker name → sticker_name', 'PLAIN_STICKER', () => sticker, 'name', 'sticker_name'],
 			['location name → title', 'PLAIN_LOCATION', () => place, 'name', 'title'],
@@ -629,23 +804,34 @@ describe('Mixin emulator', () => {
 			['old card plus share', 'APP_CARD', () => oldCard, undefined, 'share'],
 			['button plus url', 'APP_BUTTON_GROUP', () => [button], undefined, 'url'],
 			['recall plus messageId', 'MESSAGE_RECALL', recall, undefined, 'messageId'],
-			['contact plus full_name', 'PLAIN_CONTACT', () => ({ user_id: RECIPIENT }), undefined, 'full_name'],
+			[
+				'contact plus full_name',
+				'PLAIN_CONTACT',
+				() => ({ user_id: RECIPIENT }),
+				undefined,
+				'full_name',
+			],
 			['file plus file_name', 'PLAIN_DATA', file, undefined, 'file_name'],
 		];
 
-		it.each(cases)('%s: documented keys pass, the other is a violation', async (_what, category, good, from, key) => {
-			const media = await uploaded();
-			expect((await api(emu, 'POST', '/messages', [textMessage(RECIPIENT, 'first')])).status).toBe(200);
-			expect((await send(category, good(media))).status).toBe(200);
-			expect(takeViolations()).toEqual([]);
-			// Mixin stores the altered payload as it is; only the violation tells.
-			expect((await send(category, alter(good(media), from, key))).status).toBe(200);
-			expect(emu.messages).toHaveLength(3);
-			const found = takeViolations();
-			expect(found).toHaveLength(1);
-			const at = `^POST /messages: messages\\[0\\]\\.data(\\[0\\])?\\.${key}: `;
-			expect(found[0]).toMatch(new RegExp(`${at}.* has no key "${key}"`));
-		});
+		it.each(cases)(
+			'%s: documented keys pass, the other is a violation',
+			async (_what, category, good, from, key) => {
+				const media = await uploaded();
+				expect(
+					(await api(emu, 'POST', '/messages', [textMessage(RECIPIENT, 'first')])).status,
+				).toBe(200);
+				expect((await send(category, good(media))).status).toBe(200);
+				expect(takeViolations()).toEqual([]);
+				// Mixin stores the altered payload as it is; only the violation tells.
+				expect((await send(category, alter(good(media), from, key))).status).toBe(200);
+				expect(emu.messages).toHaveLength(3);
+				const found = takeViolations();
+				expect(found).toHaveLength(1);
+				const at = `^POST /messages: messages\\[0\\]\\.data(\\[0\\])?\\.${key}: `;
+				expect(found[0]).toMatch(new RegExp(`${at}.* has no key "${key}"`));
+			},
+		);
 
 		it('wave_form gets a hint that clients read waveform', async () => {
 			const media = await uploaded();
@@ -655,7 +841,9 @@ describe('Mixin emulator', () => {
 
 		it('encrypted-attachment keys in a PLAIN_ payload are violations', async () => {
 			const media = await uploaded();
-			expect((await send('PLAIN_IMAGE', { ...image(media), key: 'AAAA', digest: 'AAAA' })).status).toBe(200);
+			expect(
+				(await send('PLAIN_IMAGE', { ...image(media), key: 'AAAA', digest: 'AAAA' })).status,
+			).toBe(200);
 			expect(takeViolations()).toEqual([
 				expect.stringMatching(/\.data\.key: .*encrypted attachment/),
 				expect.stringMatching(/\.data\.digest: .*encrypted attachment/),
@@ -674,9 +862,16 @@ describe('Mixin emulator', () => {
 
 		it('the shared attachment struct keys are known for every media kind', async () => {
 			const media = await uploaded();
-			const extras = { name: 'dot.png', created_at: '2024-01-01T00:00:00Z', shareable: false, caption: 'hi' };
+			const extras = {
+				name: 'dot.png',
+				created_at: '2024-01-01T00:00:00Z',
+				shareable: false,
+				caption: 'hi',
+			};
 			expect((await send('PLAIN_IMAGE', { ...image(media), ...extras })).status).toBe(200);
-			expect((await send('PLAIN_AUDIO', { ...audio(media), ...extras, waveform: '' })).status).toBe(200);
+			expect((await send('PLAIN_AUDIO', { ...audio(media), ...extras, waveform: '' })).status).toBe(
+				200,
+			);
 		});
 
 		it('a wrongly typed or missing known key is refused with 202/10002 naming it', async () => {
@@ -688,7 +883,11 @@ describe('Mixin emulator', () => {
 				['PLAIN_AUDIO', { ...audio(media), waveform: [1, 2, 3] }, 'data.waveform'],
 				['PLAIN_AUDIO', { ...audio(media), duration: '1500' }, 'data.duration'],
 				['PLAIN_VIDEO', { ...image(media), mime_type: 'video/mp4' }, 'data.duration'],
-				['PLAIN_DATA', { attachment_id: media.id, mime_type: 'text/plain', size: media.size, name: 7 }, 'data.name'],
+				[
+					'PLAIN_DATA',
+					{ attachment_id: media.id, mime_type: 'text/plain', size: media.size, name: 7 },
+					'data.name',
+				],
 				['PLAIN_STICKER', { ...sticker, album_id: 'album-1' }, 'data.album_id'],
 				['PLAIN_STICKER', { ...sticker, name: 1 }, 'data.name'],
 				['PLAIN_CONTACT', { user_id: 42 }, 'data.user_id'],
@@ -697,11 +896,27 @@ describe('Mixin emulator', () => {
 				['PLAIN_LOCATION', { ...place, name: 5 }, 'data.name'],
 				['PLAIN_LOCATION', { ...place, latitude: '31.2' }, 'data.latitude'],
 				['APP_CARD', { ...oldCard, shareable: 'false' }, 'data.shareable'],
-				['APP_CARD', { ...newCard, actions: { buttons: [{ label: 'Open', url: 'https://a.b' }] } }, 'data.actions'],
-				['APP_CARD', { ...newCard, actions: [alter(button, 'color', 'colour')] }, 'data.actions[0].color'],
+				[
+					'APP_CARD',
+					{ ...newCard, actions: { buttons: [{ label: 'Open', url: 'https://a.b' }] } },
+					'data.actions',
+				],
+				[
+					'APP_CARD',
+					{ ...newCard, actions: [alter(button, 'color', 'colour')] },
+					'data.actions[0].color',
+				],
 				['APP_CARD', { ...newCard, cover: 'https://a.b/c.png' }, 'data.cover'],
-				['APP_BUTTON_GROUP', [{ label: 'Go', color: '#FFF', action: 'https://a.b' }], 'data[0].color'],
-				['APP_BUTTON_GROUP', [{ label: 'Go', color: 'red', action: 'https://a.b' }], 'data[0].color'],
+				[
+					'APP_BUTTON_GROUP',
+					[{ label: 'Go', color: '#FFF', action: 'https://a.b' }],
+					'data[0].color',
+				],
+				[
+					'APP_BUTTON_GROUP',
+					[{ label: 'Go', color: 'red', action: 'https://a.b' }],
+					'data[0].color',
+				],
 				['MESSAGE_RECALL', { message_id: 12 }, 'data.message_id'],
 			];
 			for (const [category, payload, field] of cases) {
@@ -721,7 +936,9 @@ describe('Mixin emulator', () => {
 		it('a misspelt message key is a violation; a refused batch records none', async () => {
 			const quoted = textMessage(RECIPIENT, 'reply', { quote_id: crypto.randomUUID() });
 			expect((await api(emu, 'POST', '/messages', [quoted])).status).toBe(200);
-			expect(takeViolations()).toEqual([expect.stringMatching(/messages\[0\]\.quote_id: not a message key/)]);
+			expect(takeViolations()).toEqual([
+				expect.stringMatching(/messages\[0\]\.quote_id: not a message key/),
+			]);
 			const bad = payloadMessage('PLAIN_STICKER', { ...sticker, albumId: sticker.album_id });
 			const nope = textMessage(RECIPIENT, 'x', { category: 'PLAIN_NOPE' });
 			const refused = await api(emu, 'POST', '/messages', [bad, nope]);
@@ -751,21 +968,36 @@ describe('Mixin emulator', () => {
 		it('PLAIN_AUDIO must be Ogg/Opus, parameters allowed', async () => {
 			const a = await uploaded();
 			const audio = (mime: string) => send('PLAIN_AUDIO', { ...media(a, mime), duration: 1000 });
-			for (const ok of ['audio/ogg', 'audio/ogg; codecs=opus', 'audio/ogg;codecs="opus"', 'Audio/OGG']) {
+			for (const ok of [
+				'audio/ogg',
+				'audio/ogg; codecs=opus',
+				'audio/ogg;codecs="opus"',
+				'Audio/OGG',
+			]) {
 				expect((await audio(ok)).status).toBe(200);
 			}
 			expect(takeViolations()).toEqual([]);
-			for (const wrong of ['audio/mpeg', 'audio/ogg; codecs=vorbis', 'audio/opus', 'application/ogg']) {
+			for (const wrong of [
+				'audio/mpeg',
+				'audio/ogg; codecs=vorbis',
+				'audio/opus',
+				'application/ogg',
+			]) {
 				expect((await audio(wrong)).status).toBe(200);
 			}
 			const found = takeViolations();
 			expect(found).toHaveLength(4);
-			expect(found.every((v) => /\.data\.mime_type: .*; PLAIN_AUDIO must be audio\/ogg with Opus/.test(v))).toBe(true);
+			expect(
+				found.every((v) =>
+					/\.data\.mime_type: .*; PLAIN_AUDIO must be audio\/ogg with Opus/.test(v),
+				),
+			).toBe(true);
 		});
 
 		it('PLAIN_VIDEO must be video/mp4, parameters allowed', async () => {
 			const a = await uploaded();
-			const video = (mime: string) => send('PLAIN_VIDEO', { ...media(a, mime), width: 4, height: 4, duration: 9 });
+			const video = (mime: string) =>
+				send('PLAIN_VIDEO', { ...media(a, mime), width: 4, height: 4, duration: 9 });
 			expect((await video('video/mp4')).status).toBe(200);
 			expect((await video('video/mp4; codecs="avc1.42E01E, mp4a.40.2"')).status).toBe(200);
 			expect(takeViolations()).toEqual([]);
@@ -779,28 +1011,37 @@ describe('Mixin emulator', () => {
 
 		it('PLAIN_IMAGE must be an image/* type', async () => {
 			const a = await uploaded();
-			const picture = (mime: string) => send('PLAIN_IMAGE', { ...media(a, mime), width: 4, height: 4 });
+			const picture = (mime: string) =>
+				send('PLAIN_IMAGE', { ...media(a, mime), width: 4, height: 4 });
 			for (const ok of ['image/jpeg', 'image/png', 'image/webp', 'image/svg+xml']) {
 				expect((await picture(ok)).status).toBe(200);
 			}
 			expect(takeViolations()).toEqual([]);
-			for (const wrong of ['application/pdf', 'image', 'video/mp4']) expect((await picture(wrong)).status).toBe(200);
+			for (const wrong of ['application/pdf', 'image', 'video/mp4'])
+				expect((await picture(wrong)).status).toBe(200);
 			expect(takeViolations()).toHaveLength(3);
 		});
 
 		it('size must be the byte count uploaded to S3', async () => {
 			const a = await uploaded(crypto.randomBytes(100));
-			expect((await send('PLAIN_DATA', { ...media(a, 'text/plain'), name: 'x.txt' })).status).toBe(200);
+			expect((await send('PLAIN_DATA', { ...media(a, 'text/plain'), name: 'x.txt' })).status).toBe(
+				200,
+			);
 			expect(takeViolations()).toEqual([]);
-			expect((await send('PLAIN_DATA', { ...media(a, 'text/plain'), size: 101, name: 'x.txt' })).status).toBe(200);
-			expect(takeViolations()).toEqual([expect.stringMatching(/\.data\.size: 101 but 100 bytes were uploaded/)]);
+			expect(
+				(await send('PLAIN_DATA', { ...media(a, 'text/plain'), size: 101, name: 'x.txt' })).status,
+			).toBe(200);
+			expect(takeViolations()).toEqual([
+				expect.stringMatching(/\.data\.size: 101 but 100 bytes were uploaded/),
+			]);
 		});
 
 		it('thumbnail and waveform must be standard padded base64', async () => {
 			const a = await uploaded();
 			const picture = (thumbnail: string) =>
 				send('PLAIN_IMAGE', { ...media(a, 'image/png'), width: 4, height: 4, thumbnail });
-			const voice = (waveform: string) => send('PLAIN_AUDIO', { ...media(a, 'audio/ogg'), duration: 9, waveform });
+			const voice = (waveform: string) =>
+				send('PLAIN_AUDIO', { ...media(a, 'audio/ogg'), duration: 9, waveform });
 			for (const ok of ['', 'iVBORw0KGgo=', '/9j/4AAQSkZJRg==', 'AAEC']) {
 				expect((await picture(ok)).status).toBe(200);
 				expect((await voice(ok)).status).toBe(200);
@@ -842,7 +1083,12 @@ describe('Mixin emulator', () => {
 		});
 
 		it('a live card’s thumb_url must not be its stream url', async () => {
-			const live = { width: 640, height: 360, thumb_url: 'https://a.b/t.jpg', url: 'https://a.b/l.m3u8' };
+			const live = {
+				width: 640,
+				height: 360,
+				thumb_url: 'https://a.b/t.jpg',
+				url: 'https://a.b/l.m3u8',
+			};
 			expect((await send('PLAIN_LIVE', live)).status).toBe(200);
 			expect(takeViolations()).toEqual([]);
 			expect((await send('PLAIN_LIVE', { ...live, thumb_url: live.url })).status).toBe(200);
@@ -862,18 +1108,28 @@ describe('Mixin emulator', () => {
 			expect((await send('PLAIN_LOCATION', { latitude: 0, longitude: 0.0001 })).status).toBe(200);
 			expect(takeViolations()).toEqual([]);
 			expect((await send('PLAIN_LOCATION', { latitude: 0, longitude: 0 })).status).toBe(200);
-			expect(takeViolations()).toEqual([expect.stringMatching(/\.data: \(0, 0\) is shown as no location/)]);
+			expect(takeViolations()).toEqual([
+				expect.stringMatching(/\.data: \(0, 0\) is shown as no location/),
+			]);
 		});
 
 		it('an old-style card needs icon_url and ignores the new fields', async () => {
-			const card = { app_id: UID, icon_url: 'https://a.b/i.png', title: 't', description: 'd', action: 'https://a.b' };
+			const card = {
+				app_id: UID,
+				icon_url: 'https://a.b/i.png',
+				title: 't',
+				description: 'd',
+				action: 'https://a.b',
+			};
 			expect((await send('APP_CARD', card)).status).toBe(200);
 			const stamped = { ...card, shareable: false, updated_at: '2024-09-28T15:49:14+10:00' };
 			expect((await send('APP_CARD', stamped)).status).toBe(200);
 			expect(takeViolations()).toEqual([]);
 			const { icon_url: _icon, ...noIcon } = card;
 			expect((await send('APP_CARD', noIcon)).status).toBe(200);
-			expect((await send('APP_CARD', { ...card, cover_url: 'https://a.b/c.png' })).status).toBe(200);
+			expect((await send('APP_CARD', { ...card, cover_url: 'https://a.b/c.png' })).status).toBe(
+				200,
+			);
 			expect(takeViolations()).toEqual([
 				expect.stringMatching(/\.data\.icon_url: missing, so iOS cannot decode the old-style card/),
 				expect.stringMatching(/\.data\.cover_url: ignored by clients because action/),
@@ -917,16 +1173,32 @@ describe('Mixin emulator', () => {
 			const button = (action: string) => ({ label: 'Go', color: '#2F80ED', action });
 			const fine = [button('https://a.b'), button('mixin://apps'), button('input:8 A')];
 			expect((await send('APP_BUTTON_GROUP', fine)).status).toBe(200);
-			const card = { app_id: UID, title: 't', description: 'd', actions: [button('input:yes')], shareable: true };
+			const card = {
+				app_id: UID,
+				title: 't',
+				description: 'd',
+				actions: [button('input:yes')],
+				shareable: true,
+			};
 			expect((await send('APP_CARD', card)).status).toBe(200);
-			const classic = { app_id: UID, icon_url: 'https://a.b/i.png', title: 't', description: 'd', action: 'input:menu' };
+			const classic = {
+				app_id: UID,
+				icon_url: 'https://a.b/i.png',
+				title: 't',
+				description: 'd',
+				action: 'input:menu',
+			};
 			expect((await send('APP_CARD', classic)).status).toBe(200);
 			expect(takeViolations()).toEqual([]);
-			expect((await send('APP_BUTTON_GROUP', [button('input: '), button('ftp://a.b')])).status).toBe(200);
+			expect(
+				(await send('APP_BUTTON_GROUP', [button('input: '), button('ftp://a.b')])).status,
+			).toBe(200);
 			expect((await send('APP_CARD', { ...classic, action: 'Input:menu' })).status).toBe(200);
 			expect(takeViolations()).toEqual([
 				expect.stringMatching(/\.data\[0\]\.action: input: without text/),
-				expect.stringMatching(/\.data\[1\]\.action: "ftp:\/\/a\.b" is neither an http\(s\):\/\/ or mixin:\/\/ link nor input:<text>/),
+				expect.stringMatching(
+					/\.data\[1\]\.action: "ftp:\/\/a\.b" is neither an http\(s\):\/\/ or mixin:\/\/ link nor input:<text>/,
+				),
 				expect.stringMatching(/\.data\.action: "Input:menu" is neither/),
 			]);
 		});
@@ -981,12 +1253,20 @@ describe('Mixin emulator', () => {
 			...extra,
 		});
 		const roles = (a: Answer) =>
-			(a.json.data.participants as Array<{ user_id: string; role: string }>).map((p) => [p.user_id, p.role]);
+			(a.json.data.participants as Array<{ user_id: string; role: string }>).map((p) => [
+				p.user_id,
+				p.role,
+			]);
 
 		it('GET /search/:q finds a user by Mixin ID; an unknown one is 202/404', async () => {
 			const found = await api(emu, 'GET', '/search/7000123456');
 			expect(found.status).toBe(200);
-			expect(found.json.data).toMatchObject({ type: 'user', user_id: ALICE, identity_number: '7000123456', full_name: 'Alice' });
+			expect(found.json.data).toMatchObject({
+				type: 'user',
+				user_id: ALICE,
+				identity_number: '7000123456',
+				full_name: 'Alice',
+			});
 			expectError(await api(emu, 'GET', '/search/7000999999'), 202, 404);
 			expect(emu.http.requests[1].note).toBe('not-found: no user has Mixin ID 7000999999');
 		});
@@ -997,39 +1277,87 @@ describe('Mixin emulator', () => {
 			expectError(await api(emu, 'GET', '/search/7000123456'), 202, 429);
 		});
 
-		it('creates a GROUP with the client\'s id, the creator as OWNER; a retry returns the same group', async () => {
-			const body = group([ALICE, BOB], { announcement: 'hi', random_id: '01d21e2c-76f5-4940-8ea0-9b7f21728674' });
+		it("creates a GROUP with the client's id, the creator as OWNER; a retry returns the same group", async () => {
+			const body = group([ALICE, BOB], {
+				announcement: 'hi',
+				random_id: '01d21e2c-76f5-4940-8ea0-9b7f21728674',
+			});
 			const created = await api(emu, 'POST', '/conversations', body);
 			expect(created.status).toBe(200);
-			expect(created.json.data).toMatchObject({ conversation_id: GROUP, category: 'GROUP', creator_id: UID, name: 'Team', announcement: 'hi' });
-			expect(roles(created)).toEqual([[UID, 'OWNER'], [ALICE, ''], [BOB, '']]);
-			expect((await api(emu, 'POST', '/conversations', body)).json.data.conversation_id).toBe(GROUP);
+			expect(created.json.data).toMatchObject({
+				conversation_id: GROUP,
+				category: 'GROUP',
+				creator_id: UID,
+				name: 'Team',
+				announcement: 'hi',
+			});
+			expect(roles(created)).toEqual([
+				[UID, 'OWNER'],
+				[ALICE, ''],
+				[BOB, ''],
+			]);
+			expect((await api(emu, 'POST', '/conversations', body)).json.data.conversation_id).toBe(
+				GROUP,
+			);
 			expect(emu.conversations.size).toBe(1);
 			expect(emu.conversations.get(GROUP)?.random_id).toBe('01d21e2c-76f5-4940-8ea0-9b7f21728674');
 			// the bot may post into its group
-			const post = { conversation_id: GROUP, message_id: crypto.randomUUID(), category: 'PLAIN_TEXT', data_base64: 'aGk' };
+			const post = {
+				conversation_id: GROUP,
+				message_id: crypto.randomUUID(),
+				category: 'PLAIN_TEXT',
+				data_base64: 'aGk',
+			};
 			expect((await api(emu, 'POST', '/messages', [post])).status).toBe(200);
 		});
 
 		it('refuses unknown participants, a long name, a full group and a reused id', async () => {
-			expectError(await api(emu, 'POST', '/conversations', group([ALICE, crypto.randomUUID()])), 202, 10002);
-			expectError(await api(emu, 'POST', '/conversations', group([ALICE], { name: 'x'.repeat(513) })), 202, 10002);
-			expectError(await api(emu, 'POST', '/conversations', group([ALICE], { announcement: 'x'.repeat(1025) })), 202, 10002);
+			expectError(
+				await api(emu, 'POST', '/conversations', group([ALICE, crypto.randomUUID()])),
+				202,
+				10002,
+			);
+			expectError(
+				await api(emu, 'POST', '/conversations', group([ALICE], { name: 'x'.repeat(513) })),
+				202,
+				10002,
+			);
+			expectError(
+				await api(
+					emu,
+					'POST',
+					'/conversations',
+					group([ALICE], { announcement: 'x'.repeat(1025) }),
+				),
+				202,
+				10002,
+			);
 			expectError(await api(emu, 'POST', '/conversations', group([UID])), 202, 10002);
 			const many = Array.from({ length: 256 }, () => crypto.randomUUID());
 			for (const id of many) emu.addUser({ userId: id });
 			expectError(await api(emu, 'POST', '/conversations', group(many)), 202, 20116);
 			expect(emu.conversations.size).toBe(0);
 			expect((await api(emu, 'POST', '/conversations', group(many.slice(1)))).status).toBe(200);
-			await api(emu, 'POST', '/conversations', { category: 'CONTACT', conversation_id: CONV, participants: [{ user_id: RECIPIENT }] });
-			expectError(await api(emu, 'POST', '/conversations', { ...group([BOB]), conversation_id: CONV }), 202, 10002);
+			await api(emu, 'POST', '/conversations', {
+				category: 'CONTACT',
+				conversation_id: CONV,
+				participants: [{ user_id: RECIPIENT }],
+			});
+			expectError(
+				await api(emu, 'POST', '/conversations', { ...group([BOB]), conversation_id: CONV }),
+				202,
+				10002,
+			);
 		});
 
 		it('GET /conversations/:id: participants only; unknown is 404', async () => {
 			await api(emu, 'POST', '/conversations', group([ALICE]));
 			const read = await api(emu, 'GET', `/conversations/${GROUP}`);
 			expect(read.status).toBe(200);
-			expect(roles(read)).toEqual([[UID, 'OWNER'], [ALICE, '']]);
+			expect(roles(read)).toEqual([
+				[UID, 'OWNER'],
+				[ALICE, ''],
+			]);
 			expectError(await api(emu, 'GET', `/conversations/${crypto.randomUUID()}`), 202, 404);
 			const foreign = crypto.randomUUID();
 			emu.addGroup({ conversationId: foreign, participants: [ALICE, BOB] });
@@ -1038,24 +1366,69 @@ describe('Mixin emulator', () => {
 
 		it('participants ADD / REMOVE by the owner answer the updated group', async () => {
 			await api(emu, 'POST', '/conversations', group([ALICE]));
-			const added = await api(emu, 'POST', `/conversations/${GROUP}/participants/ADD`, [{ user_id: BOB }, { user_id: ALICE }]);
-			expect(roles(added)).toEqual([[UID, 'OWNER'], [ALICE, ''], [BOB, '']]);
-			const removed = await api(emu, 'POST', `/conversations/${GROUP}/participants/REMOVE`, [{ user_id: ALICE }]);
-			expect(roles(removed)).toEqual([[UID, 'OWNER'], [BOB, '']]);
-			expectError(await api(emu, 'POST', `/conversations/${GROUP}/participants/ADD`, [{ user_id: crypto.randomUUID() }]), 202, 10002);
-			expectError(await api(emu, 'POST', `/conversations/${GROUP}/participants/REMOVE`, [{ user_id: UID }]), 202, 403);
-			expectError(await api(emu, 'POST', `/conversations/${GROUP}/participants/ADD`, []), 202, 10002);
+			const added = await api(emu, 'POST', `/conversations/${GROUP}/participants/ADD`, [
+				{ user_id: BOB },
+				{ user_id: ALICE },
+			]);
+			expect(roles(added)).toEqual([
+				[UID, 'OWNER'],
+				[ALICE, ''],
+				[BOB, ''],
+			]);
+			const removed = await api(emu, 'POST', `/conversations/${GROUP}/participants/REMOVE`, [
+				{ user_id: ALICE },
+			]);
+			expect(roles(removed)).toEqual([
+				[UID, 'OWNER'],
+				[BOB, ''],
+			]);
+			expectError(
+				await api(emu, 'POST', `/conversations/${GROUP}/participants/ADD`, [
+					{ user_id: crypto.randomUUID() },
+				]),
+				202,
+				10002,
+			);
+			expectError(
+				await api(emu, 'POST', `/conversations/${GROUP}/participants/REMOVE`, [{ user_id: UID }]),
+				202,
+				403,
+			);
+			expectError(
+				await api(emu, 'POST', `/conversations/${GROUP}/participants/ADD`, []),
+				202,
+				10002,
+			);
 		});
 
 		it('only the owner or an admin changes participants; CONTACT conversations have none to change', async () => {
 			const theirs = crypto.randomUUID();
 			emu.addGroup({ conversationId: theirs, participants: [ALICE, UID] });
-			expectError(await api(emu, 'POST', `/conversations/${theirs}/participants/ADD`, [{ user_id: BOB }]), 202, 403);
+			expectError(
+				await api(emu, 'POST', `/conversations/${theirs}/participants/ADD`, [{ user_id: BOB }]),
+				202,
+				403,
+			);
 			emu.conversations.get(theirs)!.admins = [UID];
-			expect((await api(emu, 'POST', `/conversations/${theirs}/participants/ADD`, [{ user_id: BOB }])).status).toBe(200);
-			expectError(await api(emu, 'POST', `/conversations/${CONV}/participants/ADD`, [{ user_id: BOB }]), 202, 404);
-			await api(emu, 'POST', '/conversations', { category: 'CONTACT', conversation_id: CONV, participants: [{ user_id: RECIPIENT }] });
-			expectError(await api(emu, 'POST', `/conversations/${CONV}/participants/ADD`, [{ user_id: BOB }]), 202, 403);
+			expect(
+				(await api(emu, 'POST', `/conversations/${theirs}/participants/ADD`, [{ user_id: BOB }]))
+					.status,
+			).toBe(200);
+			expectError(
+				await api(emu, 'POST', `/conversations/${CONV}/participants/ADD`, [{ user_id: BOB }]),
+				202,
+				404,
+			);
+			await api(emu, 'POST', '/conversations', {
+				category: 'CONTACT',
+				conversation_id: CONV,
+				participants: [{ user_id: RECIPIENT }],
+			});
+			expectError(
+				await api(emu, 'POST', `/conversations/${CONV}/participants/ADD`, [{ user_id: BOB }]),
+				202,
+				403,
+			);
 		});
 	});
 });

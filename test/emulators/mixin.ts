@@ -163,7 +163,10 @@ const MESSAGE_KEYS = new Set([
  */
 export function uniqueConversationId(a: string, b: string): string {
 	const [x, y] = [a.toLowerCase(), b.toLowerCase()].sort();
-	const h = crypto.createHash('md5').update(x + y).digest();
+	const h = crypto
+		.createHash('md5')
+		.update(x + y)
+		.digest();
 	h[6] = (h[6] & 0x0f) | 0x30;
 	h[8] = (h[8] & 0x3f) | 0x80;
 	const hex = h.toString('hex');
@@ -187,16 +190,29 @@ class MixinApiError extends Error {
 const unauthorized = (why: string) =>
 	new MixinApiError(202, 401, 'Unauthorized, maybe invalid token.', `unauthorized: ${why}`);
 const forbidden = (why: string) => new MixinApiError(202, 403, 'Forbidden', `forbidden: ${why}`);
-const notFound = (why: string) => new MixinApiError(202, 404, 'The endpoint is not found.', `not-found: ${why}`);
+const notFound = (why: string) =>
+	new MixinApiError(202, 404, 'The endpoint is not found.', `not-found: ${why}`);
 // The server's own spelling ("pasred") is kept on purpose.
 const badJson = () =>
-	new MixinApiError(202, 400, 'The request body can’t be pasred as valid data.', 'bad-json: body is not JSON');
+	new MixinApiError(
+		202,
+		400,
+		'The request body can’t be pasred as valid data.',
+		'bad-json: body is not JSON',
+	);
 const invalid = (field: string, reason: string) =>
-	new MixinApiError(202, 10002, 'The request data has invalid field.', `invalid: ${field}: ${reason}`, {
-		field,
-		reason,
-	});
-const serverError = (why: string) => new MixinApiError(500, 500, 'Internal Server Error', `server-error: ${why}`);
+	new MixinApiError(
+		202,
+		10002,
+		'The request data has invalid field.',
+		`invalid: ${field}: ${reason}`,
+		{
+			field,
+			reason,
+		},
+	);
+const serverError = (why: string) =>
+	new MixinApiError(500, 500, 'Internal Server Error', `server-error: ${why}`);
 
 // ---- Small helpers -------------------------------------------------------------------------------------------------
 
@@ -239,7 +255,8 @@ interface AttachmentSecrets {
 }
 
 /** Outcome of checking one message: a new message to store, or a repeat of one already stored. */
-type Checked = { kind: 'new'; message: StoredMessage } | { kind: 'duplicate'; original: StoredMessage };
+type Checked =
+	{ kind: 'new'; message: StoredMessage } | { kind: 'duplicate'; original: StoredMessage };
 
 /** What verifyToken answers: the bot session a token belongs to and its claims, or why Mixin would answer 401. */
 export type TokenCheck =
@@ -282,7 +299,8 @@ export class MixinEmulator extends PlatformEmulator {
 
 	/** Register a bot session; the bot's user id is its app id. */
 	registerSession(s: { appId: string; sessionId: string; publicKey: Buffer }): void {
-		if (s.publicKey.length !== 32) throw new Error('registerSession: publicKey must be the 32 raw Ed25519 bytes');
+		if (s.publicKey.length !== 32)
+			throw new Error('registerSession: publicKey must be the 32 raw Ed25519 bytes');
 		const publicKey = crypto.createPublicKey({
 			key: Buffer.concat([ED25519_SPKI_PREFIX, s.publicKey]),
 			format: 'der',
@@ -290,12 +308,21 @@ export class MixinEmulator extends PlatformEmulator {
 		});
 		const uid = s.appId.toLowerCase();
 		const sid = s.sessionId.toLowerCase();
-		this.sessions.set(`${uid}|${sid}`, { uid, sid, publicKey, rawPublicKey: Buffer.from(s.publicKey) });
+		this.sessions.set(`${uid}|${sid}`, {
+			uid,
+			sid,
+			publicKey,
+			rawPublicKey: Buffer.from(s.publicKey),
+		});
 	}
 
 	addUser(u: MixinUser): void {
 		const userId = u.userId.toLowerCase();
-		const defaults = { hasConversation: false, receiveMessageSource: 'EVERYBODY' as const, blockedBot: false };
+		const defaults = {
+			hasConversation: false,
+			receiveMessageSource: 'EVERYBODY' as const,
+			blockedBot: false,
+		};
 		this.users.set(userId, { ...defaults, ...u, userId });
 	}
 
@@ -303,7 +330,12 @@ export class MixinEmulator extends PlatformEmulator {
 	addGroup(g: { conversationId: string; participants: string[] }): void {
 		const participants = g.participants.map((p) => p.toLowerCase());
 		const id = g.conversationId.toLowerCase();
-		this.conversations.set(id, { conversation_id: id, category: 'GROUP', creator_id: participants[0] ?? '', participants });
+		this.conversations.set(id, {
+			conversation_id: id,
+			category: 'GROUP',
+			creator_id: participants[0] ?? '',
+			participants,
+		});
 	}
 
 	/** The registered bot sessions (lower-case ids), for emulators that share this one's state. */
@@ -321,7 +353,12 @@ export class MixinEmulator extends PlatformEmulator {
 	 * Check `authorization` as the API checks a request's token (signature, exp/iat, scp, jti, and `sig` over
 	 * METHOD + uri + body), e.g. for a WebSocket handshake that is not an API request.
 	 */
-	verifyToken(authorization: string | undefined, method: string, uri: string, body: Buffer | string = ''): TokenCheck {
+	verifyToken(
+		authorization: string | undefined,
+		method: string,
+		uri: string,
+		body: Buffer | string = '',
+	): TokenCheck {
 		try {
 			const { session, claims } = this.checkToken(authorization, method, uri, Buffer.from(body));
 			return { ok: true, appId: session.uid, sessionId: session.sid, claims };
@@ -415,25 +452,30 @@ export class MixinEmulator extends PlatformEmulator {
 		if (!jose || jose.alg !== 'EdDSA') throw unauthorized('JWT header alg is not EdDSA');
 		const claims = decodeSegment(p64);
 		if (!claims) throw unauthorized('JWT payload is not a JSON object');
-		if (typeof claims.uid !== 'string' || typeof claims.sid !== 'string') throw unauthorized('uid/sid missing');
+		if (typeof claims.uid !== 'string' || typeof claims.sid !== 'string')
+			throw unauthorized('uid/sid missing');
 		const session = this.sessions.get(`${claims.uid.toLowerCase()}|${claims.sid.toLowerCase()}`);
 		if (!session) throw unauthorized('no session registered for uid/sid');
 		// The signature covers the transmitted segments exactly; claim order and spacing are irrelevant.
 		const signature = Buffer.from(s64, 'base64url');
 		const signedOk =
-			signature.length === 64 && crypto.verify(null, Buffer.from(`${h64}.${p64}`, 'ascii'), session.publicKey, signature);
+			signature.length === 64 &&
+			crypto.verify(null, Buffer.from(`${h64}.${p64}`, 'ascii'), session.publicKey, signature);
 		if (!signedOk) throw unauthorized('Ed25519 signature does not verify with the session key');
 		const nowSec = Math.floor(this.now() / 1000);
-		if (typeof claims.exp !== 'number' || !(claims.exp > nowSec)) throw unauthorized('token expired or exp missing');
+		if (typeof claims.exp !== 'number' || !(claims.exp > nowSec))
+			throw unauthorized('token expired or exp missing');
 		if (typeof claims.iat !== 'number' || claims.iat > nowSec + IAT_SKEW_SECONDS) {
 			throw unauthorized('iat missing or too far in the future');
 		}
 		if (!isNonEmptyString(claims.scp)) throw unauthorized('scp missing');
-		if (claims.scp !== BOT_SCOPE) throw unauthorized(`scp is ${JSON.stringify(claims.scp)}, not ${BOT_SCOPE}`);
+		if (claims.scp !== BOT_SCOPE)
+			throw unauthorized(`scp is ${JSON.stringify(claims.scp)}, not ${BOT_SCOPE}`);
 		if (!isNonEmptyString(claims.jti)) throw unauthorized('jti missing');
 		// sig binds the token to this very request: METHOD + path?query + raw body bytes, as received.
 		const expectedSig = sha256hex(Buffer.concat([Buffer.from(method + uri, 'utf8'), body]));
-		if (claims.sig !== expectedSig) throw unauthorized('sig does not match METHOD+URI+BODY of this request');
+		if (claims.sig !== expectedSig)
+			throw unauthorized('sig does not match METHOD+URI+BODY of this request');
 		const jtiKey = `${session.uid}|${claims.jti}`;
 		if (this.opts.rejectReusedJti && this.seenJti.has(jtiKey)) throw unauthorized('jti reused');
 		this.seenJti.add(jtiKey);
@@ -454,7 +496,10 @@ export class MixinEmulator extends PlatformEmulator {
 
 	private meView(s: Session): Json {
 		// Bot identity numbers are 7000…; derive one deterministically from the uid.
-		const digits = BigInt(`0x${sha256hex(s.uid).slice(0, 12)}`).toString().padStart(6, '0').slice(0, 6);
+		const digits = BigInt(`0x${sha256hex(s.uid).slice(0, 12)}`)
+			.toString()
+			.padStart(6, '0')
+			.slice(0, 6);
 		return {
 			type: 'user',
 			user_id: s.uid,
@@ -508,7 +553,10 @@ export class MixinEmulator extends PlatformEmulator {
 		const userId = ids[0];
 		const conversationId = body.conversation_id.toLowerCase();
 		if (conversationId !== uniqueConversationId(s.uid, userId)) {
-			throw invalid('conversation_id', 'not the unique conversation id of the bot and the participant');
+			throw invalid(
+				'conversation_id',
+				'not the unique conversation id of the bot and the participant',
+			);
 		}
 		const user = this.userFor(userId);
 		if (!user) throw invalid('participants[0].user_id', 'no such user');
@@ -516,7 +564,12 @@ export class MixinEmulator extends PlatformEmulator {
 		// Idempotent: creating it again returns the existing conversation.
 		let conv = this.conversations.get(conversationId);
 		if (!conv) {
-			conv = { conversation_id: conversationId, category: 'CONTACT', creator_id: s.uid, participants: [s.uid, userId] };
+			conv = {
+				conversation_id: conversationId,
+				category: 'CONTACT',
+				creator_id: s.uid,
+				participants: [s.uid, userId],
+			};
 			this.conversations.set(conversationId, conv);
 		}
 		this.users.set(userId, { ...user, hasConversation: true });
@@ -562,7 +615,8 @@ export class MixinEmulator extends PlatformEmulator {
 		if (req.body.length > MAX_BODY_BYTES) throw invalid('body', 'request body exceeds 1 MB');
 		const body = this.parseBody(req);
 		const single = isObject(body);
-		if (!single && !Array.isArray(body)) throw invalid('body', 'expected a message object or an array of messages');
+		if (!single && !Array.isArray(body))
+			throw invalid('body', 'expected a message object or an array of messages');
 		const list: unknown[] = single ? [body] : (body as unknown[]);
 		if (list.length < 1 || list.length > MAX_MESSAGES_PER_BATCH) {
 			throw invalid('body', `a batch holds 1 to ${MAX_MESSAGES_PER_BATCH} messages`);
@@ -574,7 +628,9 @@ export class MixinEmulator extends PlatformEmulator {
 		for (const [i, raw] of list.entries()) {
 			const at = single ? 'message' : `messages[${i}]`;
 			const warnings: string[] = [];
-			const outcome = this.checkMessage(raw, at, s, accepted, single ? 'single' : 'batch', (m) => warnings.push(m));
+			const outcome = this.checkMessage(raw, at, s, accepted, single ? 'single' : 'batch', (m) =>
+				warnings.push(m),
+			);
 			if (outcome.kind === 'new') {
 				accepted.push(outcome.message);
 				pending.push(...warnings);
@@ -601,23 +657,28 @@ export class MixinEmulator extends PlatformEmulator {
 		warn: Warn,
 	): Checked {
 		if (!isObject(raw)) throw invalid(at, 'not an object');
-		if (Buffer.byteLength(JSON.stringify(raw)) > MAX_MESSAGE_BYTES) throw invalid(at, 'message exceeds 128 KB');
+		if (Buffer.byteLength(JSON.stringify(raw)) > MAX_MESSAGE_BYTES)
+			throw invalid(at, 'message exceeds 128 KB');
 		const messageId = uuidField(raw, 'message_id', at, true)!;
 		const conversationId = uuidField(raw, 'conversation_id', at, true)!;
 		let recipientId = uuidField(raw, 'recipient_id', at, false);
 		const quoteId = uuidField(raw, 'quote_message_id', at, false);
 		uuidField(raw, 'representative_id', at, false);
-		if (raw.silent !== undefined && typeof raw.silent !== 'boolean') throw invalid(`${at}.silent`, 'not a boolean');
+		if (raw.silent !== undefined && typeof raw.silent !== 'boolean')
+			throw invalid(`${at}.silent`, 'not a boolean');
 		if (raw.expire_in !== undefined && !isNonNegativeInt(raw.expire_in)) {
 			throw invalid(`${at}.expire_in`, 'not a non-negative integer');
 		}
 		// The server decodes the message into a struct, so a misspelt key (quote_id, recipientId) is simply lost.
 		for (const key of Object.keys(raw)) {
 			if (MESSAGE_KEYS.has(key)) continue;
-			warn(`${at}.${key}: not a message key; Mixin drops it (known: ${[...MESSAGE_KEYS].join(', ')})`);
+			warn(
+				`${at}.${key}: not a message key; Mixin drops it (known: ${[...MESSAGE_KEYS].join(', ')})`,
+			);
 		}
 		const category = raw.category;
-		if (typeof category !== 'string' || !CATEGORIES.has(category)) throw invalid(`${at}.category`, 'unknown category');
+		if (typeof category !== 'string' || !CATEGORIES.has(category))
+			throw invalid(`${at}.category`, 'unknown category');
 		const { payload, dataField } = decodeData(raw, at);
 		const json = TEXT_CATEGORIES.has(category)
 			? checkText(payload, at)
@@ -630,36 +691,48 @@ export class MixinEmulator extends PlatformEmulator {
 				throw invalid(`${at}.recipient_id`, 'not a participant of the group');
 			}
 		} else {
-			if (!recipientId && group?.category === 'CONTACT') recipientId = group.participants.find((p) => p !== s.uid);
+			if (!recipientId && group?.category === 'CONTACT')
+				recipientId = group.participants.find((p) => p !== s.uid);
 			if (!recipientId) throw invalid(`${at}.recipient_id`, 'required for a 1:1 conversation');
-			if (recipientId === s.uid) throw invalid(`${at}.recipient_id`, 'the bot cannot message itself');
+			if (recipientId === s.uid)
+				throw invalid(`${at}.recipient_id`, 'the bot cannot message itself');
 			if (conversationId !== uniqueConversationId(s.uid, recipientId)) {
-				throw invalid(`${at}.conversation_id`, 'not the unique conversation id of the bot and recipient_id');
+				throw invalid(
+					`${at}.conversation_id`,
+					'not the unique conversation id of the bot and recipient_id',
+				);
 			}
 		}
 		if (category === 'MESSAGE_RECALL') {
 			const target = (json as Json).message_id as string;
-			const sent = [...this.messages, ...earlier].find((m) => m.message_id === target && m.user_id === s.uid);
+			const sent = [...this.messages, ...earlier].find(
+				(m) => m.message_id === target && m.user_id === s.uid,
+			);
 			if (!sent || sent.conversation_id !== conversationId) {
 				throw invalid(`${at}.data.message_id`, 'not a message this bot sent in this conversation');
 			}
 		}
 
 		// message_id is the idempotency key: a repeat from the same sender succeeds without a second copy.
-		const original = [...this.messages, ...earlier].find((m) => m.message_id === messageId && m.user_id === s.uid);
+		const original = [...this.messages, ...earlier].find(
+			(m) => m.message_id === messageId && m.user_id === s.uid,
+		);
 		if (original) {
-			if (this.opts.rejectDuplicateMessageIds) throw invalid(`${at}.message_id`, 'message_id already used');
+			if (this.opts.rejectDuplicateMessageIds)
+				throw invalid(`${at}.message_id`, 'message_id already used');
 			return { kind: 'duplicate', original };
 		}
 
 		if (group?.category === 'GROUP') {
-			if (!group.participants.includes(s.uid)) throw forbidden('the bot is not a participant of the group');
+			if (!group.participants.includes(s.uid))
+				throw forbidden('the bot is not a participant of the group');
 		} else {
 			const user = this.userFor(recipientId!);
 			if (!user) throw forbidden('unknown user');
 			if (user.blockedBot) throw forbidden('user blocked the bot');
 			if (!user.hasConversation) throw forbidden('conversation not created yet');
-			if (user.receiveMessageSource === 'CONTACTS') throw forbidden('user only accepts messages from contacts');
+			if (user.receiveMessageSource === 'CONTACTS')
+				throw forbidden('user only accepts messages from contacts');
 		}
 
 		const message: StoredMessage = {
@@ -681,7 +754,13 @@ export class MixinEmulator extends PlatformEmulator {
 	}
 
 	/** Validate the JSON payload of a non-text category (§5) against PAYLOAD_SCHEMAS; returns the parsed value. */
-	private checkPayload(category: string, payload: Buffer, at: string, s: Session, warn: Warn): unknown {
+	private checkPayload(
+		category: string,
+		payload: Buffer,
+		at: string,
+		s: Session,
+		warn: Warn,
+	): unknown {
 		const where = `${at}.data`;
 		let v: unknown;
 		try {
@@ -708,16 +787,22 @@ export class MixinEmulator extends PlatformEmulator {
 			case 'PLAIN_CONTACT': {
 				// Clients fetch the shared user by id; Mixin forwards the card without looking it up [inferred].
 				const userId = (v.user_id as string).toLowerCase();
-				if (userId === s.uid) warn(`${where}.user_id: the bot shares itself as a contact with the user it is talking to`);
-				else if (!this.userFor(userId)) warn(`${where}.user_id: no such user, so clients show an empty contact card`);
+				if (userId === s.uid)
+					warn(
+						`${where}.user_id: the bot shares itself as a contact with the user it is talking to`,
+					);
+				else if (!this.userFor(userId))
+					warn(`${where}.user_id: no such user, so clients show an empty contact card`);
 				break;
 			}
 			case 'PLAIN_LIVE':
-				if (v.thumb_url === v.url) warn(`${where}.thumb_url: same as url, but clients load it as the cover image`);
+				if (v.thumb_url === v.url)
+					warn(`${where}.thumb_url: same as url, but clients load it as the cover image`);
 				break;
 			case 'PLAIN_LOCATION':
 				// Android's toLocationData reads (0, 0) as no location at all.
-				if (v.latitude === 0 && v.longitude === 0) warn(`${where}: (0, 0) is shown as no location by Android`);
+				if (v.latitude === 0 && v.longitude === 0)
+					warn(`${where}: (0, 0) is shown as no location by Android`);
 				break;
 			case 'APP_CARD':
 				checkAppCard(v, where, warn);
@@ -737,7 +822,9 @@ export class MixinEmulator extends PlatformEmulator {
 		if (!att.uploaded) throw invalid(`${where}.attachment_id`, 'attachment was never uploaded');
 		// The server never reads the S3 object, so a wrong size is stored; clients size downloads and progress by it.
 		if (v.size !== att.uploaded.length) {
-			warn(`${where}.size: ${String(v.size)} but ${att.uploaded.length} bytes were uploaded to the attachment`);
+			warn(
+				`${where}.size: ${String(v.size)} but ${att.uploaded.length} bytes were uploaded to the attachment`,
+			);
 		}
 		const rule = MEDIA_TYPES[category];
 		if (rule && !rule.ok(mediaType(v.mime_type as string))) {
@@ -746,7 +833,9 @@ export class MixinEmulator extends PlatformEmulator {
 		for (const key of ['thumbnail', 'waveform']) {
 			const b64 = v[key];
 			if (typeof b64 === 'string' && !BASE64_STD_RE.test(b64)) {
-				warn(`${where}.${key}: not standard base64 with padding, which iOS and Android clients cannot decode`);
+				warn(
+					`${where}.${key}: not standard base64 with padding, which iOS and Android clients cannot decode`,
+				);
 			}
 		}
 	}
@@ -782,8 +871,12 @@ export class MixinEmulator extends PlatformEmulator {
 		const acks = body.map((a, i) => {
 			if (!isObject(a)) throw invalid(`[${i}]`, 'not an object');
 			if (!isUuid(a.message_id)) throw invalid(`[${i}].message_id`, 'not a uuid');
-			if (a.status !== 'READ' && a.status !== 'DELIVERED') throw invalid(`[${i}].status`, 'not READ or DELIVERED');
-			return { message_id: (a.message_id as string).toLowerCase(), status: a.status as 'READ' | 'DELIVERED' };
+			if (a.status !== 'READ' && a.status !== 'DELIVERED')
+				throw invalid(`[${i}].status`, 'not READ or DELIVERED');
+			return {
+				message_id: (a.message_id as string).toLowerCase(),
+				status: a.status as 'READ' | 'DELIVERED',
+			};
 		});
 		this.acknowledgements.push(...acks);
 		for (const listener of this.ackListeners) listener(acks, s.uid);
@@ -794,7 +887,8 @@ export class MixinEmulator extends PlatformEmulator {
 
 	private postAttachments(req: RecordedRequest): unknown {
 		const body = this.parseBody(req);
-		if (body !== undefined && !isObject(body)) throw invalid('body', 'expected an empty body or a JSON object');
+		if (body !== undefined && !isObject(body))
+			throw invalid('body', 'expected an empty body or a JSON object');
 		// Go and Node send no body and sign over ""; the docs' "leave them empty" object is accepted and ignored.
 		if (req.body.length > 0) {
 			this.violation(req, `a body (${req.body.length} bytes) where the official clients send none`);
@@ -806,7 +900,10 @@ export class MixinEmulator extends PlatformEmulator {
 		const createdMs = this.now();
 		const attachmentId = crypto.randomUUID();
 		const objectPath = `/s3/mixin/attachments/${Math.floor(createdMs / 1000)}-${sha256hex(crypto.randomBytes(32))}`;
-		const amzDate = new Date(createdMs).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+		const amzDate = new Date(createdMs)
+			.toISOString()
+			.replace(/[-:]/g, '')
+			.replace(/\.\d{3}/, '');
 		const signature = this.presign(objectPath, amzDate);
 		const query = new URLSearchParams({
 			'X-Amz-Algorithm': 'AWS4-HMAC-SHA256',
@@ -849,7 +946,8 @@ export class MixinEmulator extends PlatformEmulator {
 		const att = attachmentId ? this.attachments.get(attachmentId) : undefined;
 		const secrets = attachmentId ? this.attachmentSecrets.get(attachmentId) : undefined;
 		if (req.method === 'GET') {
-			if (!att?.uploaded) return s3Error(req, 404, 'NoSuchKey', 'The specified key does not exist.');
+			if (!att?.uploaded)
+				return s3Error(req, 404, 'NoSuchKey', 'The specified key does not exist.');
 			return {
 				status: 200,
 				headers: { 'content-type': UPLOAD_CONTENT_TYPE, etag: etagOf(att.uploaded) },
@@ -857,7 +955,12 @@ export class MixinEmulator extends PlatformEmulator {
 			};
 		}
 		if (req.method !== 'PUT') {
-			return s3Error(req, 405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.');
+			return s3Error(
+				req,
+				405,
+				'MethodNotAllowed',
+				'The specified method is not allowed against this resource.',
+			);
 		}
 		// Query-string auth plus an Authorization header is refused outright.
 		if (req.headers.authorization !== undefined) {
@@ -875,10 +978,16 @@ export class MixinEmulator extends PlatformEmulator {
 		}
 		const length = req.headers['content-length'];
 		if (length === undefined) {
-			return s3Error(req, 411, 'MissingContentLength', 'You must provide the Content-Length HTTP header.');
+			return s3Error(
+				req,
+				411,
+				'MissingContentLength',
+				'You must provide the Content-Length HTTP header.',
+			);
 		}
 		if (Number(length) !== req.body.length) {
-			const why = 'You did not provide the number of bytes specified by the Content-Length HTTP header';
+			const why =
+				'You did not provide the number of bytes specified by the Content-Length HTTP header';
 			return s3Error(req, 400, 'IncompleteBody', why);
 		}
 		const q = req.query;
@@ -904,7 +1013,11 @@ export class MixinEmulator extends PlatformEmulator {
 			return s3Error(req, 403, 'AccessDenied', 'Request has expired');
 		}
 		att.uploaded = Buffer.from(req.body);
-		return { status: 200, headers: { etag: etagOf(att.uploaded), 'content-length': '0' }, body: '' };
+		return {
+			status: 200,
+			headers: { etag: etagOf(att.uploaded), 'content-length': '0' },
+			body: '',
+		};
 	}
 
 	// ---- Users and groups: GET /search/:q, GROUP conversations, GET /conversations/:id, participants ------------
@@ -922,7 +1035,8 @@ export class MixinEmulator extends PlatformEmulator {
 		const search = /^\/search\/([^/]+)$/.exec(req.path);
 		if (req.method === 'GET' && search) return () => this.searchUser(decodeURIComponent(search[1]));
 		const read = /^\/conversations\/([^/]+)$/.exec(req.path);
-		if (req.method === 'GET' && read) return (s) => this.readConversation(decodeURIComponent(read[1]), s);
+		if (req.method === 'GET' && read)
+			return (s) => this.readConversation(decodeURIComponent(read[1]), s);
 		const change = /^\/conversations\/([^/]+)\/participants\/(ADD|REMOVE)$/.exec(req.path);
 		if (req.method === 'POST' && change) {
 			const action = change[2] as 'ADD' | 'REMOVE';
@@ -935,7 +1049,9 @@ export class MixinEmulator extends PlatformEmulator {
 	private searchUser(q: string): unknown {
 		if (this.userSearchesLeft <= 0) throw tooManyRequests('user search limit reached');
 		this.userSearchesLeft--;
-		const user = [...this.users.values()].find((u) => u.identityNumber !== undefined && u.identityNumber === q);
+		const user = [...this.users.values()].find(
+			(u) => u.identityNumber !== undefined && u.identityNumber === q,
+		);
 		if (!user) throw notFound(`no user has Mixin ID ${q}`);
 		return {
 			data: {
@@ -968,9 +1084,12 @@ export class MixinEmulator extends PlatformEmulator {
 		const name = groupText(body, 'name', GROUP_NAME_MAX);
 		const announcement = groupText(body, 'announcement', GROUP_ANNOUNCEMENT_MAX);
 		const randomId = uuidField(body, 'random_id', 'body', false);
-		const ids = this.participantIds(body.participants, 'participants', true).filter((id) => id !== s.uid);
+		const ids = this.participantIds(body.participants, 'participants', true).filter(
+			(id) => id !== s.uid,
+		);
 		// [inferred] a group of the creator alone is refused
-		if (ids.length === 0) throw invalid('participants', 'a group needs a participant besides its creator');
+		if (ids.length === 0)
+			throw invalid('participants', 'a group needs a participant besides its creator');
 		if (ids.length + 1 > GROUP_MEMBERS_MAX) throw groupFull(ids.length + 1);
 		const conversationId = body.conversation_id.toLowerCase();
 		const existing = this.conversations.get(conversationId);
@@ -999,7 +1118,8 @@ export class MixinEmulator extends PlatformEmulator {
 	private readConversation(id: string, s: Session): unknown {
 		const conv = this.conversations.get(id.toLowerCase());
 		if (!conv) throw notFound(`no conversation ${id}`);
-		if (!conv.participants.includes(s.uid)) throw forbidden('the bot is not a participant of the conversation');
+		if (!conv.participants.includes(s.uid))
+			throw forbidden('the bot is not a participant of the conversation');
 		return { data: this.conversationView(conv, s) };
 	}
 
@@ -1007,14 +1127,22 @@ export class MixinEmulator extends PlatformEmulator {
 	 * POST /conversations/:id/participants/ADD|REMOVE with `[{user_id}]` — the group's owner and admins only
 	 * (docs group.md, Node SDK). Answers the updated conversation; all or nothing.
 	 */
-	private changeParticipants(req: RecordedRequest, id: string, action: 'ADD' | 'REMOVE', s: Session): unknown {
+	private changeParticipants(
+		req: RecordedRequest,
+		id: string,
+		action: 'ADD' | 'REMOVE',
+		s: Session,
+	): unknown {
 		const conv = this.conversations.get(id.toLowerCase());
 		if (!conv) throw notFound(`no conversation ${id}`);
 		if (conv.category !== 'GROUP') throw forbidden('participants change only in groups');
-		if (!conv.participants.includes(s.uid)) throw forbidden('the bot is not a participant of the group');
-		if (participantRole(conv, s.uid) === '') throw forbidden('only the owner or an admin may change participants');
+		if (!conv.participants.includes(s.uid))
+			throw forbidden('the bot is not a participant of the group');
+		if (participantRole(conv, s.uid) === '')
+			throw forbidden('only the owner or an admin may change participants');
 		const body = this.parseBody(req);
-		if (!Array.isArray(body) || body.length === 0) throw invalid('body', 'expected a non-empty array of participants');
+		if (!Array.isArray(body) || body.length === 0)
+			throw invalid('body', 'expected a non-empty array of participants');
 		const ids = this.participantIds(body, 'body', action === 'ADD');
 		if (action === 'ADD') {
 			const next = [...conv.participants, ...ids.filter((p) => !conv.participants.includes(p))];
@@ -1038,7 +1166,8 @@ export class MixinEmulator extends PlatformEmulator {
 				throw invalid(`${at}[${i}].user_id`, 'not a uuid');
 			}
 			const id = p.user_id.toLowerCase();
-			if (mustExist && !this.sessionsHaveUser(id) && !this.userFor(id)) throw invalid(`${at}[${i}].user_id`, 'no such user');
+			if (mustExist && !this.sessionsHaveUser(id) && !this.userFor(id))
+				throw invalid(`${at}[${i}].user_id`, 'no such user');
 			if (!ids.includes(id)) ids.push(id);
 		}
 		return ids;
@@ -1058,8 +1187,14 @@ const GROUP_ANNOUNCEMENT_MAX = 1024;
 const GROUP_MEMBERS_MAX = 256;
 
 const groupFull = (members: number) =>
-	new MixinApiError(202, 20116, 'The group chat is full.', `invalid: participants: ${members} members, at most ${GROUP_MEMBERS_MAX}`);
-const tooManyRequests = (why: string) => new MixinApiError(202, 429, 'Too Many Requests', `rate-limited: ${why}`);
+	new MixinApiError(
+		202,
+		20116,
+		'The group chat is full.',
+		`invalid: participants: ${members} members, at most ${GROUP_MEMBERS_MAX}`,
+	);
+const tooManyRequests = (why: string) =>
+	new MixinApiError(202, 429, 'Too Many Requests', `rate-limited: ${why}`);
 
 /** A participant's role as Mixin shows it: OWNER (the group's creator), ADMIN, or '' (members; everyone in CONTACT). */
 function participantRole(conv: StoredConversation, userId: string): string {
@@ -1112,13 +1247,15 @@ function decodeData(raw: Json, at: string): { payload: Buffer; dataField: 'data'
 	const present = (k: string) => raw[k] !== undefined && raw[k] !== null && raw[k] !== '';
 	const hasData = present('data');
 	const hasB64 = present('data_base64');
-	if (hasData === hasB64) throw invalid(`${at}.data_base64`, 'send exactly one of data and data_base64');
+	if (hasData === hasB64)
+		throw invalid(`${at}.data_base64`, 'send exactly one of data and data_base64');
 	const field = hasB64 ? 'data_base64' : 'data';
 	const v = raw[field];
 	if (typeof v !== 'string') throw invalid(`${at}.${field}`, 'not a string');
 	if (hasB64) {
 		// Decoded like Go's RawURLEncoding: no '+', '/', '=' and no impossible lengths.
-		if (!BASE64URL_RAW_RE.test(v) || v.length % 4 === 1) throw invalid(`${at}.data_base64`, 'not base64url without padding');
+		if (!BASE64URL_RAW_RE.test(v) || v.length % 4 === 1)
+			throw invalid(`${at}.data_base64`, 'not base64url without padding');
 		return { payload: Buffer.from(v, 'base64url'), dataField: 'data_base64' };
 	}
 	const compact = v.replace(/[\r\n]/g, '');
@@ -1126,7 +1263,10 @@ function decodeData(raw: Json, at: string): { payload: Buffer; dataField: 'data'
 	if (!BASE64_LENIENT_RE.test(v) || unpadded.includes('=') || unpadded.length % 4 === 1) {
 		throw invalid(`${at}.data`, 'not base64');
 	}
-	return { payload: Buffer.from(unpadded.replace(/\+/g, '-').replace(/\//g, '_'), 'base64url'), dataField: 'data' };
+	return {
+		payload: Buffer.from(unpadded.replace(/\+/g, '-').replace(/\//g, '_'), 'base64url'),
+		dataField: 'data',
+	};
 }
 
 /** PLAIN_TEXT / PLAIN_POST carry raw UTF-8 text; an empty or non-UTF-8 payload is refused. */
@@ -1159,7 +1299,8 @@ const isString = (v: unknown): v is string => typeof v === 'string';
 const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
 /** Optional uuids may be '' (SDKs without omitempty send empty strings). */
 const isUuidOrEmpty = (v: unknown) => v === '' || isUuid(v);
-const isText = (max: number) => (v: unknown) => typeof v === 'string' && inRange(charLength(v), 1, max);
+const isText = (max: number) => (v: unknown) =>
+	typeof v === 'string' && inRange(charLength(v), 1, max);
 const isCoordinate = (limit: number) => (v: unknown) =>
 	typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= limit;
 
@@ -1182,7 +1323,9 @@ const DIMENSIONS: Schema = {
 	height: need(isPositiveInt, 'a positive integer (pixels)'),
 };
 // Clients store and format durations in milliseconds (the seed's "seconds" for video is wrong).
-const DURATION: Schema = { duration: need(isNonNegativeInt, 'a non-negative integer (milliseconds)') };
+const DURATION: Schema = {
+	duration: need(isNonNegativeInt, 'a non-negative integer (milliseconds)'),
+};
 const THUMBNAIL: Schema = { thumbnail: may(isString, 'a base64 string') };
 
 const PAYLOAD_SCHEMAS: Record<string, Schema> = {
@@ -1190,7 +1333,10 @@ const PAYLOAD_SCHEMAS: Record<string, Schema> = {
 	PLAIN_VIDEO: { ...ATTACHMENT, ...DIMENSIONS, ...DURATION, ...THUMBNAIL },
 	// Docs, clients, Dart and Kotlin SDKs read waveform; the Node SDK and fox-one say wave_form, which clients drop.
 	PLAIN_AUDIO: { ...ATTACHMENT, ...DURATION, waveform: may(isString, 'a base64 string') },
-	PLAIN_DATA: { ...ATTACHMENT, name: need(isNonEmptyString, 'a non-empty string (the file name shown)') },
+	PLAIN_DATA: {
+		...ATTACHMENT,
+		name: need(isNonEmptyString, 'a non-empty string (the file name shown)'),
+	},
 	// The docs show sticker_id only; the seed, Node, fox-one and Dart SDKs also send name and album_id, followed here.
 	PLAIN_STICKER: {
 		sticker_id: need(isUuid, 'a uuid'),
@@ -1267,7 +1413,8 @@ function checkKeys(obj: Json, schema: Schema, where: string, what: string, warn:
 	}
 	for (const key of Object.keys(obj)) {
 		if (Object.hasOwn(schema, key)) continue;
-		const why = KEY_HINTS[key] ?? `clients ignore it; ${what} reads ${Object.keys(schema).join(', ')}`;
+		const why =
+			KEY_HINTS[key] ?? `clients ignore it; ${what} reads ${Object.keys(schema).join(', ')}`;
 		warn(`${where}.${key}: ${what} has no key "${key}" (${why})`);
 	}
 }
@@ -1289,34 +1436,42 @@ function checkButton(b: unknown, where: string, warn: Warn): void {
 function checkAction(action: unknown, where: string, warn: Warn): void {
 	if (typeof action !== 'string') return;
 	if (action.startsWith('input:')) {
-		if (action.slice('input:'.length).trim() === '') warn(`${where}: input: without text, so a tap sends nothing`);
+		if (action.slice('input:'.length).trim() === '')
+			warn(`${where}: input: without text, so a tap sends nothing`);
 		return;
 	}
 	if (!/^(https?|mixin):\/\/\S+$/i.test(action)) {
 		const shown = JSON.stringify(action.slice(0, 60));
-		warn(`${where}: ${shown} is neither an http(s):// or mixin:// link nor input:<text>, so a tap does nothing`);
+		warn(
+			`${where}: ${shown} is neither an http(s):// or mixin:// link nor input:<text>, so a tap does nothing`,
+		);
 	}
 }
 
 /** Which card the clients render, and what each form needs to be decoded at all. */
 function checkAppCard(v: Json, where: string, warn: Warn): void {
 	const present = (k: string) => v[k] !== undefined && v[k] !== null;
-	if (!present('action') && !present('actions')) throw invalid(where, 'APP_CARD needs action or actions');
-	if (Array.isArray(v.actions)) v.actions.forEach((b, i) => checkButton(b, `${where}.actions[${i}]`, warn));
+	if (!present('action') && !present('actions'))
+		throw invalid(where, 'APP_CARD needs action or actions');
+	if (Array.isArray(v.actions))
+		v.actions.forEach((b, i) => checkButton(b, `${where}.actions[${i}]`, warn));
 	const cover = v.cover;
 	if (isObject(cover)) {
 		checkKeys(cover, COVER, `${where}.cover`, 'a cover', warn);
 		const missing = Object.keys(COVER).filter((k) => cover[k] === undefined || cover[k] === null);
-		if (missing.length > 0) warn(`${where}.cover: lacks ${missing.join(', ')}, so iOS cannot decode the card`);
+		if (missing.length > 0)
+			warn(`${where}.cover: lacks ${missing.join(', ')}, so iOS cannot decode the card`);
 	}
 	if (present('action')) {
 		checkAction(v.action, `${where}.action`, warn);
 		// category.md: with action set the client draws the old card and ignores the new card's fields.
 		for (const k of ['cover_url', 'cover', 'actions']) {
-			if (present(k)) warn(`${where}.${k}: ignored by clients because action makes this an old-style card`);
+			if (present(k))
+				warn(`${where}.${k}: ignored by clients because action makes this an old-style card`);
 		}
 		// iOS V0Content decodes icon_url as a required URL.
-		if (!present('icon_url')) warn(`${where}.icon_url: missing, so iOS cannot decode the old-style card`);
+		if (!present('icon_url'))
+			warn(`${where}.icon_url: missing, so iOS cannot decode the old-style card`);
 	} else {
 		// iOS V1Content decodes app_id and shareable as required; without them the card is not shown.
 		for (const k of ['app_id', 'shareable']) {
@@ -1371,5 +1526,9 @@ function s3Error(req: RecordedRequest, status: number, code: string, message: st
 	const body =
 		'<?xml version="1.0" encoding="UTF-8"?>\n' +
 		`<Error><Code>${code}</Code><Message>${message}</Message><RequestId>${requestId}</RequestId></Error>`;
-	return { status, headers: { 'content-type': 'application/xml', 'x-amz-request-id': requestId }, body };
+	return {
+		status,
+		headers: { 'content-type': 'application/xml', 'x-amz-request-id': requestId },
+		body,
+	};
 }

@@ -51,7 +51,8 @@ function sigDoc(o: SigOpts): Record<string, unknown> {
 	return o.doc ? o.doc(d) : d;
 }
 
-const tb64 = (b: Buffer) => b.toString('base64').replace(/\+/g, '*').replace(/\//g, '-').replace(/=/g, '_');
+const tb64 = (b: Buffer) =>
+	b.toString('base64').replace(/\+/g, '*').replace(/\//g, '-').replace(/=/g, '_');
 
 function makeSig(o: SigOpts = {}): string {
 	const json = Buffer.from(JSON.stringify(sigDoc(o)), 'utf8');
@@ -60,7 +61,9 @@ function makeSig(o: SigOpts = {}): string {
 
 /** The same document through the standard CompressionStream, the form the node itself uses. */
 async function compressionStreamSig(o: SigOpts = {}): Promise<string> {
-	const stream = new Blob([JSON.stringify(sigDoc(o))]).stream().pipeThrough(new CompressionStream('deflate'));
+	const stream = new Blob([JSON.stringify(sigDoc(o))])
+		.stream()
+		.pipeThrough(new CompressionStream('deflate'));
 	return tb64(Buffer.from(await new Response(stream).arrayBuffer()));
 }
 
@@ -85,7 +88,11 @@ interface CallOpts {
 	raw?: string;
 }
 
-async function call(api: string, body: unknown, o: CallOpts = {}): Promise<{ status: number; json: Record<string, any> }> {
+async function call(
+	api: string,
+	body: unknown,
+	o: CallOpts = {},
+): Promise<{ status: number; json: Record<string, any> }> {
 	const q = new URLSearchParams();
 	const put = (k: string, v: string | null | undefined, dflt: string) => {
 		if (v !== null) q.set(k, v ?? dflt);
@@ -135,7 +142,11 @@ function takeViolations(): string[] {
 describe('UserSig verification', () => {
 	it('accepts the reference npm (deflate) and stored-block UserSigs', async () => {
 		for (const sig of [NPM_USERSIG, STORED_USERSIG]) {
-			const r = await call('im_open_login_svc/account_check', { CheckItem: [{ UserID: 'alice' }] }, { sig });
+			const r = await call(
+				'im_open_login_svc/account_check',
+				{ CheckItem: [{ UserID: 'alice' }] },
+				{ sig },
+			);
 			expect(r.status).toBe(200);
 			expect(r.json).toMatchObject({ ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '' });
 		}
@@ -150,7 +161,11 @@ describe('UserSig verification', () => {
 	it('accepts sigs from CompressionStream, zlib level 0 and Go key order', async () => {
 		const stored = makeSig({ level: 0, expire: 3600 });
 		expect(stored.startsWith('eAE')).toBe(true); // 78 01 header
-		for (const sig of [await compressionStreamSig({ expire: 3600 }), stored, makeSig({ goOrder: true, level: 0 })]) {
+		for (const sig of [
+			await compressionStreamSig({ expire: 3600 }),
+			stored,
+			makeSig({ goOrder: true, level: 0 }),
+		]) {
 			const r = await call('openim/get_c2c_unread_msg_num', { To_Account: 'alice' }, { sig });
 			expect(r.json).toMatchObject({ ActionStatus: 'OK', ErrorCode: 0, AllC2CUnreadMsgNum: 0 });
 		}
@@ -158,7 +173,11 @@ describe('UserSig verification', () => {
 
 	it('accepts the other app with its own admin and key', async () => {
 		const sig = makeSig({ appid: OTHER_APP, key: OTHER_KEY, id: 'boss' });
-		const r = await call('openim/sendmsg', { To_Account: 'bob', MsgRandom: 1, MsgBody: text('x') }, { sig, sdkappid: String(OTHER_APP), identifier: 'boss' });
+		const r = await call(
+			'openim/sendmsg',
+			{ To_Account: 'bob', MsgRandom: 1, MsgBody: text('x') },
+			{ sig, sdkappid: String(OTHER_APP), identifier: 'boss' },
+		);
 		expect(r.json.ErrorCode).toBe(0);
 		expect(emu.messages[0]).toMatchObject({ From_Account: 'boss', sdkAppId: OTHER_APP });
 	});
@@ -171,23 +190,55 @@ describe('UserSig verification', () => {
 		['base64 that is not zlib', () => ({ sig: tb64(Buffer.from('{"TLS.ver":"2.0"}')) }), 70003],
 		['zlib of non-JSON', () => ({ sig: tb64(deflateSync(Buffer.from('not json'))) }), 70003],
 		['truncated sig', () => ({ sig: makeSig({}).slice(0, 40) }), 70003],
-		['v1 sig (TLS.version, no TLS.ver)', () => ({ sig: makeSig({ doc: ({ 'TLS.ver': _v, ...d }) => ({ ...d, 'TLS.version': '201610110000' }) }) }), 70003],
-		['sdkappid as string in the doc', () => ({ sig: makeSig({ doc: (d) => ({ ...d, 'TLS.sdkappid': String(APP) }) }) }), 70003],
+		[
+			'v1 sig (TLS.version, no TLS.ver)',
+			() => ({
+				sig: makeSig({
+					doc: ({ 'TLS.ver': _v, ...d }) => ({ ...d, 'TLS.version': '201610110000' }),
+				}),
+			}),
+			70003,
+		],
+		[
+			'sdkappid as string in the doc',
+			() => ({ sig: makeSig({ doc: (d) => ({ ...d, 'TLS.sdkappid': String(APP) }) }) }),
+			70003,
+		],
 		['sig sdkappid differs from URL', () => ({ sig: makeSig({ appid: OTHER_APP }) }), 70014],
 		['unknown app', () => ({ sig: makeSig({ appid: 1400009999 }), sdkappid: '1400009999' }), 70020],
 		['identifier differs from sig', () => ({ sig: makeSig({ id: 'alice' }) }), 70013],
 		['wrong key', () => ({ sig: makeSig({ key: OTHER_KEY }) }), 70009],
-		['tampered TLS.time', () => ({ sig: makeSig({ doc: (d) => ({ ...d, 'TLS.time': T0 + 5 }) }) }), 70009],
+		[
+			'tampered TLS.time',
+			() => ({ sig: makeSig({ doc: (d) => ({ ...d, 'TLS.time': T0 + 5 }) }) }),
+			70009,
+		],
 		['expired', () => ({ sig: makeSig({ time: T0 - 100, expire: 99 }) }), 70001],
 		// order: identifier check precedes HMAC; HMAC precedes expiry
-		['identifier mismatch + wrong key', () => ({ sig: makeSig({ id: 'alice', key: OTHER_KEY }) }), 70013],
-		['wrong key + expired', () => ({ sig: makeSig({ key: OTHER_KEY, time: 1, expire: 1 }) }), 70009],
+		[
+			'identifier mismatch + wrong key',
+			() => ({ sig: makeSig({ id: 'alice', key: OTHER_KEY }) }),
+			70013,
+		],
+		[
+			'wrong key + expired',
+			() => ({ sig: makeSig({ key: OTHER_KEY, time: 1, expire: 1 }) }),
+			70009,
+		],
 		['sdkappid mismatch + unknown app', () => ({ sig: makeSig({ appid: 1400009999 }) }), 70014],
-		['valid sig, identifier not an admin (openim)', () => ({ sig: makeSig({ id: 'alice' }), identifier: 'alice' }), 90009],
+		[
+			'valid sig, identifier not an admin (openim)',
+			() => ({ sig: makeSig({ id: 'alice' }), identifier: 'alice' }),
+			90009,
+		],
 	];
 	for (const [name, opts, code] of bad) {
 		it(`${name} → ${code}`, async () => {
-			const r = await call('openim/sendmsg', { To_Account: 'bob', MsgRandom: 1, MsgBody: text('x') }, opts());
+			const r = await call(
+				'openim/sendmsg',
+				{ To_Account: 'bob', MsgRandom: 1, MsgBody: text('x') },
+				opts(),
+			);
 			expect(r.status).toBe(200);
 			expect(r.json).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: code });
 			expect(typeof r.json.ErrorInfo).toBe('string');
@@ -197,13 +248,23 @@ describe('UserSig verification', () => {
 
 	it('expiry boundary: valid at time+expire, expired one second later', async () => {
 		const sig = makeSig({ time: T0 - 100, expire: 100 });
-		expect((await call('im_open_login_svc/account_check', { CheckItem: [{ UserID: 'a' }] }, { sig })).json.ErrorCode).toBe(0);
+		expect(
+			(await call('im_open_login_svc/account_check', { CheckItem: [{ UserID: 'a' }] }, { sig }))
+				.json.ErrorCode,
+		).toBe(0);
 		clockMs += 1000;
-		expect((await call('im_open_login_svc/account_check', { CheckItem: [{ UserID: 'a' }] }, { sig })).json.ErrorCode).toBe(70001);
+		expect(
+			(await call('im_open_login_svc/account_check', { CheckItem: [{ UserID: 'a' }] }, { sig }))
+				.json.ErrorCode,
+		).toBe(70001);
 	});
 
 	it('non-admin identifier on an account API → 70403', async () => {
-		const r = await call('im_open_login_svc/account_import', { UserID: 'dave' }, { sig: makeSig({ id: 'alice' }), identifier: 'alice' });
+		const r = await call(
+			'im_open_login_svc/account_import',
+			{ UserID: 'dave' },
+			{ sig: makeSig({ id: 'alice' }), identifier: 'alice' },
+		);
 		expect(r.json.ErrorCode).toBe(70403);
 		expect(emu.accounts.has('dave')).toBe(false);
 	});
@@ -223,10 +284,19 @@ describe('routing and envelope', () => {
 
 	it('malformed JSON → 90001 on openim, 70402 on account APIs; HTTP status stays 200', async () => {
 		const a = await call('openim/sendmsg', undefined, { raw: '{"To_Account":' });
-		expect(a).toEqual({ status: 200, json: { ActionStatus: 'FAIL', ErrorCode: 90001, ErrorInfo: 'Fail to Parse json data of body, Please check it' } });
+		expect(a).toEqual({
+			status: 200,
+			json: {
+				ActionStatus: 'FAIL',
+				ErrorCode: 90001,
+				ErrorInfo: 'Fail to Parse json data of body, Please check it',
+			},
+		});
 		expect((await call('openim/sendmsg', undefined, { raw: '' })).json.ErrorCode).toBe(90001);
 		expect((await call('openim/sendmsg', undefined, { raw: '[1]' })).json.ErrorCode).toBe(90001);
-		expect((await call('im_open_login_svc/account_import', undefined, { raw: 'nope' })).json.ErrorCode).toBe(70402);
+		expect(
+			(await call('im_open_login_svc/account_import', undefined, { raw: 'nope' })).json.ErrorCode,
+		).toBe(70402);
 	});
 
 	it('body of 8192 bytes is accepted, 8193 bytes → 93000', async () => {
@@ -256,7 +326,13 @@ describe('sendmsg', () => {
 			SyncOtherMachine: 1,
 			MsgLifeTime: 604800,
 		});
-		expect(r.json).toEqual({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0, MsgTime: T0 + 42, MsgKey: `77_123456_${T0 + 42}` });
+		expect(r.json).toEqual({
+			ActionStatus: 'OK',
+			ErrorInfo: '',
+			ErrorCode: 0,
+			MsgTime: T0 + 42,
+			MsgKey: `77_123456_${T0 + 42}`,
+		});
 		expect(emu.messages).toHaveLength(1);
 		expect(emu.messages[0]).toMatchObject({
 			From_Account: 'alice',
@@ -295,12 +371,29 @@ describe('sendmsg', () => {
 		['MsgRandom not an integer', { MsgRandom: '5' }, 90005],
 		['MsgRandom above uint32', { MsgRandom: 4294967296 }, 90005],
 		['MsgTimeStamp not an integer', { MsgTimeStamp: 'x' }, 90006],
-		['MsgBody not an array', { MsgBody: { MsgType: 'TIMTextElem', MsgContent: { Text: 'x' } } }, 90007],
+		[
+			'MsgBody not an array',
+			{ MsgBody: { MsgType: 'TIMTextElem', MsgContent: { Text: 'x' } } },
+			90007,
+		],
 		['MsgBody empty', { MsgBody: [] }, 90002],
 		['unknown MsgType', { MsgBody: [{ MsgType: 'TIMBogusElem', MsgContent: {} }] }, 90002],
-		['two custom elements', { MsgBody: [{ MsgType: 'TIMCustomElem', MsgContent: { Data: 'a' } }, { MsgType: 'TIMCustomElem', MsgContent: { Data: 'b' } }] }, 90002],
+		[
+			'two custom elements',
+			{
+				MsgBody: [
+					{ MsgType: 'TIMCustomElem', MsgContent: { Data: 'a' } },
+					{ MsgType: 'TIMCustomElem', MsgContent: { Data: 'b' } },
+				],
+			},
+			90002,
+		],
 		['MsgContent missing', { MsgBody: [{ MsgType: 'TIMTextElem' }] }, 90010],
-		['Text not a string', { MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 5 } }] }, 90010],
+		[
+			'Text not a string',
+			{ MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 5 } }] },
+			90010,
+		],
 		['MsgLifeTime > 7 days', { MsgLifeTime: 604801 }, 90026],
 		['MsgLifeTime negative', { MsgLifeTime: -1 }, 90026],
 		['MsgLifeTime not an integer', { MsgLifeTime: '60' }, 90044],
@@ -310,7 +403,12 @@ describe('sendmsg', () => {
 	];
 	for (const [name, patch, code] of invalid) {
 		it(`${name} → ${code}`, async () => {
-			const body: Record<string, unknown> = { To_Account: 'bob', MsgRandom: 9, MsgBody: text('x'), ...patch };
+			const body: Record<string, unknown> = {
+				To_Account: 'bob',
+				MsgRandom: 9,
+				MsgBody: text('x'),
+				...patch,
+			};
 			for (const k of Object.keys(body)) if (body[k] === undefined) delete body[k];
 			const r = await call('openim/sendmsg', body);
 			expect(r.json).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: code });
@@ -323,21 +421,59 @@ describe('sendmsg', () => {
 		['TIMFaceElem', { Index: 1, Data: 'smile' }, 'Index'],
 		['TIMLocationElem', { Desc: 'here', Latitude: 22.5, Longitude: 113.9 }, 'Latitude'],
 		['TIMCustomElem', { Data: '{}', Desc: 'push' }, 'Data'],
-		['TIMImageElem', { UUID: 'u1', ImageFormat: 1, ImageInfoArray: [{ Type: 1, Size: 10, Width: 10, Height: 10, URL: 'https://x/i.jpg' }] }, 'ImageInfoArray'],
-		['TIMFileElem', { Url: 'https://x/f', UUID: 'f1', FileSize: 1, FileName: 'f', Download_Flag: 2 }, 'Download_Flag'],
-		['TIMSoundElem', { Url: 'https://x/s', UUID: 's1', Size: 1, Second: 2, Download_Flag: 2 }, 'UUID'],
+		[
+			'TIMImageElem',
+			{
+				UUID: 'u1',
+				ImageFormat: 1,
+				ImageInfoArray: [{ Type: 1, Size: 10, Width: 10, Height: 10, URL: 'https://x/i.jpg' }],
+			},
+			'ImageInfoArray',
+		],
+		[
+			'TIMFileElem',
+			{ Url: 'https://x/f', UUID: 'f1', FileSize: 1, FileName: 'f', Download_Flag: 2 },
+			'Download_Flag',
+		],
+		[
+			'TIMSoundElem',
+			{ Url: 'https://x/s', UUID: 's1', Size: 1, Second: 2, Download_Flag: 2 },
+			'UUID',
+		],
 		[
 			'TIMVideoFileElem',
-			{ VideoUrl: 'https://x/v', VideoUUID: 'v1', VideoSize: 1, VideoSecond: 1, VideoFormat: 'mp4', VideoDownloadFlag: 2, ThumbUrl: 'https://x/t', ThumbUUID: 't1', ThumbSize: 1, ThumbWidth: 10, ThumbHeight: 10, ThumbFormat: 'JPG', ThumbDownloadFlag: 2 },
+			{
+				VideoUrl: 'https://x/v',
+				VideoUUID: 'v1',
+				VideoSize: 1,
+				VideoSecond: 1,
+				VideoFormat: 'mp4',
+				VideoDownloadFlag: 2,
+				ThumbUrl: 'https://x/t',
+				ThumbUUID: 't1',
+				ThumbSize: 1,
+				ThumbWidth: 10,
+				ThumbHeight: 10,
+				ThumbFormat: 'JPG',
+				ThumbDownloadFlag: 2,
+			},
 			'ThumbHeight',
 		],
 	];
 	for (const [type, content, required] of elements) {
 		it(`${type}: accepted when complete, 90010 without ${required}`, async () => {
-			const good = await call('openim/sendmsg', { To_Account: 'bob', MsgRandom: 1, MsgBody: [{ MsgType: type, MsgContent: content }] });
+			const good = await call('openim/sendmsg', {
+				To_Account: 'bob',
+				MsgRandom: 1,
+				MsgBody: [{ MsgType: type, MsgContent: content }],
+			});
 			expect(good.json.ErrorCode).toBe(0);
 			const { [required]: _omit, ...rest } = content;
-			const badR = await call('openim/sendmsg', { To_Account: 'bob', MsgRandom: 2, MsgBody: [{ MsgType: type, MsgContent: rest }] });
+			const badR = await call('openim/sendmsg', {
+				To_Account: 'bob',
+				MsgRandom: 2,
+				MsgBody: [{ MsgType: type, MsgContent: rest }],
+			});
 			expect(badR.json.ErrorCode).toBe(90010);
 			expect(emu.messages).toHaveLength(1);
 		});
@@ -347,14 +483,30 @@ describe('sendmsg', () => {
 		const r = await call('openim/sendmsg', {
 			To_Account: 'bob',
 			MsgRandom: 1,
-			MsgBody: [{ MsgType: 'TIMImageElem', MsgContent: { UUID: 'u', ImageFormat: 1, ImageInfoArray: [{ Type: 1, Width: 1, Height: 1, url: 'lowercase' }] } }],
+			MsgBody: [
+				{
+					MsgType: 'TIMImageElem',
+					MsgContent: {
+						UUID: 'u',
+						ImageFormat: 1,
+						ImageInfoArray: [{ Type: 1, Width: 1, Height: 1, url: 'lowercase' }],
+					},
+				},
+			],
 		});
 		expect(r.json.ErrorCode).toBe(90010);
-		expect(takeViolations()).toEqual([expect.stringContaining('unknown field url (did you mean URL?)')]);
+		expect(takeViolations()).toEqual([
+			expect.stringContaining('unknown field url (did you mean URL?)'),
+		]);
 	});
 
 	it('de-duplicates a resend within 120 s: same MsgKey/MsgTime, one stored copy, one unread', async () => {
-		const body = { From_Account: 'alice', To_Account: 'bob', MsgRandom: 555, MsgBody: text('once') };
+		const body = {
+			From_Account: 'alice',
+			To_Account: 'bob',
+			MsgRandom: 555,
+			MsgBody: text('once'),
+		};
 		const a = await call('openim/sendmsg', body);
 		clockMs += 119_000;
 		const b = await call('openim/sendmsg', body);
@@ -370,7 +522,13 @@ describe('sendmsg', () => {
 	});
 
 	it('is a new message after 120 s, or with a different MsgRandom, MsgSeq, sender or body', async () => {
-		const body = { From_Account: 'alice', To_Account: 'bob', MsgRandom: 555, MsgSeq: 1, MsgBody: text('once') };
+		const body = {
+			From_Account: 'alice',
+			To_Account: 'bob',
+			MsgRandom: 555,
+			MsgSeq: 1,
+			MsgBody: text('once'),
+		};
 		const a = await call('openim/sendmsg', body);
 		await call('openim/sendmsg', { ...body, MsgRandom: 556 });
 		await call('openim/sendmsg', { ...body, MsgSeq: 2 });
@@ -385,14 +543,22 @@ describe('sendmsg', () => {
 	});
 
 	it('the key has no recipient: the same sender, MsgSeq, MsgRandom and content to someone else is dropped', async () => {
-		const body = { From_Account: 'alice', To_Account: 'bob', MsgRandom: 555, MsgSeq: 1, MsgBody: text('once') };
+		const body = {
+			From_Account: 'alice',
+			To_Account: 'bob',
+			MsgRandom: 555,
+			MsgSeq: 1,
+			MsgBody: text('once'),
+		};
 		const a = await call('openim/sendmsg', body);
 		clockMs += 5000;
 		const b = await call('openim/sendmsg', { ...body, To_Account: 'carol' });
 		expect(b.json).toEqual(a.json);
 		expect(emu.messages.map((m) => m.To_Account)).toEqual(['bob']);
 		expect(emu.http.requests.at(-1)?.note).toMatch(/^duplicate; violation: /);
-		expect(takeViolations()).toEqual([expect.stringMatching(/repeat of 1_555_1700000000 .* carol never receive/)]);
+		expect(takeViolations()).toEqual([
+			expect.stringMatching(/repeat of 1_555_1700000000 .* carol never receive/),
+		]);
 	});
 });
 
@@ -410,15 +576,23 @@ describe('unread, mark read and unread counts', () => {
 
 		const all = await call('openim/get_c2c_unread_msg_num', { To_Account: 'bob' });
 		expect(all.json).toMatchObject({ ActionStatus: 'OK', AllC2CUnreadMsgNum: 3 });
-		const per = await call('openim/get_c2c_unread_msg_num', { To_Account: 'bob', Peer_Account: ['alice', 'carol', 'ghost'] });
+		const per = await call('openim/get_c2c_unread_msg_num', {
+			To_Account: 'bob',
+			Peer_Account: ['alice', 'carol', 'ghost'],
+		});
 		expect(per.json.C2CUnreadMsgNumList).toEqual([
 			{ Peer_Account: 'alice', C2CUnreadMsgNum: 2 },
 			{ Peer_Account: 'carol', C2CUnreadMsgNum: 1 },
 		]);
 		expect(per.json.ErrorList).toEqual([{ Peer_Account: 'ghost', ErrorCode: 70107 }]);
-		expect((await call('openim/get_c2c_unread_msg_num', { To_Account: 'ghost' })).json.ErrorCode).toBe(90003);
+		expect(
+			(await call('openim/get_c2c_unread_msg_num', { To_Account: 'ghost' })).json.ErrorCode,
+		).toBe(90003);
 		const eleven = Array.from({ length: 11 }, () => 'alice');
-		expect((await call('openim/get_c2c_unread_msg_num', { To_Account: 'bob', Peer_Account: eleven })).json.ErrorCode).toBe(20001);
+		expect(
+			(await call('openim/get_c2c_unread_msg_num', { To_Account: 'bob', Peer_Account: eleven }))
+				.json.ErrorCode,
+		).toBe(20001);
 	});
 
 	it('admin_set_msg_read clears only that pair, up to MsgReadTime when given', async () => {
@@ -426,18 +600,31 @@ describe('unread, mark read and unread counts', () => {
 		clockMs += 10_000;
 		await send('bob', { From_Account: 'alice' });
 		await send('bob', { From_Account: 'carol' });
-		const partial = await call('openim/admin_set_msg_read', { Report_Account: 'bob', Peer_Account: 'alice', MsgReadTime: String(T0 + 5) });
+		const partial = await call('openim/admin_set_msg_read', {
+			Report_Account: 'bob',
+			Peer_Account: 'alice',
+			MsgReadTime: String(T0 + 5),
+		});
 		expect(partial.json.ErrorCode).toBe(0);
 		expect(emu.unread('bob', 'alice')).toBe(1);
-		const r = await call('openim/admin_set_msg_read', { Report_Account: 'bob', Peer_Account: 'alice' });
+		const r = await call('openim/admin_set_msg_read', {
+			Report_Account: 'bob',
+			Peer_Account: 'alice',
+		});
 		expect(r.json).toMatchObject({ ActionStatus: 'OK', ErrorCode: 0 });
 		expect(emu.unread('bob', 'alice')).toBe(0);
 		expect(emu.unread('bob', 'carol')).toBe(1);
 		// new messages count again
 		await send('bob', { From_Account: 'alice' });
 		expect(emu.unread('bob', 'alice')).toBe(1);
-		expect((await call('openim/admin_set_msg_read', { Report_Account: 'ghost', Peer_Account: 'alice' })).json.ErrorCode).toBe(90008);
-		expect((await call('openim/admin_set_msg_read', { Report_Account: 'bob', Peer_Account: 'ghost' })).json.ErrorCode).toBe(90003);
+		expect(
+			(await call('openim/admin_set_msg_read', { Report_Account: 'ghost', Peer_Account: 'alice' }))
+				.json.ErrorCode,
+		).toBe(90008);
+		expect(
+			(await call('openim/admin_set_msg_read', { Report_Account: 'bob', Peer_Account: 'ghost' }))
+				.json.ErrorCode,
+		).toBe(90003);
 	});
 });
 
@@ -445,20 +632,64 @@ describe('recall (admin_msgwithdraw)', () => {
 	it('marks the message recalled, then 20023; unknown key 20022; malformed key 90054', async () => {
 		const s = await send('bob', { From_Account: 'alice' });
 		expect(emu.unread('bob')).toBe(1);
-		const w = await call('openim/admin_msgwithdraw', { From_Account: 'alice', To_Account: 'bob', MsgKey: s.json.MsgKey });
+		const w = await call('openim/admin_msgwithdraw', {
+			From_Account: 'alice',
+			To_Account: 'bob',
+			MsgKey: s.json.MsgKey,
+		});
 		expect(w.json).toMatchObject({ ActionStatus: 'OK', ErrorCode: 0 });
 		expect(emu.messages[0].recalled).toBe(true);
 		expect(emu.unread('bob')).toBe(0);
-		const again = await call('openim/admin_msgwithdraw', { From_Account: 'alice', To_Account: 'bob', MsgKey: s.json.MsgKey });
+		const again = await call('openim/admin_msgwithdraw', {
+			From_Account: 'alice',
+			To_Account: 'bob',
+			MsgKey: s.json.MsgKey,
+		});
 		expect(again.json.ErrorCode).toBe(20023);
-		expect((await call('openim/admin_msgwithdraw', { From_Account: 'alice', To_Account: 'bob', MsgKey: '1_2_3' })).json.ErrorCode).toBe(20022);
+		expect(
+			(
+				await call('openim/admin_msgwithdraw', {
+					From_Account: 'alice',
+					To_Account: 'bob',
+					MsgKey: '1_2_3',
+				})
+			).json.ErrorCode,
+		).toBe(20022);
 		// wrong direction does not find it
-		expect((await call('openim/admin_msgwithdraw', { From_Account: 'bob', To_Account: 'alice', MsgKey: s.json.MsgKey })).json.ErrorCode).toBe(20022);
-		expect((await call('openim/admin_msgwithdraw', { From_Account: 'alice', To_Account: 'bob', MsgKey: 'abc' })).json.ErrorCode).toBe(90054);
-		expect((await call('openim/admin_msgwithdraw', { To_Account: 'bob', MsgKey: s.json.MsgKey })).json.ErrorCode).toBe(90008);
-		expect((await call('openim/admin_msgwithdraw', { From_Account: 'alice', MsgKey: s.json.MsgKey })).json.ErrorCode).toBe(90003);
+		expect(
+			(
+				await call('openim/admin_msgwithdraw', {
+					From_Account: 'bob',
+					To_Account: 'alice',
+					MsgKey: s.json.MsgKey,
+				})
+			).json.ErrorCode,
+		).toBe(20022);
+		expect(
+			(
+				await call('openim/admin_msgwithdraw', {
+					From_Account: 'alice',
+					To_Account: 'bob',
+					MsgKey: 'abc',
+				})
+			).json.ErrorCode,
+		).toBe(90054);
+		expect(
+			(await call('openim/admin_msgwithdraw', { To_Account: 'bob', MsgKey: s.json.MsgKey })).json
+				.ErrorCode,
+		).toBe(90008);
+		expect(
+			(await call('openim/admin_msgwithdraw', { From_Account: 'alice', MsgKey: s.json.MsgKey }))
+				.json.ErrorCode,
+		).toBe(90003);
 
-		const h = await call('openim/admin_getroammsg', { Operator_Account: 'bob', Peer_Account: 'alice', MaxCnt: 10, MinTime: 0, MaxTime: T0 + 10 });
+		const h = await call('openim/admin_getroammsg', {
+			Operator_Account: 'bob',
+			Peer_Account: 'alice',
+			MaxCnt: 10,
+			MinTime: 0,
+			MaxTime: T0 + 10,
+		});
 		expect(h.json.MsgList[0]).toMatchObject({ MsgKey: s.json.MsgKey, MsgFlagBits: 8, MsgBody: [] });
 	});
 });
@@ -470,7 +701,14 @@ describe('history (admin_getroammsg)', () => {
 			clockMs = (T0 + i) * 1000;
 			const from = i % 2 === 0 ? 'alice' : 'bob';
 			const to = from === 'alice' ? 'bob' : 'alice';
-			const r = await call('openim/sendmsg', { From_Account: from, To_Account: to, MsgRandom: 100 + i, MsgSeq: i, MsgBody: text(`t${i}`), CloudCustomData: `c${i}` });
+			const r = await call('openim/sendmsg', {
+				From_Account: from,
+				To_Account: to,
+				MsgRandom: 100 + i,
+				MsgSeq: i,
+				MsgBody: text(`t${i}`),
+				CloudCustomData: `c${i}`,
+			});
 			keys.push(r.json.MsgKey);
 		}
 		clockMs = (T0 + 100) * 1000;
@@ -479,9 +717,21 @@ describe('history (admin_getroammsg)', () => {
 
 	it('pages newest first, ascending within a page, continuing with LastMsgTime/LastMsgKey until Complete', async () => {
 		const keys = await seed(5);
-		const req = { Operator_Account: 'alice', Peer_Account: 'bob', MaxCnt: 2, MinTime: T0, MaxTime: T0 + 100 };
+		const req = {
+			Operator_Account: 'alice',
+			Peer_Account: 'bob',
+			MaxCnt: 2,
+			MinTime: T0,
+			MaxTime: T0 + 100,
+		};
 		const p1 = await call('openim/admin_getroammsg', req);
-		expect(p1.json).toMatchObject({ ActionStatus: 'OK', Complete: 0, MsgCnt: 2, LastMsgTime: T0 + 3, LastMsgKey: keys[3] });
+		expect(p1.json).toMatchObject({
+			ActionStatus: 'OK',
+			Complete: 0,
+			MsgCnt: 2,
+			LastMsgTime: T0 + 3,
+			LastMsgKey: keys[3],
+		});
 		expect(p1.json.MsgList.map((m: any) => m.MsgKey)).toEqual([keys[3], keys[4]]);
 		expect(p1.json.MsgList[1]).toEqual({
 			From_Account: 'alice',
@@ -495,28 +745,79 @@ describe('history (admin_getroammsg)', () => {
 			MsgBody: text('t4'),
 			CloudCustomData: 'c4',
 		});
-		const p2 = await call('openim/admin_getroammsg', { ...req, MaxTime: p1.json.LastMsgTime, LastMsgKey: p1.json.LastMsgKey });
+		const p2 = await call('openim/admin_getroammsg', {
+			...req,
+			MaxTime: p1.json.LastMsgTime,
+			LastMsgKey: p1.json.LastMsgKey,
+		});
 		expect(p2.json).toMatchObject({ Complete: 0, MsgCnt: 2, LastMsgKey: keys[1] });
 		expect(p2.json.MsgList.map((m: any) => m.MsgKey)).toEqual([keys[1], keys[2]]);
-		const p3 = await call('openim/admin_getroammsg', { ...req, MaxTime: p2.json.LastMsgTime, LastMsgKey: p2.json.LastMsgKey });
+		const p3 = await call('openim/admin_getroammsg', {
+			...req,
+			MaxTime: p2.json.LastMsgTime,
+			LastMsgKey: p2.json.LastMsgKey,
+		});
 		expect(p3.json).toMatchObject({ Complete: 1, MsgCnt: 1, LastMsgKey: keys[0] });
 		expect(p3.json.MsgList.map((m: any) => m.MsgKey)).toEqual([keys[0]]);
 	});
 
 	it('exact fit is Complete; MinTime/MaxTime filter; empty page values', async () => {
 		const keys = await seed(4);
-		const all = await call('openim/admin_getroammsg', { Operator_Account: 'bob', Peer_Account: 'alice', MaxCnt: 4, MinTime: T0, MaxTime: T0 + 100 });
+		const all = await call('openim/admin_getroammsg', {
+			Operator_Account: 'bob',
+			Peer_Account: 'alice',
+			MaxCnt: 4,
+			MinTime: T0,
+			MaxTime: T0 + 100,
+		});
 		expect(all.json).toMatchObject({ Complete: 1, MsgCnt: 4 });
-		const win = await call('openim/admin_getroammsg', { Operator_Account: 'bob', Peer_Account: 'alice', MaxCnt: 10, MinTime: T0 + 1, MaxTime: T0 + 2 });
+		const win = await call('openim/admin_getroammsg', {
+			Operator_Account: 'bob',
+			Peer_Account: 'alice',
+			MaxCnt: 10,
+			MinTime: T0 + 1,
+			MaxTime: T0 + 2,
+		});
 		expect(win.json.MsgList.map((m: any) => m.MsgKey)).toEqual([keys[1], keys[2]]);
-		const none = await call('openim/admin_getroammsg', { Operator_Account: 'bob', Peer_Account: 'carol', MaxCnt: 10, MinTime: 0, MaxTime: T0 + 100 });
-		expect(none.json).toMatchObject({ ActionStatus: 'OK', Complete: 1, MsgCnt: 0, LastMsgTime: 0, LastMsgKey: '', MsgList: [] });
+		const none = await call('openim/admin_getroammsg', {
+			Operator_Account: 'bob',
+			Peer_Account: 'carol',
+			MaxCnt: 10,
+			MinTime: 0,
+			MaxTime: T0 + 100,
+		});
+		expect(none.json).toMatchObject({
+			ActionStatus: 'OK',
+			Complete: 1,
+			MsgCnt: 0,
+			LastMsgTime: 0,
+			LastMsgKey: '',
+			MsgList: [],
+		});
 	});
 
 	it('orders messages of the same second by MsgSeq', async () => {
-		await call('openim/sendmsg', { From_Account: 'alice', To_Account: 'bob', MsgRandom: 1, MsgSeq: 9, MsgBody: text('b') });
-		await call('openim/sendmsg', { From_Account: 'alice', To_Account: 'bob', MsgRandom: 2, MsgSeq: 3, MsgBody: text('a') });
-		const r = await call('openim/admin_getroammsg', { Operator_Account: 'alice', Peer_Account: 'bob', MaxCnt: 10, MinTime: 0, MaxTime: T0 });
+		await call('openim/sendmsg', {
+			From_Account: 'alice',
+			To_Account: 'bob',
+			MsgRandom: 1,
+			MsgSeq: 9,
+			MsgBody: text('b'),
+		});
+		await call('openim/sendmsg', {
+			From_Account: 'alice',
+			To_Account: 'bob',
+			MsgRandom: 2,
+			MsgSeq: 3,
+			MsgBody: text('a'),
+		});
+		const r = await call('openim/admin_getroammsg', {
+			Operator_Account: 'alice',
+			Peer_Account: 'bob',
+			MaxCnt: 10,
+			MinTime: 0,
+			MaxTime: T0,
+		});
 		expect(r.json.MsgList.map((m: any) => m.MsgSeq)).toEqual([3, 9]);
 	});
 
@@ -524,47 +825,156 @@ describe('history (admin_getroammsg)', () => {
 		await send('bob', { From_Account: 'alice', SyncOtherMachine: 2 });
 		await send('bob', { From_Account: 'alice', MsgLifeTime: 0 });
 		const q = { MaxCnt: 10, MinTime: 0, MaxTime: T0 + 1 };
-		expect((await call('openim/admin_getroammsg', { ...q, Operator_Account: 'alice', Peer_Account: 'bob' })).json.MsgCnt).toBe(0);
-		expect((await call('openim/admin_getroammsg', { ...q, Operator_Account: 'bob', Peer_Account: 'alice' })).json.MsgCnt).toBe(1);
+		expect(
+			(
+				await call('openim/admin_getroammsg', {
+					...q,
+					Operator_Account: 'alice',
+					Peer_Account: 'bob',
+				})
+			).json.MsgCnt,
+		).toBe(0);
+		expect(
+			(
+				await call('openim/admin_getroammsg', {
+					...q,
+					Operator_Account: 'bob',
+					Peer_Account: 'alice',
+				})
+			).json.MsgCnt,
+		).toBe(1);
 	});
 
 	it('caps a page by size (Complete 0) and validates its fields', async () => {
 		await emu.stop();
-		emu = new TencentImEmulator({ apps: [{ sdkAppId: APP, secretKey: KEY }], now: () => clockMs, roamPageBytes: 600 });
+		emu = new TencentImEmulator({
+			apps: [{ sdkAppId: APP, secretKey: KEY }],
+			now: () => clockMs,
+			roamPageBytes: 600,
+		});
 		await emu.start();
 		emu.importAccount('alice');
 		emu.importAccount('bob');
-		for (let i = 0; i < 3; i++) await send('bob', { From_Account: 'alice', MsgBody: text('x'.repeat(250)) });
-		const r = await call('openim/admin_getroammsg', { Operator_Account: 'bob', Peer_Account: 'alice', MaxCnt: 10, MinTime: 0, MaxTime: T0 });
+		for (let i = 0; i < 3; i++)
+			await send('bob', { From_Account: 'alice', MsgBody: text('x'.repeat(250)) });
+		const r = await call('openim/admin_getroammsg', {
+			Operator_Account: 'bob',
+			Peer_Account: 'alice',
+			MaxCnt: 10,
+			MinTime: 0,
+			MaxTime: T0,
+		});
 		expect(r.json).toMatchObject({ Complete: 0, MsgCnt: 1 });
-		expect((await call('openim/admin_getroammsg', { Operator_Account: 'ghost', Peer_Account: 'alice', MaxCnt: 1, MinTime: 0, MaxTime: T0 })).json.ErrorCode).toBe(90008);
-		expect((await call('openim/admin_getroammsg', { Operator_Account: 'bob', Peer_Account: 'ghost', MaxCnt: 1, MinTime: 0, MaxTime: T0 })).json.ErrorCode).toBe(90003);
-		expect((await call('openim/admin_getroammsg', { Operator_Account: 'bob', Peer_Account: 'alice', MinTime: 0, MaxTime: T0 })).json.ErrorCode).toBe(20001);
+		expect(
+			(
+				await call('openim/admin_getroammsg', {
+					Operator_Account: 'ghost',
+					Peer_Account: 'alice',
+					MaxCnt: 1,
+					MinTime: 0,
+					MaxTime: T0,
+				})
+			).json.ErrorCode,
+		).toBe(90008);
+		expect(
+			(
+				await call('openim/admin_getroammsg', {
+					Operator_Account: 'bob',
+					Peer_Account: 'ghost',
+					MaxCnt: 1,
+					MinTime: 0,
+					MaxTime: T0,
+				})
+			).json.ErrorCode,
+		).toBe(90003);
+		expect(
+			(
+				await call('openim/admin_getroammsg', {
+					Operator_Account: 'bob',
+					Peer_Account: 'alice',
+					MinTime: 0,
+					MaxTime: T0,
+				})
+			).json.ErrorCode,
+		).toBe(20001);
 		// older field names are accepted
-		expect((await call('openim/admin_getroammsg', { From_Account: 'bob', To_Account: 'alice', MaxCnt: 10, MinTime: 0, MaxTime: T0 })).json.MsgCnt).toBe(1);
+		expect(
+			(
+				await call('openim/admin_getroammsg', {
+					From_Account: 'bob',
+					To_Account: 'alice',
+					MaxCnt: 10,
+					MinTime: 0,
+					MaxTime: T0,
+				})
+			).json.MsgCnt,
+		).toBe(1);
 	});
 });
 
 describe('batchsendmsg', () => {
 	it('sends to imported recipients with one MsgKey and lists the others in ErrorList (70107)', async () => {
-		const r = await call('openim/batchsendmsg', { From_Account: 'alice', To_Account: ['bob', 'ghost', 'carol'], MsgRandom: 9, MsgSeq: 4, MsgBody: text('all') });
-		expect(r.json).toEqual({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0, MsgKey: `4_9_${T0}`, ErrorList: [{ To_Account: 'ghost', ErrorCode: 70107 }] });
+		const r = await call('openim/batchsendmsg', {
+			From_Account: 'alice',
+			To_Account: ['bob', 'ghost', 'carol'],
+			MsgRandom: 9,
+			MsgSeq: 4,
+			MsgBody: text('all'),
+		});
+		expect(r.json).toEqual({
+			ActionStatus: 'OK',
+			ErrorInfo: '',
+			ErrorCode: 0,
+			MsgKey: `4_9_${T0}`,
+			ErrorList: [{ To_Account: 'ghost', ErrorCode: 70107 }],
+		});
 		expect(emu.messages.map((m) => m.To_Account)).toEqual(['bob', 'carol']);
 		expect(emu.messages.every((m) => m.MsgKey === `4_9_${T0}` && m.batch)).toBe(true);
 		expect(emu.unread('bob', 'alice')).toBe(1);
-		const ok = await call('openim/batchsendmsg', { To_Account: ['bob'], MsgRandom: 10, MsgBody: text('x') });
+		const ok = await call('openim/batchsendmsg', {
+			To_Account: ['bob'],
+			MsgRandom: 10,
+			MsgBody: text('x'),
+		});
 		expect(ok.json.ErrorList).toBeUndefined();
 		expect(ok.json.ErrorCode).toBe(0);
 	});
 
 	it('all recipients unknown → 90012; more than 500 → 90011; not an array → 90003', async () => {
-		expect((await call('openim/batchsendmsg', { To_Account: ['x', 'y'], MsgRandom: 1, MsgBody: text('x') })).json).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: 90012 });
+		expect(
+			(
+				await call('openim/batchsendmsg', {
+					To_Account: ['x', 'y'],
+					MsgRandom: 1,
+					MsgBody: text('x'),
+				})
+			).json,
+		).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: 90012 });
 		const many = Array.from({ length: 501 }, (_, i) => `u${i}`);
-		expect((await call('openim/batchsendmsg', { To_Account: many, MsgRandom: 1, MsgBody: text('x') })).json.ErrorCode).toBe(90011);
-		expect((await call('openim/batchsendmsg', { To_Account: new Array<string>(500).fill('bob'), MsgRandom: 1, MsgBody: text('x') })).json.ErrorCode).toBe(0);
-		expect(takeViolations()).toEqual([expect.stringMatching(/To_Account lists bob more than once$/)]);
-		expect((await call('openim/batchsendmsg', { To_Account: 'bob', MsgRandom: 1, MsgBody: text('x') })).json.ErrorCode).toBe(90003);
-		expect((await call('openim/batchsendmsg', { To_Account: [], MsgRandom: 1, MsgBody: text('x') })).json.ErrorCode).toBe(90003);
+		expect(
+			(await call('openim/batchsendmsg', { To_Account: many, MsgRandom: 1, MsgBody: text('x') }))
+				.json.ErrorCode,
+		).toBe(90011);
+		expect(
+			(
+				await call('openim/batchsendmsg', {
+					To_Account: new Array<string>(500).fill('bob'),
+					MsgRandom: 1,
+					MsgBody: text('x'),
+				})
+			).json.ErrorCode,
+		).toBe(0);
+		expect(takeViolations()).toEqual([
+			expect.stringMatching(/To_Account lists bob more than once$/),
+		]);
+		expect(
+			(await call('openim/batchsendmsg', { To_Account: 'bob', MsgRandom: 1, MsgBody: text('x') }))
+				.json.ErrorCode,
+		).toBe(90003);
+		expect(
+			(await call('openim/batchsendmsg', { To_Account: [], MsgRandom: 1, MsgBody: text('x') })).json
+				.ErrorCode,
+		).toBe(90003);
 	});
 
 	it('a resent batch is de-duplicated', async () => {
@@ -578,99 +988,191 @@ describe('batchsendmsg', () => {
 
 	it('enforces recipients per minute (sliding window) with 60007', async () => {
 		await emu.stop();
-		emu = new TencentImEmulator({ apps: [{ sdkAppId: APP, secretKey: KEY }], now: () => clockMs, batchRecipientsPerMinute: 5 });
+		emu = new TencentImEmulator({
+			apps: [{ sdkAppId: APP, secretKey: KEY }],
+			now: () => clockMs,
+			batchRecipientsPerMinute: 5,
+		});
 		await emu.start();
 		for (const u of ['bob', 'carol', 'dave']) emu.importAccount(u);
-		expect((await call('openim/batchsendmsg', { To_Account: ['bob', 'carol', 'dave'], MsgRandom: 1, MsgBody: text('a') })).json.ErrorCode).toBe(0);
+		expect(
+			(
+				await call('openim/batchsendmsg', {
+					To_Account: ['bob', 'carol', 'dave'],
+					MsgRandom: 1,
+					MsgBody: text('a'),
+				})
+			).json.ErrorCode,
+		).toBe(0);
 		clockMs += 30_000;
-		const r = await call('openim/batchsendmsg', { To_Account: ['bob', 'carol', 'dave'], MsgRandom: 2, MsgBody: text('b') });
+		const r = await call('openim/batchsendmsg', {
+			To_Account: ['bob', 'carol', 'dave'],
+			MsgRandom: 2,
+			MsgBody: text('b'),
+		});
 		expect(r.json).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: 60007 });
 		expect(emu.rateLimited).toBe(1);
-		expect((await call('openim/batchsendmsg', { To_Account: ['bob', 'carol'], MsgRandom: 3, MsgBody: text('c') })).json.ErrorCode).toBe(0);
+		expect(
+			(
+				await call('openim/batchsendmsg', {
+					To_Account: ['bob', 'carol'],
+					MsgRandom: 3,
+					MsgBody: text('c'),
+				})
+			).json.ErrorCode,
+		).toBe(0);
 		clockMs += 30_000; // the first batch leaves the window
-		expect((await call('openim/batchsendmsg', { To_Account: ['bob', 'carol', 'dave'], MsgRandom: 4, MsgBody: text('d') })).json.ErrorCode).toBe(0);
+		expect(
+			(
+				await call('openim/batchsendmsg', {
+					To_Account: ['bob', 'carol', 'dave'],
+					MsgRandom: 4,
+					MsgBody: text('d'),
+				})
+			).json.ErrorCode,
+		).toBe(0);
 		expect(emu.messages).toHaveLength(8);
 	});
 });
 
 describe('accounts', () => {
 	it('imports idempotently and reports Imported/NotImported', async () => {
-		expect((await call('im_open_login_svc/account_import', { UserID: 'dave', Nick: 'D' })).json).toMatchObject({ ActionStatus: 'OK', ErrorCode: 0 });
-		expect((await call('im_open_login_svc/account_import', { UserID: 'dave' })).json.ErrorCode).toBe(0);
+		expect(
+			(await call('im_open_login_svc/account_import', { UserID: 'dave', Nick: 'D' })).json,
+		).toMatchObject({ ActionStatus: 'OK', ErrorCode: 0 });
+		expect(
+			(await call('im_open_login_svc/account_import', { UserID: 'dave' })).json.ErrorCode,
+		).toBe(0);
 		expect(emu.accounts.has('dave')).toBe(true);
-		const r = await call('im_open_login_svc/account_check', { CheckItem: [{ UserID: 'dave' }, { UserID: 'erin' }, { UserID: 'administrator' }] });
+		const r = await call('im_open_login_svc/account_check', {
+			CheckItem: [{ UserID: 'dave' }, { UserID: 'erin' }, { UserID: 'administrator' }],
+		});
 		expect(r.json.ResultItem).toEqual([
 			{ UserID: 'dave', ResultCode: 0, ResultInfo: '', AccountStatus: 'Imported' },
 			{ UserID: 'erin', ResultCode: 0, ResultInfo: '', AccountStatus: 'NotImported' },
 			{ UserID: 'administrator', ResultCode: 0, ResultInfo: '', AccountStatus: 'Imported' },
 		]);
-		expect((await call('im_open_login_svc/account_import', { UserID: 'x'.repeat(33) })).json.ErrorCode).toBe(70402);
+		expect(
+			(await call('im_open_login_svc/account_import', { UserID: 'x'.repeat(33) })).json.ErrorCode,
+		).toBe(70402);
 		expect((await call('im_open_login_svc/account_import', {})).json.ErrorCode).toBe(70402);
-		expect((await call('im_open_login_svc/account_check', { CheckItem: [] })).json.ErrorCode).toBe(70402);
+		expect((await call('im_open_login_svc/account_check', { CheckItem: [] })).json.ErrorCode).toBe(
+			70402,
+		);
 	});
 });
 
 describe('multiaccount_import', () => {
 	const IMPORT = 'im_open_login_svc/multiaccount_import';
 	const check = async (ids: string[]) =>
-		((await call('im_open_login_svc/account_check', { CheckItem: ids.map((UserID) => ({ UserID })) })).json.ResultItem as Array<{ AccountStatus: string }>).map(
-			(r) => r.AccountStatus,
-		);
+		(
+			(
+				await call('im_open_login_svc/account_check', {
+					CheckItem: ids.map((UserID) => ({ UserID })),
+				})
+			).json.ResultItem as Array<{ AccountStatus: string }>
+		).map((r) => r.AccountStatus);
 
 	it('imports the listed UserIDs (up to 100) idempotently and answers an empty FailAccounts', async () => {
 		const ids = Array.from({ length: 100 }, (_, n) => `u${n}`);
-		expect((await call(IMPORT, { Accounts: ids })).json).toEqual({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0, FailAccounts: [] });
+		expect((await call(IMPORT, { Accounts: ids })).json).toEqual({
+			ActionStatus: 'OK',
+			ErrorInfo: '',
+			ErrorCode: 0,
+			FailAccounts: [],
+		});
 		expect(ids.every((id) => emu.accounts.has(id))).toBe(true);
-		expect((await call(IMPORT, { Accounts: ['u1', 'alice'] })).json).toMatchObject({ ErrorCode: 0, FailAccounts: [] });
+		expect((await call(IMPORT, { Accounts: ['u1', 'alice'] })).json).toMatchObject({
+			ErrorCode: 0,
+			FailAccounts: [],
+		});
 		expect(await check(['u0', 'u99', 'nobody'])).toEqual(['Imported', 'Imported', 'NotImported']);
 	});
 
 	it('takes the newer AccountList form, with Nick and FaceUrl', async () => {
-		const r = await call(IMPORT, { AccountList: [{ UserID: 'dave', Nick: 'Dave', FaceUrl: 'https://x.example/d.png' }, { UserID: 'erin' }] });
+		const r = await call(IMPORT, {
+			AccountList: [
+				{ UserID: 'dave', Nick: 'Dave', FaceUrl: 'https://x.example/d.png' },
+				{ UserID: 'erin' },
+			],
+		});
 		expect(r.json).toMatchObject({ ActionStatus: 'OK', ErrorCode: 0, FailAccounts: [] });
 		expect(await check(['dave', 'erin'])).toEqual(['Imported', 'Imported']);
-		expect((await call(IMPORT, { AccountList: [{ UserID: 'x', Nick: 'n'.repeat(501) }] })).json.ErrorCode).toBe(40601);
+		expect(
+			(await call(IMPORT, { AccountList: [{ UserID: 'x', Nick: 'n'.repeat(501) }] })).json
+				.ErrorCode,
+		).toBe(40601);
 	});
 
 	it('lists UserIDs it could not import in FailAccounts: empty, over 32 bytes, past the account quota', async () => {
 		emu.accountQuota = emu.accounts.size + 2; // room for two more
-		const r = await call(IMPORT, { Accounts: ['', 'x'.repeat(33), 'dave', 'alice', 'erin', 'frank'] });
-		expect(r.json).toMatchObject({ ActionStatus: 'OK', ErrorCode: 0, FailAccounts: ['', 'x'.repeat(33), 'frank'] });
+		const r = await call(IMPORT, {
+			Accounts: ['', 'x'.repeat(33), 'dave', 'alice', 'erin', 'frank'],
+		});
+		expect(r.json).toMatchObject({
+			ActionStatus: 'OK',
+			ErrorCode: 0,
+			FailAccounts: ['', 'x'.repeat(33), 'frank'],
+		});
 		expect(await check(['dave', 'erin', 'frank'])).toEqual(['Imported', 'Imported', 'NotImported']);
 		// account_import refuses past the quota; an account already imported is still fine
-		expect((await call('im_open_login_svc/account_import', { UserID: 'frank' })).json.ErrorCode).toBe(70398);
-		expect((await call('im_open_login_svc/account_import', { UserID: 'alice' })).json.ErrorCode).toBe(0);
+		expect(
+			(await call('im_open_login_svc/account_import', { UserID: 'frank' })).json.ErrorCode,
+		).toBe(70398);
+		expect(
+			(await call('im_open_login_svc/account_import', { UserID: 'alice' })).json.ErrorCode,
+		).toBe(0);
 	});
 
 	it('refuses a missing, empty, too long or wrongly typed list with 70402', async () => {
 		expect((await call(IMPORT, {})).json.ErrorCode).toBe(70402);
 		expect((await call(IMPORT, { Accounts: [] })).json.ErrorCode).toBe(70402);
-		expect((await call(IMPORT, { Accounts: Array.from({ length: 101 }, (_, n) => `u${n}`) })).json.ErrorCode).toBe(70402);
+		expect(
+			(await call(IMPORT, { Accounts: Array.from({ length: 101 }, (_, n) => `u${n}`) })).json
+				.ErrorCode,
+		).toBe(70402);
 		expect((await call(IMPORT, { Accounts: 'alice,bob' })).json.ErrorCode).toBe(70402);
 		expect((await call(IMPORT, { Accounts: [1, 2] })).json.ErrorCode).toBe(70402);
 		expect((await call(IMPORT, { AccountList: [{ Nick: 'no id' }] })).json.ErrorCode).toBe(70402);
 		expect((await call(IMPORT, {}, { raw: '{"Accounts":' })).json.ErrorCode).toBe(70402);
-		expect((await call(IMPORT, { Accounts: ['dave'] }, { identifier: 'alice', sig: makeSig({ id: 'alice' }) })).json.ErrorCode).toBe(70403);
+		expect(
+			(
+				await call(
+					IMPORT,
+					{ Accounts: ['dave'] },
+					{ identifier: 'alice', sig: makeSig({ id: 'alice' }) },
+				)
+			).json.ErrorCode,
+		).toBe(70403);
 		expect(emu.accounts.has('dave')).toBe(false);
 	});
 
 	it('records what Tencent would take silently: an unknown field, a repeated UserID, both forms at once', async () => {
 		expect((await call(IMPORT, { Accounts: ['dave'], Account: ['erin'] })).json.ErrorCode).toBe(0);
-		expect(takeViolations()).toEqual([expect.stringMatching(/multiaccount_import: unknown field Account \(did you mean Accounts\?\)/)]);
+		expect(takeViolations()).toEqual([
+			expect.stringMatching(
+				/multiaccount_import: unknown field Account \(did you mean Accounts\?\)/,
+			),
+		]);
 		expect((await call(IMPORT, { Accounts: ['dave', 'erin', 'dave'] })).json.ErrorCode).toBe(0);
 		expect(takeViolations()).toEqual([expect.stringMatching(/lists dave more than once/)]);
-		expect((await call(IMPORT, { Accounts: ['gus'], AccountList: [{ UserID: 'hal' }] })).json.ErrorCode).toBe(0);
+		expect(
+			(await call(IMPORT, { Accounts: ['gus'], AccountList: [{ UserID: 'hal' }] })).json.ErrorCode,
+		).toBe(0);
 		expect(takeViolations()).toEqual([expect.stringMatching(/both Accounts and AccountList/)]);
 		expect(emu.accounts.has('gus') && emu.accounts.has('hal')).toBe(true);
 	});
 
 	it('allows 100 requests a second (other APIs keep 200)', async () => {
 		const codes: number[] = [];
-		for (let n = 0; n < 101; n++) codes.push((await call(IMPORT, { Accounts: [`u${n}`] })).json.ErrorCode);
+		for (let n = 0; n < 101; n++)
+			codes.push((await call(IMPORT, { Accounts: [`u${n}`] })).json.ErrorCode);
 		expect(codes.slice(0, 100).every((c) => c === 0)).toBe(true);
 		expect(codes[100]).toBe(60007);
 		expect(emu.accounts.has('u100')).toBe(false);
-		expect((await call('im_open_login_svc/account_import', { UserID: 'u100' })).json.ErrorCode).toBe(0);
+		expect(
+			(await call('im_open_login_svc/account_import', { UserID: 'u100' })).json.ErrorCode,
+		).toBe(0);
 		clockMs += 1000;
 		expect((await call(IMPORT, { Accounts: ['u101'] })).json.ErrorCode).toBe(0);
 	});
@@ -679,7 +1181,11 @@ describe('multiaccount_import', () => {
 describe('rate limit and faults', () => {
 	it('refuses more than rateLimitPerSecond requests to one API within any 1 s window with 60007', async () => {
 		await emu.stop();
-		emu = new TencentImEmulator({ apps: [{ sdkAppId: APP, secretKey: KEY }], now: () => clockMs, rateLimitPerSecond: 3 });
+		emu = new TencentImEmulator({
+			apps: [{ sdkAppId: APP, secretKey: KEY }],
+			now: () => clockMs,
+			rateLimitPerSecond: 3,
+		});
 		await emu.start();
 		emu.importAccount('bob');
 		const codes: number[] = [];
@@ -691,7 +1197,9 @@ describe('rate limit and faults', () => {
 		expect(codes).toEqual([0, 0, 0, 60007]);
 		expect(emu.rateLimited).toBe(1);
 		// another API has its own budget
-		expect((await call('openim/get_c2c_unread_msg_num', { To_Account: 'bob' })).json.ErrorCode).toBe(0);
+		expect(
+			(await call('openim/get_c2c_unread_msg_num', { To_Account: 'bob' })).json.ErrorCode,
+		).toBe(0);
 		clockMs += 101; // the first request (t=0) leaves the window
 		expect((await send('bob')).json.ErrorCode).toBe(0);
 		expect((await send('bob')).json.ErrorCode).toBe(60007);
@@ -701,10 +1209,13 @@ describe('rate limit and faults', () => {
 
 	it('HTTP faults via http.inject: 502 and a dropped connection', async () => {
 		emu.http.inject({ fault: { kind: 'status', status: 502 } });
-		const res = await fetch(`${emu.baseUrl}/v4/openim/sendmsg?sdkappid=${APP}&identifier=administrator&usersig=${makeSig({})}&random=1&contenttype=json`, {
-			method: 'POST',
-			body: JSON.stringify({ To_Account: 'bob', MsgRandom: 1, MsgBody: text('x') }),
-		});
+		const res = await fetch(
+			`${emu.baseUrl}/v4/openim/sendmsg?sdkappid=${APP}&identifier=administrator&usersig=${makeSig({})}&random=1&contenttype=json`,
+			{
+				method: 'POST',
+				body: JSON.stringify({ To_Account: 'bob', MsgRandom: 1, MsgBody: text('x') }),
+			},
+		);
 		expect(res.status).toBe(502);
 		emu.http.inject({ fault: { kind: 'drop' } });
 		await expect(send('bob')).rejects.toThrow();
@@ -712,26 +1223,39 @@ describe('rate limit and faults', () => {
 		expect((await send('bob')).json.ErrorCode).toBe(0);
 	});
 
-	it.each([20004, 20005, 91000, 90992, 70169, 60008, 60007])('injectErrorCode %i answers FAIL without effect', async (code) => {
-		emu.injectErrorCode({ command: 'sendmsg', code, times: 2 });
-		expect((await call('openim/get_c2c_unread_msg_num', { To_Account: 'bob' })).json.ErrorCode).toBe(0);
-		const a = await send('bob');
-		const b = await send('bob');
-		expect(a.status).toBe(200);
-		expect(a.json).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: code });
-		expect(b.json.ErrorCode).toBe(code);
-		expect(emu.messages).toHaveLength(0);
-		expect((await send('bob')).json.ErrorCode).toBe(0);
-		expect(emu.injectedErrors).toBe(2);
-	});
+	it.each([20004, 20005, 91000, 90992, 70169, 60008, 60007])(
+		'injectErrorCode %i answers FAIL without effect',
+		async (code) => {
+			emu.injectErrorCode({ command: 'sendmsg', code, times: 2 });
+			expect(
+				(await call('openim/get_c2c_unread_msg_num', { To_Account: 'bob' })).json.ErrorCode,
+			).toBe(0);
+			const a = await send('bob');
+			const b = await send('bob');
+			expect(a.status).toBe(200);
+			expect(a.json).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: code });
+			expect(b.json.ErrorCode).toBe(code);
+			expect(emu.messages).toHaveLength(0);
+			expect((await send('bob')).json.ErrorCode).toBe(0);
+			expect(emu.injectedErrors).toBe(2);
+		},
+	);
 
 	it('injectErrorCode matches service/command and, without command, any API; auth errors still come first', async () => {
 		emu.injectErrorCode({ command: 'openim/batchsendmsg', code: 20005 });
 		expect((await send('bob')).json.ErrorCode).toBe(0);
-		expect((await call('openim/batchsendmsg', { To_Account: ['bob'], MsgRandom: 1, MsgBody: text('x') })).json.ErrorCode).toBe(20005);
+		expect(
+			(await call('openim/batchsendmsg', { To_Account: ['bob'], MsgRandom: 1, MsgBody: text('x') }))
+				.json.ErrorCode,
+		).toBe(20005);
 		emu.injectErrorCode({ code: 91000 });
-		expect((await call('openim/sendmsg', {}, { sig: makeSig({ key: OTHER_KEY }) })).json.ErrorCode).toBe(70009);
-		expect((await call('im_open_login_svc/account_check', { CheckItem: [{ UserID: 'a' }] })).json.ErrorCode).toBe(91000);
+		expect(
+			(await call('openim/sendmsg', {}, { sig: makeSig({ key: OTHER_KEY }) })).json.ErrorCode,
+		).toBe(70009);
+		expect(
+			(await call('im_open_login_svc/account_check', { CheckItem: [{ UserID: 'a' }] })).json
+				.ErrorCode,
+		).toBe(91000);
 	});
 });
 
@@ -745,15 +1269,41 @@ const ELEMENT = {
 	text: () => el('TIMTextElem', { Text: 'hi' }),
 	location: () => el('TIMLocationElem', { Desc: 'office', Latitude: 22.54, Longitude: 113.93 }),
 	face: () => el('TIMFaceElem', { Index: 1, Data: 'smile' }),
-	custom: () => el('TIMCustomElem', { Data: '{"k":1}', Desc: 'push text', Ext: 'https://x.example', Sound: 'ding.aiff' }),
-	sound: () => el('TIMSoundElem', { Url: `${CDN}/s.m4a`, UUID: 's1', Size: 62351, Second: 1, Download_Flag: 2 }),
+	custom: () =>
+		el('TIMCustomElem', {
+			Data: '{"k":1}',
+			Desc: 'push text',
+			Ext: 'https://x.example',
+			Sound: 'ding.aiff',
+		}),
+	sound: () =>
+		el('TIMSoundElem', {
+			Url: `${CDN}/s.m4a`,
+			UUID: 's1',
+			Size: 62351,
+			Second: 1,
+			Download_Flag: 2,
+		}),
 	image: () =>
 		el('TIMImageElem', {
 			UUID: 'i1',
 			ImageFormat: 1,
-			ImageInfoArray: [1, 2, 3].map((Type) => ({ Type, Size: 1853, Width: 640, Height: 480, URL: `${CDN}/i.jpg` })),
+			ImageInfoArray: [1, 2, 3].map((Type) => ({
+				Type,
+				Size: 1853,
+				Width: 640,
+				Height: 480,
+				URL: `${CDN}/i.jpg`,
+			})),
 		}),
-	file: () => el('TIMFileElem', { Url: `${CDN}/f.pdf`, UUID: 'f1', FileSize: 1773, FileName: 'f.pdf', Download_Flag: 2 }),
+	file: () =>
+		el('TIMFileElem', {
+			Url: `${CDN}/f.pdf`,
+			UUID: 'f1',
+			FileSize: 1773,
+			FileName: 'f.pdf',
+			Download_Flag: 2,
+		}),
 	video: () =>
 		el('TIMVideoFileElem', {
 			VideoUrl: `${CDN}/v.mp4`,
@@ -777,7 +1327,14 @@ const ELEMENT = {
 			CompatibleText: 'Upgrade to view merged messages',
 			AbstractList: ['bob: hi', 'alice: a face'],
 			MsgList: [
-				{ From_Account: 'bob', To_Account: 'alice', MsgSeq: 85, MsgRandom: 3998651049, MsgTimeStamp: T0 - 60, MsgBody: text('hi') },
+				{
+					From_Account: 'bob',
+					To_Account: 'alice',
+					MsgSeq: 85,
+					MsgRandom: 3998651049,
+					MsgTimeStamp: T0 - 60,
+					MsgBody: text('hi'),
+				},
 				{
 					From_Account: 'alice',
 					To_Account: 'bob',
@@ -927,18 +1484,34 @@ describe('documented fields are accepted without a violation', () => {
 	});
 
 	it('the official SDK forms: digit strings for VIVOClassification and MsgReadTime, From/To_Account in history', async () => {
-		expect((await call(SEND, withPush((p) => (p.AndroidInfo.VIVOClassification = '0')))).json.ErrorCode).toBe(0);
+		expect(
+			(
+				await call(
+					SEND,
+					withPush((p) => (p.AndroidInfo.VIVOClassification = '0')),
+				)
+			).json.ErrorCode,
+		).toBe(0);
 		const read = { Report_Account: 'bob', Peer_Account: 'alice', MsgReadTime: String(T0) };
 		expect((await call(READ, read)).json.ErrorCode).toBe(0);
-		const history = { From_Account: 'bob', To_Account: 'alice', MaxCnt: 1, MinTime: 0, MaxTime: T0 };
+		const history = {
+			From_Account: 'bob',
+			To_Account: 'alice',
+			MaxCnt: 1,
+			MinTime: 0,
+			MaxTime: T0,
+		};
 		expect((await call(ROAM, history)).json.ErrorCode).toBe(0);
 	});
 
 	it('a merged forward may carry JsonMsgKey instead of MsgList', async () => {
-		const r = await call(SEND, withContent('relay', (c) => {
-			delete c.MsgList;
-			c.JsonMsgKey = 'a1b2c3';
-		}));
+		const r = await call(
+			SEND,
+			withContent('relay', (c) => {
+				delete c.MsgList;
+				c.JsonMsgKey = 'a1b2c3';
+			}),
+		);
 		expect(r.json.ErrorCode).toBe(0);
 	});
 });
@@ -1056,7 +1629,11 @@ describe('misspelt or unknown fields: Tencent ignores them, so they are recorded
 		[
 			'batchsendmsg ForbidCallbackControl (sendmsg only)',
 			BATCH,
-			() => ({ ...msg(text('x')), To_Account: ['bob'], ForbidCallbackControl: ['ForbidBeforeSendMsgCallback'] }),
+			() => ({
+				...msg(text('x')),
+				To_Account: ['bob'],
+				ForbidCallbackControl: ['ForbidBeforeSendMsgCallback'],
+			}),
 			/batchsendmsg: unknown field ForbidCallbackControl/,
 		],
 		[
@@ -1077,7 +1654,12 @@ describe('misspelt or unknown fields: Tencent ignores them, so they are recorded
 			() => ({ Report_Account: 'bob', Peer_Account: 'alice', ReadTime: T0 }),
 			/admin_set_msg_read: unknown field ReadTime/,
 		],
-		['admin_getroammsg LastMsgKey cased wrong', ROAM, () => roam({ LastMsgkey: '1_2_3' }), /did you mean LastMsgKey\?/],
+		[
+			'admin_getroammsg LastMsgKey cased wrong',
+			ROAM,
+			() => roam({ LastMsgkey: '1_2_3' }),
+			/did you mean LastMsgKey\?/,
+		],
 		[
 			'get_c2c_unread_msg_num Peer_Account misspelt',
 			'openim/get_c2c_unread_msg_num',
@@ -1110,11 +1692,16 @@ describe('misspelt or unknown fields: Tencent ignores them, so they are recorded
 		const w = await call('openim/admin_msgwithdraw', recall);
 		expect(w.json.ErrorCode).toBe(0);
 		expect(emu.messages[0].recalled).toBe(true);
-		expect(takeViolations()).toEqual([expect.stringMatching(/admin_msgwithdraw: unknown field MsgSeq/)]);
+		expect(takeViolations()).toEqual([
+			expect.stringMatching(/admin_msgwithdraw: unknown field MsgSeq/),
+		]);
 	});
 
 	it('the message with an ignored field is still stored as sent', async () => {
-		await call(SEND, withContent('custom', (c) => rename(c, 'Desc', 'Description')));
+		await call(
+			SEND,
+			withContent('custom', (c) => rename(c, 'Desc', 'Description')),
+		);
 		expect(emu.messages).toHaveLength(1);
 		expect(takeViolations()).toHaveLength(1);
 	});
@@ -1161,22 +1748,72 @@ describe('renamed required fields and wrong types: Tencent refuses', () => {
 			() => withContent('location', (c) => rename(c, 'Desc', 'Description')),
 			90010,
 		],
-		['TIMLocationElem Latitude as a string', SEND, () => withContent('location', (c) => (c.Latitude = '22.54')), 90010],
-		['TIMFaceElem Data missing (SDK)', SEND, () => withContent('face', (c) => delete c.Data), 90010],
-		['TIMFaceElem Index not an integer', SEND, () => withContent('face', (c) => (c.Index = 1.5)), 90010],
-		['TIMCustomElem Desc not a string', SEND, () => withContent('custom', (c) => (c.Desc = 5)), 90010],
-		['TIMCustomElem Ext as an object', SEND, () => withContent('custom', (c) => (c.Ext = { url: 'x' })), 90010],
-		['TIMSoundElem Size as a string', SEND, () => withContent('sound', (c) => (c.Size = '62351')), 90010],
-		['TIMSoundElem Download_Flag 1', SEND, () => withContent('sound', (c) => (c.Download_Flag = 1)), 90010],
+		[
+			'TIMLocationElem Latitude as a string',
+			SEND,
+			() => withContent('location', (c) => (c.Latitude = '22.54')),
+			90010,
+		],
+		[
+			'TIMFaceElem Data missing (SDK)',
+			SEND,
+			() => withContent('face', (c) => delete c.Data),
+			90010,
+		],
+		[
+			'TIMFaceElem Index not an integer',
+			SEND,
+			() => withContent('face', (c) => (c.Index = 1.5)),
+			90010,
+		],
+		[
+			'TIMCustomElem Desc not a string',
+			SEND,
+			() => withContent('custom', (c) => (c.Desc = 5)),
+			90010,
+		],
+		[
+			'TIMCustomElem Ext as an object',
+			SEND,
+			() => withContent('custom', (c) => (c.Ext = { url: 'x' })),
+			90010,
+		],
+		[
+			'TIMSoundElem Size as a string',
+			SEND,
+			() => withContent('sound', (c) => (c.Size = '62351')),
+			90010,
+		],
+		[
+			'TIMSoundElem Download_Flag 1',
+			SEND,
+			() => withContent('sound', (c) => (c.Download_Flag = 1)),
+			90010,
+		],
 		[
 			'TIMFileElem FileName renamed (SDK requires it)',
 			SEND,
 			() => withContent('file', (c) => rename(c, 'FileName', 'Name')),
 			90010,
 		],
-		['TIMFileElem FileSize missing (SDK)', SEND, () => withContent('file', (c) => delete c.FileSize), 90010],
-		['TIMImageElem ImageFormat missing (SDK)', SEND, () => withContent('image', (c) => delete c.ImageFormat), 90010],
-		['TIMImageElem ImageInfoArray empty', SEND, () => withContent('image', (c) => (c.ImageInfoArray = [])), 90010],
+		[
+			'TIMFileElem FileSize missing (SDK)',
+			SEND,
+			() => withContent('file', (c) => delete c.FileSize),
+			90010,
+		],
+		[
+			'TIMImageElem ImageFormat missing (SDK)',
+			SEND,
+			() => withContent('image', (c) => delete c.ImageFormat),
+			90010,
+		],
+		[
+			'TIMImageElem ImageInfoArray empty',
+			SEND,
+			() => withContent('image', (c) => (c.ImageInfoArray = [])),
+			90010,
+		],
 		[
 			'ImageInfoArray URL cased as Url',
 			SEND,
@@ -1195,20 +1832,55 @@ describe('renamed required fields and wrong types: Tencent refuses', () => {
 			() => withContent('image', (c) => (c.ImageInfoArray = ['https://x/i.jpg'])),
 			90010,
 		],
-		['OfflinePushInfo not an object', SEND, () => msg(text('x'), { OfflinePushInfo: 'push' }), 90010],
+		[
+			'OfflinePushInfo not an object',
+			SEND,
+			() => msg(text('x'), { OfflinePushInfo: 'push' }),
+			90010,
+		],
 		['OfflinePushInfo.Desc not a string', SEND, () => withPush((p) => (p.Desc = 5)), 90010],
-		['ApnsInfo.BadgeMode as a string', SEND, () => withPush((p) => (p.ApnsInfo.BadgeMode = '1')), 90010],
-		['AndroidInfo as an array', SEND, () => withPush((p) => (p.AndroidInfo = [{ Sound: 'a.mp3' }])), 90010],
+		[
+			'ApnsInfo.BadgeMode as a string',
+			SEND,
+			() => withPush((p) => (p.ApnsInfo.BadgeMode = '1')),
+			90010,
+		],
+		[
+			'AndroidInfo as an array',
+			SEND,
+			() => withPush((p) => (p.AndroidInfo = [{ Sound: 'a.mp3' }])),
+			90010,
+		],
 		[
 			'AndroidInfo.XiaoMiChannelID as a number',
 			SEND,
 			() => withPush((p) => (p.AndroidInfo.XiaoMiChannelID = 1)),
 			90010,
 		],
-		['CloudCustomData as an object', SEND, () => msg(text('x'), { CloudCustomData: { a: 1 } }), 20001],
-		['SendMsgControl as a string', SEND, () => msg(text('x'), { SendMsgControl: 'NoUnread' }), 20001],
-		['IsNeedReadReceipt as a boolean', SEND, () => msg(text('x'), { IsNeedReadReceipt: true }), 20001],
-		['SupportMessageExtension 2', SEND, () => msg(text('x'), { SupportMessageExtension: 2 }), 20001],
+		[
+			'CloudCustomData as an object',
+			SEND,
+			() => msg(text('x'), { CloudCustomData: { a: 1 } }),
+			20001,
+		],
+		[
+			'SendMsgControl as a string',
+			SEND,
+			() => msg(text('x'), { SendMsgControl: 'NoUnread' }),
+			20001,
+		],
+		[
+			'IsNeedReadReceipt as a boolean',
+			SEND,
+			() => msg(text('x'), { IsNeedReadReceipt: true }),
+			20001,
+		],
+		[
+			'SupportMessageExtension 2',
+			SEND,
+			() => msg(text('x'), { SupportMessageExtension: 2 }),
+			20001,
+		],
 		['From_Account empty', SEND, () => msg(text('x'), { From_Account: '' }), 20001],
 		[
 			'nested forwarded element with a wrong type',
@@ -1222,7 +1894,12 @@ describe('renamed required fields and wrong types: Tencent refuses', () => {
 			() => withContent('relay', (c) => (c.MsgList[1].MsgBody = [el('TIMHologram', {})])),
 			90002,
 		],
-		['forwarded message without MsgBody', SEND, () => withContent('relay', (c) => delete c.MsgList[0].MsgBody), 90010],
+		[
+			'forwarded message without MsgBody',
+			SEND,
+			() => withContent('relay', (c) => delete c.MsgList[0].MsgBody),
+			90010,
+		],
 		[
 			'merged forward with neither MsgList nor JsonMsgKey',
 			SEND,
@@ -1236,7 +1913,12 @@ describe('renamed required fields and wrong types: Tencent refuses', () => {
 			90010,
 		],
 		['admin_getroammsg MaxCnt as a string', ROAM, () => roam({ MaxCnt: '10' }), 20001],
-		['admin_getroammsg MinTime as a date string', ROAM, () => roam({ MinTime: '2023-11-14' }), 20001],
+		[
+			'admin_getroammsg MinTime as a date string',
+			ROAM,
+			() => roam({ MinTime: '2023-11-14' }),
+			20001,
+		],
 		['admin_getroammsg without MaxTime', ROAM, () => roam({ MaxTime: undefined }), 20001],
 		[
 			'admin_set_msg_read MsgReadTime as a date string',
@@ -1250,7 +1932,12 @@ describe('renamed required fields and wrong types: Tencent refuses', () => {
 			() => ({ To_Account: 'bob', Peer_Account: 'alice' }),
 			20001,
 		],
-		['account_import Nick as a number', 'im_open_login_svc/account_import', () => ({ UserID: 'dave', Nick: 5 }), 70402],
+		[
+			'account_import Nick as a number',
+			'im_open_login_svc/account_import',
+			() => ({ UserID: 'dave', Nick: 5 }),
+			70402,
+		],
 		[
 			'account_import Nick over 500 bytes',
 			'im_open_login_svc/account_import',
@@ -1263,7 +1950,12 @@ describe('renamed required fields and wrong types: Tencent refuses', () => {
 			() => ({ CheckItem: [{ UserId: 'bob' }] }),
 			70402,
 		],
-		['account_check item not an object', 'im_open_login_svc/account_check', () => ({ CheckItem: ['bob'] }), 70402],
+		[
+			'account_check item not an object',
+			'im_open_login_svc/account_check',
+			() => ({ CheckItem: ['bob'] }),
+			70402,
+		],
 	]);
 });
 
@@ -1281,7 +1973,12 @@ describe('values outside the documented sets are answered but recorded', () => {
 			() => withPush((p) => (p.ApnsInfo.InterruptionLevel = 'urgent')),
 			/InterruptionLevel: "urgent"/,
 		],
-		['ApnsInfo.MutableContent 2', SEND, () => withPush((p) => (p.ApnsInfo.MutableContent = 2)), /MutableContent: 2/],
+		[
+			'ApnsInfo.MutableContent 2',
+			SEND,
+			() => withPush((p) => (p.ApnsInfo.MutableContent = 2)),
+			/MutableContent: 2/,
+		],
 		['OfflinePushInfo.PushFlag 2', SEND, () => withPush((p) => (p.PushFlag = 2)), /PushFlag: 2/],
 		[
 			'AndroidInfo.HuaWeiImportance HIGH',
@@ -1406,12 +2103,24 @@ describe('times are Unix seconds', () => {
 		await send('bob', { From_Account: 'alice' });
 		clockMs += 10_000;
 		await send('bob', { From_Account: 'alice' });
-		const r = await call(READ, { Report_Account: 'bob', Peer_Account: 'alice', MsgReadTime: T0 * 1000 });
+		const r = await call(READ, {
+			Report_Account: 'bob',
+			Peer_Account: 'alice',
+			MsgReadTime: T0 * 1000,
+		});
 		expect(r.json.ErrorCode).toBe(0);
 		expect(emu.unread('bob', 'alice')).toBe(0);
-		expect(takeViolations()).toEqual([expect.stringMatching(/MsgReadTime 1700000000000 looks like milliseconds/)]);
-		await call(READ, { Report_Account: 'bob', Peer_Account: 'alice', MsgReadTime: String(T0 * 1000) });
-		expect(takeViolations()).toEqual([expect.stringMatching(/MsgReadTime 1700000000000 looks like milliseconds/)]);
+		expect(takeViolations()).toEqual([
+			expect.stringMatching(/MsgReadTime 1700000000000 looks like milliseconds/),
+		]);
+		await call(READ, {
+			Report_Account: 'bob',
+			Peer_Account: 'alice',
+			MsgReadTime: String(T0 * 1000),
+		});
+		expect(takeViolations()).toEqual([
+			expect.stringMatching(/MsgReadTime 1700000000000 looks like milliseconds/),
+		]);
 		// seconds are fine and read only up to then
 		await send('bob', { From_Account: 'alice' });
 		await call(READ, { Report_Account: 'bob', Peer_Account: 'alice', MsgReadTime: T0 });
@@ -1430,9 +2139,14 @@ describe('times are Unix seconds', () => {
 	});
 
 	it('a forwarded message with MsgTimeStamp in milliseconds is recorded', async () => {
-		const r = await call(SEND, withContent('relay', (c) => (c.MsgList[0].MsgTimeStamp = (T0 - 60) * 1000)));
+		const r = await call(
+			SEND,
+			withContent('relay', (c) => (c.MsgList[0].MsgTimeStamp = (T0 - 60) * 1000)),
+		);
 		expect(r.json.ErrorCode).toBe(0);
-		expect(takeViolations()).toEqual([expect.stringMatching(/MsgList\[0\]\.MsgTimeStamp \d+ looks like milliseconds/)]);
+		expect(takeViolations()).toEqual([
+			expect.stringMatching(/MsgList\[0\]\.MsgTimeStamp \d+ looks like milliseconds/),
+		]);
 	});
 });
 
@@ -1451,11 +2165,18 @@ describe('duplicate check: sender, MsgSeq, MsgRandom and content for 120 s, reci
 		expect(first.json).toMatchObject({ ErrorCode: 0, MsgKey: `7_41_${T0}` });
 		clockMs += 3000;
 		const second = await call(BATCH, news(['dave', 'erin']));
-		expect(second.json).toEqual({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0, MsgKey: `7_41_${T0}` });
+		expect(second.json).toEqual({
+			ActionStatus: 'OK',
+			ErrorInfo: '',
+			ErrorCode: 0,
+			MsgKey: `7_41_${T0}`,
+		});
 		expect(emu.http.requests.at(-1)?.note).toMatch(/^duplicate/);
 		expect(emu.messages.map((m) => m.To_Account)).toEqual(['bob', 'carol']);
 		expect(emu.unread('dave')).toBe(0);
-		expect(takeViolations()).toEqual([expect.stringMatching(/repeat of 7_41_1700000000 .*dave, erin never receive it$/)]);
+		expect(takeViolations()).toEqual([
+			expect.stringMatching(/repeat of 7_41_1700000000 .*dave, erin never receive it$/),
+		]);
 		// each call with its own MsgRandom is a message of its own
 		const third = await call(BATCH, news(['dave', 'erin'], 42));
 		expect(third.json.MsgKey).toBe(`7_42_${T0 + 3}`);
@@ -1604,10 +2325,21 @@ const AFTER = 'C2C.CallbackAfterSendMsg';
 const WITHDRAW = 'C2C.CallbackAfterMsgWithDraw';
 const REPORT = 'C2C.CallbackAfterMsgReport';
 const ALL = [BEFORE, AFTER, WITHDRAW, REPORT];
-const QUERY_ORDER = ['SdkAppid', 'CallbackCommand', 'contenttype', 'ClientIP', 'OptPlatform', 'RequestTime', 'Sign'];
+const QUERY_ORDER = [
+	'SdkAppid',
+	'CallbackCommand',
+	'contenttype',
+	'ClientIP',
+	'OptPlatform',
+	'RequestTime',
+	'Sign',
+];
 
 /** The query Tencent appends; with a token, RequestTime and a Sign computed here, independently of the emulator. */
-function expectedQuery(command: string, o: { time?: number; token?: string | null; app?: number } = {}) {
+function expectedQuery(
+	command: string,
+	o: { time?: number; token?: string | null; app?: number } = {},
+) {
 	const q: Record<string, string> = {
 		SdkAppid: String(o.app ?? APP),
 		CallbackCommand: command,
@@ -1699,7 +2431,12 @@ describe('third-party callbacks', () => {
 
 	it('without a token there is no RequestTime or Sign; server-filled MsgSeq, online-only, no CloudCustomData', async () => {
 		emu.setCallback(APP, { url: rx.url, commands: [AFTER] });
-		const r = await call('openim/sendmsg', { To_Account: 'bob', MsgRandom: 9, MsgBody: text('x'), OnlineOnlyFlag: 1 });
+		const r = await call('openim/sendmsg', {
+			To_Account: 'bob',
+			MsgRandom: 9,
+			MsgBody: text('x'),
+			OnlineOnlyFlag: 1,
+		});
 		await emu.settle();
 		expect(rx.hits).toHaveLength(1);
 		expect(rx.hits[0].keys).toEqual(QUERY_ORDER.slice(0, 5));
@@ -1747,7 +2484,11 @@ describe('third-party callbacks', () => {
 
 	it('batchsendmsg never calls back, even with every callback ticked', async () => {
 		tick(ALL);
-		const r = await call('openim/batchsendmsg', { To_Account: ['alice', 'bob'], MsgRandom: 5, MsgBody: text('b') });
+		const r = await call('openim/batchsendmsg', {
+			To_Account: ['alice', 'bob'],
+			MsgRandom: 5,
+			MsgBody: text('b'),
+		});
 		expect(r.json.ErrorCode).toBe(0);
 		await emu.settle();
 		expect(rx.hits).toEqual([]);
@@ -1768,12 +2509,20 @@ describe('third-party callbacks', () => {
 		tick([WITHDRAW]);
 		const s2 = await send('bob', { From_Account: 'alice' });
 		await call('openim/admin_set_msg_read', { Report_Account: 'bob', Peer_Account: 'alice' });
-		await call('openim/admin_msgwithdraw', { From_Account: 'alice', To_Account: 'bob', MsgKey: s1.json.MsgKey });
+		await call('openim/admin_msgwithdraw', {
+			From_Account: 'alice',
+			To_Account: 'bob',
+			MsgKey: s1.json.MsgKey,
+		});
 		await emu.settle();
 		expect(rx.hits.map((h) => h.query.CallbackCommand)).toEqual([WITHDRAW]);
 
 		emu.setCallback(APP, undefined);
-		await call('openim/admin_msgwithdraw', { From_Account: 'alice', To_Account: 'bob', MsgKey: s2.json.MsgKey });
+		await call('openim/admin_msgwithdraw', {
+			From_Account: 'alice',
+			To_Account: 'bob',
+			MsgKey: s2.json.MsgKey,
+		});
 		await emu.settle();
 		expect(rx.hits).toHaveLength(1);
 	});
@@ -1829,7 +2578,11 @@ describe('third-party callbacks', () => {
 			MsgBody: text('before'),
 			CloudCustomData: 'cc',
 		});
-		expect(after.body).toMatchObject({ MsgKey: `12_34_${T0 + 7}`, MsgBody: text('before'), UnreadMsgNum: 1 });
+		expect(after.body).toMatchObject({
+			MsgKey: `12_34_${T0 + 7}`,
+			MsgBody: text('before'),
+			UnreadMsgNum: 1,
+		});
 		expect(emu.messages).toHaveLength(1);
 		expect(emu.callbacks.map((c) => [c.command, c.status])).toEqual([
 			[BEFORE, 200],
@@ -1839,9 +2592,15 @@ describe('third-party callbacks', () => {
 
 	it('ErrorCode 1 refuses: the sender gets 20006, nothing is stored, no after-send callback', async () => {
 		tick([BEFORE, AFTER]);
-		rx.answer = () => ({ body: JSON.stringify({ ActionStatus: 'OK', ErrorInfo: 'no', ErrorCode: 1 }) });
+		rx.answer = () => ({
+			body: JSON.stringify({ ActionStatus: 'OK', ErrorInfo: 'no', ErrorCode: 1 }),
+		});
 		const r = await send('bob', { From_Account: 'alice' });
-		expect(r.json).toEqual({ ActionStatus: 'FAIL', ErrorCode: 20006, ErrorInfo: expect.any(String) });
+		expect(r.json).toEqual({
+			ActionStatus: 'FAIL',
+			ErrorCode: 20006,
+			ErrorInfo: expect.any(String),
+		});
 		await emu.settle();
 		expect(emu.messages).toEqual([]);
 		expect(emu.unread('bob')).toBe(0);
@@ -1851,9 +2610,21 @@ describe('third-party callbacks', () => {
 
 	it('an ErrorCode in 120001–130000 refuses with that code and ErrorInfo; another code refuses with 20006 and is recorded', async () => {
 		tick([BEFORE]);
-		rx.answer = () => ({ body: JSON.stringify({ ActionStatus: 'OK', ErrorInfo: 'blocked by the bot', ErrorCode: 120001 }) });
-		expect((await send('bob')).json).toEqual({ ActionStatus: 'FAIL', ErrorCode: 120001, ErrorInfo: 'blocked by the bot' });
-		rx.answer = () => ({ body: JSON.stringify({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 7 }) });
+		rx.answer = () => ({
+			body: JSON.stringify({
+				ActionStatus: 'OK',
+				ErrorInfo: 'blocked by the bot',
+				ErrorCode: 120001,
+			}),
+		});
+		expect((await send('bob')).json).toEqual({
+			ActionStatus: 'FAIL',
+			ErrorCode: 120001,
+			ErrorInfo: 'blocked by the bot',
+		});
+		rx.answer = () => ({
+			body: JSON.stringify({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 7 }),
+		});
 		expect((await send('bob')).json.ErrorCode).toBe(20006);
 		expect(takeViolations()).toEqual([expect.stringContaining('answered ErrorCode 7')]);
 		expect(emu.messages).toEqual([]);
@@ -1861,8 +2632,15 @@ describe('third-party callbacks', () => {
 
 	it('ErrorCode 2 drops silently: the sender sees success, nothing is stored or counted', async () => {
 		tick([BEFORE, AFTER]);
-		rx.answer = () => ({ body: JSON.stringify({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 2 }) });
-		const r = await call('openim/sendmsg', { To_Account: 'bob', MsgSeq: 1, MsgRandom: 2, MsgBody: text('gone') });
+		rx.answer = () => ({
+			body: JSON.stringify({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 2 }),
+		});
+		const r = await call('openim/sendmsg', {
+			To_Account: 'bob',
+			MsgSeq: 1,
+			MsgRandom: 2,
+			MsgBody: text('gone'),
+		});
 		expect(r.json).toEqual({ ...OK_ENVELOPE, MsgTime: T0, MsgKey: `1_2_${T0}` });
 		await emu.settle();
 		expect(emu.messages).toEqual([]);
@@ -1875,22 +2653,51 @@ describe('third-party callbacks', () => {
 		tick([BEFORE, AFTER]);
 		rx.answer = (h) =>
 			h.query.CallbackCommand === BEFORE
-				? { body: JSON.stringify({ ...OK_ENVELOPE, MsgBody: text('[censored]'), CloudCustomData: 'rewritten' }) }
+				? {
+						body: JSON.stringify({
+							...OK_ENVELOPE,
+							MsgBody: text('[censored]'),
+							CloudCustomData: 'rewritten',
+						}),
+					}
 				: {};
-		const r = await send('bob', { From_Account: 'alice', MsgBody: text('bad word'), CloudCustomData: 'orig' });
+		const r = await send('bob', {
+			From_Account: 'alice',
+			MsgBody: text('bad word'),
+			CloudCustomData: 'orig',
+		});
 		expect(r.json.ErrorCode).toBe(0);
 		await emu.settle();
 		expect((rx.of(BEFORE)[0].body as Record<string, unknown>).MsgBody).toEqual(text('bad word'));
-		expect(emu.messages[0]).toMatchObject({ MsgBody: text('[censored]'), CloudCustomData: 'rewritten' });
-		expect(rx.of(AFTER)[0].body).toMatchObject({ MsgBody: text('[censored]'), CloudCustomData: 'rewritten' });
-		const h = await call('openim/admin_getroammsg', { Operator_Account: 'bob', Peer_Account: 'alice', MaxCnt: 10, MinTime: 0, MaxTime: T0 + 10 });
-		expect(h.json.MsgList[0]).toMatchObject({ MsgBody: text('[censored]'), CloudCustomData: 'rewritten' });
+		expect(emu.messages[0]).toMatchObject({
+			MsgBody: text('[censored]'),
+			CloudCustomData: 'rewritten',
+		});
+		expect(rx.of(AFTER)[0].body).toMatchObject({
+			MsgBody: text('[censored]'),
+			CloudCustomData: 'rewritten',
+		});
+		const h = await call('openim/admin_getroammsg', {
+			Operator_Account: 'bob',
+			Peer_Account: 'alice',
+			MaxCnt: 10,
+			MinTime: 0,
+			MaxTime: T0 + 10,
+		});
+		expect(h.json.MsgList[0]).toMatchObject({
+			MsgBody: text('[censored]'),
+			CloudCustomData: 'rewritten',
+		});
 	});
 
 	it('an invalid replacement is ignored and recorded', async () => {
 		tick([BEFORE]);
-		rx.answer = () => ({ body: JSON.stringify({ ...OK_ENVELOPE, MsgBody: [], CloudCustomData: 5 }) });
-		expect((await send('bob', { MsgBody: text('kept'), CloudCustomData: 'kept' })).json.ErrorCode).toBe(0);
+		rx.answer = () => ({
+			body: JSON.stringify({ ...OK_ENVELOPE, MsgBody: [], CloudCustomData: 5 }),
+		});
+		expect(
+			(await send('bob', { MsgBody: text('kept'), CloudCustomData: 'kept' })).json.ErrorCode,
+		).toBe(0);
 		expect(emu.messages[0]).toMatchObject({ MsgBody: text('kept'), CloudCustomData: 'kept' });
 		expect(takeViolations()).toEqual([
 			expect.stringContaining('answer MsgBody is ignored'),
@@ -1914,7 +2721,9 @@ describe('third-party callbacks', () => {
 			[BEFORE, 'timeout', undefined],
 			[AFTER, undefined, 200],
 		]);
-		expect(takeViolations()).toEqual([expect.stringContaining(`${BEFORE} callback to ${rx.url}: no answer within 150 ms`)]);
+		expect(takeViolations()).toEqual([
+			expect.stringContaining(`${BEFORE} callback to ${rx.url}: no answer within 150 ms`),
+		]);
 	});
 
 	it('the default timeout is 2 s', async () => {
@@ -1931,13 +2740,21 @@ describe('third-party callbacks', () => {
 
 	it('an answer that is not HTTP 200 with a JSON ErrorCode counts as no callback, and is recorded', async () => {
 		tick([BEFORE]);
-		const answers: Answer[] = [{ body: '<html>oops</html>' }, { status: 500, body: JSON.stringify({ ...OK_ENVELOPE, ErrorCode: 1 }) }, { body: '{}' }];
+		const answers: Answer[] = [
+			{ body: '<html>oops</html>' },
+			{ status: 500, body: JSON.stringify({ ...OK_ENVELOPE, ErrorCode: 1 }) },
+			{ body: '{}' },
+		];
 		for (const a of answers) {
 			rx.answer = () => a;
 			expect((await send('bob')).json.ErrorCode).toBe(0);
 		}
 		expect(emu.messages).toHaveLength(3);
-		expect(emu.callbacks.map((c) => c.answer)).toEqual(['<html>oops</html>', { ...OK_ENVELOPE, ErrorCode: 1 }, {}]);
+		expect(emu.callbacks.map((c) => c.answer)).toEqual([
+			'<html>oops</html>',
+			{ ...OK_ENVELOPE, ErrorCode: 1 },
+			{},
+		]);
 		expect(takeViolations()).toEqual([
 			expect.stringContaining('the answer is not a JSON object'),
 			expect.stringContaining('answered HTTP 500'),
@@ -1950,10 +2767,22 @@ describe('third-party callbacks', () => {
 		await send('bob', { From_Account: 'carol' });
 		tick([WITHDRAW]);
 		clockMs += 30_000;
-		const w = await call('openim/admin_msgwithdraw', { From_Account: 'alice', To_Account: 'bob', MsgKey: s1.json.MsgKey });
+		const w = await call('openim/admin_msgwithdraw', {
+			From_Account: 'alice',
+			To_Account: 'bob',
+			MsgKey: s1.json.MsgKey,
+		});
 		expect(w.json.ErrorCode).toBe(0);
 		// a refused recall (already recalled) calls nothing
-		expect((await call('openim/admin_msgwithdraw', { From_Account: 'alice', To_Account: 'bob', MsgKey: s1.json.MsgKey })).json.ErrorCode).toBe(20023);
+		expect(
+			(
+				await call('openim/admin_msgwithdraw', {
+					From_Account: 'alice',
+					To_Account: 'bob',
+					MsgKey: s1.json.MsgKey,
+				})
+			).json.ErrorCode,
+		).toBe(20023);
 		await emu.settle();
 		expect(rx.hits).toHaveLength(1);
 		expect(rx.hits[0].keys).toEqual(QUERY_ORDER);
@@ -1976,16 +2805,38 @@ describe('third-party callbacks', () => {
 		await send('bob', { From_Account: 'carol' });
 		tick([REPORT]);
 		clockMs = (T0 + 20) * 1000;
-		await call('openim/admin_set_msg_read', { Report_Account: 'bob', Peer_Account: 'alice', MsgReadTime: String(T0 + 5) });
+		await call('openim/admin_set_msg_read', {
+			Report_Account: 'bob',
+			Peer_Account: 'alice',
+			MsgReadTime: String(T0 + 5),
+		});
 		await call('openim/admin_set_msg_read', { Report_Account: 'bob', Peer_Account: 'alice' });
 		await emu.settle();
-		expect(rx.hits.map((h) => h.query)).toEqual([expectedQuery(REPORT, { time: T0 + 20 }), expectedQuery(REPORT, { time: T0 + 20 })]);
+		expect(rx.hits.map((h) => h.query)).toEqual([
+			expectedQuery(REPORT, { time: T0 + 20 }),
+			expectedQuery(REPORT, { time: T0 + 20 }),
+		]);
 		expect(rx.hits.map((h) => h.body)).toEqual([
-			{ CallbackCommand: REPORT, Report_Account: 'bob', Peer_Account: 'alice', LastReadTime: T0 + 5, UnreadMsgNum: 2 },
-			{ CallbackCommand: REPORT, Report_Account: 'bob', Peer_Account: 'alice', LastReadTime: T0 + 20, UnreadMsgNum: 1 },
+			{
+				CallbackCommand: REPORT,
+				Report_Account: 'bob',
+				Peer_Account: 'alice',
+				LastReadTime: T0 + 5,
+				UnreadMsgNum: 2,
+			},
+			{
+				CallbackCommand: REPORT,
+				Report_Account: 'bob',
+				Peer_Account: 'alice',
+				LastReadTime: T0 + 20,
+				UnreadMsgNum: 1,
+			},
 		]);
 		// a refused report calls nothing
-		expect((await call('openim/admin_set_msg_read', { Report_Account: 'ghost', Peer_Account: 'alice' })).json.ErrorCode).toBe(90008);
+		expect(
+			(await call('openim/admin_set_msg_read', { Report_Account: 'ghost', Peer_Account: 'alice' }))
+				.json.ErrorCode,
+		).toBe(90008);
 		await emu.settle();
 		expect(rx.hits).toHaveLength(2);
 	});
@@ -2007,7 +2858,10 @@ describe('third-party callbacks', () => {
 		emu.setCallback(APP, { url: `http://127.0.0.1:${port}/cb`, commands: [AFTER] });
 		expect((await send('bob')).json.ErrorCode).toBe(0);
 		await emu.settle();
-		expect(emu.callbacks[1]).toMatchObject({ done: true, error: expect.stringMatching(/ECONNREFUSED/) });
+		expect(emu.callbacks[1]).toMatchObject({
+			done: true,
+			error: expect.stringMatching(/ECONNREFUSED/),
+		});
 		expect(emu.callbacks[1].status).toBeUndefined();
 		expect(emu.messages).toHaveLength(2);
 	});
@@ -2026,15 +2880,25 @@ describe('third-party callbacks', () => {
 		emu.setCallback(APP, { url: `${rx.url}?route=tim&x=1`, token: TOKEN, commands: [AFTER] });
 		emu.setCallback(OTHER_APP, { url: `${rx.url}?app=other`, commands: [AFTER] });
 		await send('bob');
-		const other = { sdkappid: String(OTHER_APP), identifier: 'boss', sig: makeSig({ appid: OTHER_APP, key: OTHER_KEY, id: 'boss' }) };
-		expect((await call('openim/sendmsg', { To_Account: 'bob', MsgRandom: 3, MsgBody: text('o') }, other)).json.ErrorCode).toBe(0);
+		const other = {
+			sdkappid: String(OTHER_APP),
+			identifier: 'boss',
+			sig: makeSig({ appid: OTHER_APP, key: OTHER_KEY, id: 'boss' }),
+		};
+		expect(
+			(await call('openim/sendmsg', { To_Account: 'bob', MsgRandom: 3, MsgBody: text('o') }, other))
+				.json.ErrorCode,
+		).toBe(0);
 		await emu.settle();
 		expect(rx.hits.map((h) => h.keys)).toEqual([
 			['route', 'x', ...QUERY_ORDER],
 			['app', ...QUERY_ORDER.slice(0, 5)],
 		]);
 		expect(rx.hits[0].query).toEqual({ route: 'tim', x: '1', ...expectedQuery(AFTER) });
-		expect(rx.hits[1].query).toEqual({ app: 'other', ...expectedQuery(AFTER, { app: OTHER_APP, token: null }) });
+		expect(rx.hits[1].query).toEqual({
+			app: 'other',
+			...expectedQuery(AFTER, { app: OTHER_APP, token: null }),
+		});
 		expect(rx.hits[1].body).toMatchObject({ From_Account: 'boss', To_Account: 'bob' });
 		expect(emu.callbacks.map((c) => c.sdkAppId)).toEqual([APP, OTHER_APP]);
 	});
@@ -2042,7 +2906,13 @@ describe('third-party callbacks', () => {
 	it('the app config can carry the callback; clientIp is an option', async () => {
 		const saved = emu;
 		emu = new TencentImEmulator({
-			apps: [{ sdkAppId: APP, secretKey: KEY, callback: { url: rx.url, token: TOKEN, commands: [AFTER], clientIp: '203.0.113.9' } }],
+			apps: [
+				{
+					sdkAppId: APP,
+					secretKey: KEY,
+					callback: { url: rx.url, token: TOKEN, commands: [AFTER], clientIp: '203.0.113.9' },
+				},
+			],
 			now: () => clockMs,
 		});
 		try {
@@ -2059,7 +2929,9 @@ describe('third-party callbacks', () => {
 	});
 
 	it('pushCallback posts any callback body, ticked or not, with the given OptPlatform and ClientIP', async () => {
-		await expect(emu.pushCallback(APP, { CallbackCommand: 'State.StateChange' })).rejects.toThrow(/no callback URL/);
+		await expect(emu.pushCallback(APP, { CallbackCommand: 'State.StateChange' })).rejects.toThrow(
+			/no callback URL/,
+		);
 		tick([]);
 		const body = {
 			CallbackCommand: 'State.StateChange',
@@ -2067,7 +2939,12 @@ describe('third-party callbacks', () => {
 			Info: { Action: 'Login', To_Account: 'alice', Reason: 'Register' },
 		};
 		const rec = await emu.pushCallback(APP, body, { optPlatform: 'IOS', clientIp: '10.0.0.8' });
-		expect(rec).toMatchObject({ command: 'State.StateChange', status: 200, answer: OK_ENVELOPE, done: true });
+		expect(rec).toMatchObject({
+			command: 'State.StateChange',
+			status: 200,
+			answer: OK_ENVELOPE,
+			done: true,
+		});
 		expect(rx.hits).toHaveLength(1);
 		expect(rx.hits[0].query).toEqual({
 			...expectedQuery('State.StateChange'),
@@ -2078,10 +2955,18 @@ describe('third-party callbacks', () => {
 	});
 
 	it('setCallback refuses an unknown app or a URL that is not http(s)://', () => {
-		expect(() => emu.setCallback(42, { url: rx.url, commands: [AFTER] })).toThrow(/unknown SDKAppID/);
-		expect(() => emu.setCallback(APP, { url: 'ftp://example.com/cb', commands: [AFTER] })).toThrow(/http/);
-		expect(() => emu.setCallback(APP, { url: 'example.com/cb', commands: [AFTER] })).toThrow(/http/);
-		expect(() => emu.setCallback(APP, { url: 'https://example.com/cb', commands: [AFTER] })).not.toThrow();
+		expect(() => emu.setCallback(42, { url: rx.url, commands: [AFTER] })).toThrow(
+			/unknown SDKAppID/,
+		);
+		expect(() => emu.setCallback(APP, { url: 'ftp://example.com/cb', commands: [AFTER] })).toThrow(
+			/http/,
+		);
+		expect(() => emu.setCallback(APP, { url: 'example.com/cb', commands: [AFTER] })).toThrow(
+			/http/,
+		);
+		expect(() =>
+			emu.setCallback(APP, { url: 'https://example.com/cb', commands: [AFTER] }),
+		).not.toThrow();
 	});
 
 	it('stop() abandons callbacks still in flight without a violation', async () => {

@@ -241,7 +241,8 @@ class ApiError extends Error {
 	}
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObj = (v: unknown): v is Record<string, unknown> =>
+	typeof v === 'object' && v !== null && !Array.isArray(v);
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
 const isUint32 = (v: unknown): v is number => isInt(v) && v >= 0 && v <= UINT32_MAX;
 const isStr = (v: unknown): v is string => typeof v === 'string';
@@ -253,7 +254,16 @@ const isNonEmptyStr = (v: unknown): v is string => typeof v === 'string' && v.le
  * Sources: reference §3–4, the message-format doc (intlcloud-documents "Message Formats"), Tencent's official Java
  * SDK (TencentCloud/tencentcloud-im-sdk-java, generated from its OpenAPI schema) and doocs/qcloud-im-server-sdk-java.
  */
-type Shape = 'string' | 'int' | 'uint32' | 'number' | 'intOrDigits' | 'stringArray' | 'object' | 'array' | 'msgBody';
+type Shape =
+	| 'string'
+	| 'int'
+	| 'uint32'
+	| 'number'
+	| 'intOrDigits'
+	| 'stringArray'
+	| 'object'
+	| 'array'
+	| 'msgBody';
 
 interface FieldSpec {
 	shape: Shape;
@@ -293,11 +303,20 @@ interface Schema {
 
 const str = (extra: Partial<FieldSpec> = {}): FieldSpec => ({ shape: 'string', ...extra });
 const int = (extra: Partial<FieldSpec> = {}): FieldSpec => ({ shape: 'int', ...extra });
-const flag = (extra: Partial<FieldSpec> = {}): FieldSpec => ({ shape: 'int', values: [0, 1], ...extra });
+const flag = (extra: Partial<FieldSpec> = {}): FieldSpec => ({
+	shape: 'int',
+	values: [0, 1],
+	...extra,
+});
 const size = (extra: Partial<FieldSpec> = {}): FieldSpec => ({ shape: 'int', min: 0, ...extra });
 /** Download_Flag, VideoDownloadFlag, ThumbDownloadFlag: 2 (download from the URL) is the only value REST can send. */
 const downloadFlag: FieldSpec = { shape: 'int', required: true, values: [2], valueCode: 90010 };
-const url = (extra: Partial<FieldSpec> = {}): FieldSpec => ({ shape: 'string', required: true, url: 'http', ...extra });
+const url = (extra: Partial<FieldSpec> = {}): FieldSpec => ({
+	shape: 'string',
+	required: true,
+	url: 'http',
+	...extra,
+});
 const uuid: FieldSpec = { shape: 'string', required: true, nonEmpty: 'violation' };
 const IMPORTANCE = ['LOW', 'NORMAL'] as const;
 
@@ -394,8 +413,14 @@ const ELEMENTS: Record<string, Schema> = {
 			Longitude: { shape: 'number', required: true, min: -180, max: 180 },
 		},
 	},
-	TIMFaceElem: { code: 90010, fields: { Index: int({ required: true }), Data: str({ required: true }) } },
-	TIMCustomElem: { code: 90010, fields: { Data: str({ required: true }), Desc: str(), Ext: str(), Sound: str() } },
+	TIMFaceElem: {
+		code: 90010,
+		fields: { Index: int({ required: true }), Data: str({ required: true }) },
+	},
+	TIMCustomElem: {
+		code: 90010,
+		fields: { Data: str({ required: true }), Desc: str(), Ext: str(), Sound: str() },
+	},
 	TIMSoundElem: {
 		code: 90010,
 		fields: { Url: url(), UUID: uuid, Size: size(), Second: size(), Download_Flag: downloadFlag },
@@ -465,7 +490,10 @@ const MESSAGE_FIELDS: Record<string, FieldSpec> = {
 	OnlineOnlyFlag: flag({ valueCode: 20001 }),
 	CloudCustomData: str(),
 	OfflinePushInfo: { shape: 'object', code: 90010, fields: OFFLINE_PUSH_INFO },
-	SendMsgControl: { shape: 'stringArray', values: ['NoUnread', 'NoLastMsg', 'WithMuteNotifications', 'NoMsgCheck'] },
+	SendMsgControl: {
+		shape: 'stringArray',
+		values: ['NoUnread', 'NoLastMsg', 'WithMuteNotifications', 'NoMsgCheck'],
+	},
 	IsNeedReadReceipt: flag({ valueCode: 20001 }),
 };
 
@@ -477,7 +505,10 @@ const SENDMSG: Schema = {
 		MsgRandom: MESSAGE_FIELDS.MsgRandom,
 		MsgTimeStamp: { shape: 'uint32', code: 90006, seconds: true, msCode: 90006 },
 		...MESSAGE_FIELDS,
-		ForbidCallbackControl: { shape: 'stringArray', values: ['ForbidBeforeSendMsgCallback', 'ForbidAfterSendMsgCallback'] },
+		ForbidCallbackControl: {
+			shape: 'stringArray',
+			values: ['ForbidBeforeSendMsgCallback', 'ForbidAfterSendMsgCallback'],
+		},
 		SupportMessageExtension: flag({ valueCode: 20001 }),
 	},
 };
@@ -487,7 +518,14 @@ const BATCHSENDMSG: Schema = {
 	code: 20001,
 	fields: {
 		// OPEN: more than 500 recipients → 90011 (not in the reference's tables).
-		To_Account: { shape: 'stringArray', required: true, code: 90003, minItems: 1, maxItems: 500, tooManyCode: 90011 },
+		To_Account: {
+			shape: 'stringArray',
+			required: true,
+			code: 90003,
+			minItems: 1,
+			maxItems: 500,
+			tooManyCode: 90011,
+		},
 		...MESSAGE_FIELDS,
 	},
 };
@@ -546,7 +584,12 @@ const PROFILE = {
 const ACCOUNT_IMPORT: Schema = {
 	code: 70402,
 	fields: {
-		UserID: str({ required: true, nonEmpty: 'refuse', maxBytes: MAX_USER_ID_BYTES, maxBytesCode: 70402 }),
+		UserID: str({
+			required: true,
+			nonEmpty: 'refuse',
+			maxBytes: MAX_USER_ID_BYTES,
+			maxBytesCode: 70402,
+		}),
 		...PROFILE,
 	},
 };
@@ -635,7 +678,9 @@ function editDistance(a: string, b: string): number {
 /** " (did you mean X?)" for a near miss of a known field name. */
 function nearest(key: string, known: string[]): string {
 	const k = key.toLowerCase();
-	const hit = known.find((n) => n.toLowerCase() === k) ?? known.find((n) => editDistance(n.toLowerCase(), k) <= 2);
+	const hit =
+		known.find((n) => n.toLowerCase() === k) ??
+		known.find((n) => editDistance(n.toLowerCase(), k) <= 2);
 	return hit ? ` (did you mean ${hit}?)` : '';
 }
 
@@ -683,7 +728,10 @@ export class TencentImEmulator extends PlatformEmulator {
 		}
 		this.rateLimitPerSecond = opts.rateLimitPerSecond ?? 200;
 		// reference §2.4: multiaccount_import is limited to 100 requests a second
-		this.multiaccountImportPerSecond = Math.min(this.rateLimitPerSecond, opts.multiaccountImportPerSecond ?? 100);
+		this.multiaccountImportPerSecond = Math.min(
+			this.rateLimitPerSecond,
+			opts.multiaccountImportPerSecond ?? 100,
+		);
 		this.accountQuota = opts.accountQuota;
 		this.batchRecipientsPerMinute = opts.batchRecipientsPerMinute ?? 12000;
 		this.now = opts.now ?? Date.now;
@@ -730,7 +778,9 @@ export class TencentImEmulator extends PlatformEmulator {
 		const app = this.apps.get(sdkAppId);
 		if (!app) throw new Error(`setCallback: unknown SDKAppID ${sdkAppId}`);
 		if (config && !/^https?:\/\/[^\s]+$/i.test(config.url)) {
-			throw new Error(`setCallback: the callback URL must start with http:// or https://, got ${config.url}`);
+			throw new Error(
+				`setCallback: the callback URL must start with http:// or https://, got ${config.url}`,
+			);
 		}
 		app.callback = config && { ...config, commands: [...config.commands] };
 	}
@@ -752,7 +802,13 @@ export class TencentImEmulator extends PlatformEmulator {
 	): Promise<TencentImCallbackRecord> {
 		const cfg = this.apps.get(sdkAppId)?.callback;
 		if (!cfg) throw new Error(`pushCallback: SDKAppID ${sdkAppId} has no callback URL`);
-		const record = this.callbackRecord(sdkAppId, cfg, body, opts.optPlatform ?? 'RESTAPI', opts.clientIp);
+		const record = this.callbackRecord(
+			sdkAppId,
+			cfg,
+			body,
+			opts.optPlatform ?? 'RESTAPI',
+			opts.clientIp,
+		);
 		await this.track(this.deliver(cfg, record, undefined));
 		return record;
 	}
@@ -821,11 +877,18 @@ export class TencentImEmulator extends PlatformEmulator {
 	}
 
 	/** An after-callback, when ticked: posted after the REST answer has gone out; its answer is only recorded. */
-	private afterCallback(sdkAppId: number, body: Record<string, unknown> & { CallbackCommand: string }): void {
+	private afterCallback(
+		sdkAppId: number,
+		body: Record<string, unknown> & { CallbackCommand: string },
+	): void {
 		const cfg = this.callbackFor(sdkAppId, body.CallbackCommand);
 		if (!cfg) return;
 		const record = this.callbackRecord(sdkAppId, cfg, body, 'RESTAPI');
-		this.track(new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.deliver(cfg, record, undefined)));
+		this.track(
+			new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
+				this.deliver(cfg, record, undefined),
+			),
+		);
 	}
 
 	/** POST one callback (no retry) and record the answer; an answer Tencent cannot use is a violation. */
@@ -861,7 +924,9 @@ export class TencentImEmulator extends PlatformEmulator {
 			record.status = undefined;
 			// fetch's TypeError ("fetch failed") names the real cause (ECONNREFUSED, …) in `cause`.
 			const err = e as Error & { cause?: Error };
-			record.error = ctl.signal.aborted ? String(ctl.signal.reason) : (err.cause?.message ?? err.message);
+			record.error = ctl.signal.aborted
+				? String(ctl.signal.reason)
+				: (err.cause?.message ?? err.message);
 		} finally {
 			clearTimeout(timer);
 			this.inFlight.delete(ctl);
@@ -884,7 +949,8 @@ export class TencentImEmulator extends PlatformEmulator {
 		if (r.error === 'timeout') return `no answer within ${ms} ms`;
 		if (r.error !== undefined) return undefined;
 		if (r.status !== 200) return `answered HTTP ${r.status}`;
-		if (!isObj(r.answer)) return `the answer is not a JSON object: ${JSON.stringify(r.answer).slice(0, 80)}`;
+		if (!isObj(r.answer))
+			return `the answer is not a JSON object: ${JSON.stringify(r.answer).slice(0, 80)}`;
 		if (!isInt(r.answer.ErrorCode)) return 'the answer has no integer ErrorCode';
 		return undefined;
 	}
@@ -899,7 +965,9 @@ export class TencentImEmulator extends PlatformEmulator {
 		sdkAppId: number,
 		cfg: TencentImCallbackConfig,
 		body: Record<string, unknown> & { CallbackCommand: string },
-	): Promise<{ verdict: 'allow'; MsgBody?: unknown[]; CloudCustomData?: string } | { verdict: 'drop' }> {
+	): Promise<
+		{ verdict: 'allow'; MsgBody?: unknown[]; CloudCustomData?: string } | { verdict: 'drop' }
+	> {
 		const record = this.callbackRecord(sdkAppId, cfg, body, 'RESTAPI');
 		await this.track(this.deliver(cfg, record, rec));
 		const a = record.answer;
@@ -915,7 +983,9 @@ export class TencentImEmulator extends PlatformEmulator {
 			if (code !== 1) this.violation(rec, `${record.command} answered ErrorCode ${code}, ${known}`);
 			throw new ApiError(20006);
 		}
-		const out: { verdict: 'allow'; MsgBody?: unknown[]; CloudCustomData?: string } = { verdict: 'allow' };
+		const out: { verdict: 'allow'; MsgBody?: unknown[]; CloudCustomData?: string } = {
+			verdict: 'allow',
+		};
 		if (a.MsgBody !== undefined) {
 			// OPEN: a replacement MsgBody that is not a valid message body is ignored and recorded.
 			try {
@@ -929,7 +999,11 @@ export class TencentImEmulator extends PlatformEmulator {
 		}
 		if (a.CloudCustomData !== undefined) {
 			if (isStr(a.CloudCustomData)) out.CloudCustomData = a.CloudCustomData;
-			else this.violation(rec, `${record.command} answer CloudCustomData is not a string and is ignored`);
+			else
+				this.violation(
+					rec,
+					`${record.command} answer CloudCustomData is not a string and is ignored`,
+				);
 		}
 		return out;
 	}
@@ -956,14 +1030,17 @@ export class TencentImEmulator extends PlatformEmulator {
 		const m = /^\/v4\/([A-Za-z0-9_]+)\/([A-Za-z0-9_]+)$/.exec(rec.path);
 		const service = m?.[1] ?? '';
 		const command = m?.[2] ?? '';
-		const known = (service === 'openim' && OPENIM.has(command)) || (service === 'im_open_login_svc' && LOGIN_SVC.has(command));
+		const known =
+			(service === 'openim' && OPENIM.has(command)) ||
+			(service === 'im_open_login_svc' && LOGIN_SVC.has(command));
 		if (!known) throw new ApiError(60009);
 		const api = `${service}/${command}`;
 
 		const q = rec.query;
 		const sdkappidRaw = q.get('sdkappid');
 		if (!sdkappidRaw) throw new ApiError(60012);
-		if (!/^\d{1,10}$/.test(sdkappidRaw)) throw new ApiError(60002, 'sdkappid must be an unsigned integer');
+		if (!/^\d{1,10}$/.test(sdkappidRaw))
+			throw new ApiError(60002, 'sdkappid must be an unsigned integer');
 		const sdkAppId = Number(sdkappidRaw);
 		const identifier = q.get('identifier');
 		// OPEN: missing identifier → 60004.
@@ -975,7 +1052,12 @@ export class TencentImEmulator extends PlatformEmulator {
 		if (q.get('contenttype') !== 'json') throw new ApiError(60002, 'contenttype must be json');
 
 		// ---- per-API rate limit, sliding 1 s window (refused requests are not counted in the window) ----
-		this.checkRate(`${sdkAppId}:${api}`, api === 'im_open_login_svc/multiaccount_import' ? this.multiaccountImportPerSecond : this.rateLimitPerSecond);
+		this.checkRate(
+			`${sdkAppId}:${api}`,
+			api === 'im_open_login_svc/multiaccount_import'
+				? this.multiaccountImportPerSecond
+				: this.rateLimitPerSecond,
+		);
 
 		// ---- UserSig (reference §1.8 order) ----
 		this.verifyUserSig(q.get('usersig'), sdkAppId, identifier);
@@ -984,7 +1066,8 @@ export class TencentImEmulator extends PlatformEmulator {
 
 		// ---- injected transient / rate-limit errors ----
 		const inj = this.injected.find(
-			(x) => x.remaining > 0 && (x.command === undefined || x.command === command || x.command === api),
+			(x) =>
+				x.remaining > 0 && (x.command === undefined || x.command === command || x.command === api),
 		);
 		if (inj) {
 			inj.remaining -= 1;
@@ -1048,7 +1131,10 @@ export class TencentImEmulator extends PlatformEmulator {
 		let doc: Record<string, unknown>;
 		try {
 			if (!/^[A-Za-z0-9*-]+_{0,2}$/.test(usersig)) throw new Error('alphabet');
-			const raw = Buffer.from(usersig.replace(/\*/g, '+').replace(/-/g, '/').replace(/_/g, '='), 'base64');
+			const raw = Buffer.from(
+				usersig.replace(/\*/g, '+').replace(/-/g, '/').replace(/_/g, '='),
+				'base64',
+			);
 			const parsed: unknown = JSON.parse(inflateSync(raw).toString('utf8'));
 			if (!isObj(parsed)) throw new Error('not an object');
 			doc = parsed;
@@ -1084,9 +1170,12 @@ export class TencentImEmulator extends PlatformEmulator {
 		}
 		let content = `TLS.identifier:${id}\nTLS.sdkappid:${appid}\nTLS.time:${time}\nTLS.expire:${expire}\n`;
 		if (userbuf !== undefined) content += `TLS.userbuf:${userbuf}\n`;
-		const expected = createHmac('sha256', Buffer.from(app.secretKey, 'utf8')).update(content, 'utf8').digest();
+		const expected = createHmac('sha256', Buffer.from(app.secretKey, 'utf8'))
+			.update(content, 'utf8')
+			.digest();
 		const given = Buffer.from(sig, 'base64');
-		if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new ApiError(70009);
+		if (given.length !== expected.length || !timingSafeEqual(given, expected))
+			throw new ApiError(70009);
 		if (this.nowSec() > time + expire) throw new ApiError(70001);
 	}
 
@@ -1096,11 +1185,19 @@ export class TencentImEmulator extends PlatformEmulator {
 	}
 
 	/** Check an object against its schema: unknown fields are violations, wrong ones Tencent's errors. */
-	private checkObject(rec: RecordedRequest, where: string, obj: Record<string, unknown>, schema: Schema): void {
+	private checkObject(
+		rec: RecordedRequest,
+		where: string,
+		obj: Record<string, unknown>,
+		schema: Schema,
+	): void {
 		const known = Object.keys(schema.fields);
 		for (const key of Object.keys(obj)) {
 			if (!Object.hasOwn(schema.fields, key)) {
-				this.violation(rec, `${where}: unknown field ${key}${nearest(key, known)}; Tencent ignores it`);
+				this.violation(
+					rec,
+					`${where}: unknown field ${key}${nearest(key, known)}; Tencent ignores it`,
+				);
 			}
 		}
 		for (const [name, spec] of Object.entries(schema.fields)) {
@@ -1108,7 +1205,13 @@ export class TencentImEmulator extends PlatformEmulator {
 		}
 	}
 
-	private checkField(rec: RecordedRequest, path: string, v: unknown, spec: FieldSpec, defaultCode: number): void {
+	private checkField(
+		rec: RecordedRequest,
+		path: string,
+		v: unknown,
+		spec: FieldSpec,
+		defaultCode: number,
+	): void {
 		const code = spec.code ?? defaultCode;
 		if (v === undefined) {
 			if (spec.required) throw new ApiError(code, `${path} is required`);
@@ -1121,7 +1224,8 @@ export class TencentImEmulator extends PlatformEmulator {
 			this.violation(rec, text);
 			return;
 		}
-		if (!hasShape(v, spec.shape)) throw new ApiError(code, `${path} must be ${SHAPE_TEXT[spec.shape]}`);
+		if (!hasShape(v, spec.shape))
+			throw new ApiError(code, `${path} must be ${SHAPE_TEXT[spec.shape]}`);
 		if (spec.shape === 'msgBody') {
 			this.checkMsgBody(rec, path, v as unknown[]);
 			return;
@@ -1144,10 +1248,13 @@ export class TencentImEmulator extends PlatformEmulator {
 		}
 		if (Array.isArray(v)) {
 			const allowed = `${path} has ${v.length} items; ${spec.minItems ?? 0}..${spec.maxItems ?? '∞'} allowed`;
-			if (spec.minItems !== undefined && v.length < spec.minItems) throw new ApiError(code, allowed);
-			if (spec.maxItems !== undefined && v.length > spec.maxItems) throw new ApiError(spec.tooManyCode ?? code, allowed);
+			if (spec.minItems !== undefined && v.length < spec.minItems)
+				throw new ApiError(code, allowed);
+			if (spec.maxItems !== undefined && v.length > spec.maxItems)
+				throw new ApiError(spec.tooManyCode ?? code, allowed);
 			if (spec.shape === 'stringArray') {
-				for (const [i, item] of v.entries()) this.checkString(rec, `${path}[${i}]`, item as string, spec, code);
+				for (const [i, item] of v.entries())
+					this.checkString(rec, `${path}[${i}]`, item as string, spec, code);
 			}
 			if (spec.fields) {
 				for (const [i, item] of v.entries()) {
@@ -1160,13 +1267,22 @@ export class TencentImEmulator extends PlatformEmulator {
 		}
 	}
 
-	private checkString(rec: RecordedRequest, path: string, v: string, spec: FieldSpec, code: number): void {
+	private checkString(
+		rec: RecordedRequest,
+		path: string,
+		v: string,
+		spec: FieldSpec,
+		code: number,
+	): void {
 		if (v === '' && spec.nonEmpty) {
 			if (spec.nonEmpty === 'refuse') throw new ApiError(code, `${path} must not be empty`);
 			this.violation(rec, `${path} is empty`);
 		}
 		if (spec.maxBytes !== undefined && Buffer.byteLength(v) > spec.maxBytes) {
-			throw new ApiError(spec.maxBytesCode ?? code, `${path} is longer than ${spec.maxBytes} bytes`);
+			throw new ApiError(
+				spec.maxBytesCode ?? code,
+				`${path} is longer than ${spec.maxBytes} bytes`,
+			);
 		}
 		if (spec.url && v !== '') {
 			const ok = spec.url === 'https' ? /^https:\/\/\S+$/i.test(v) : /^https?:\/\/\S+$/i.test(v);
@@ -1181,7 +1297,8 @@ export class TencentImEmulator extends PlatformEmulator {
 		let customCount = 0;
 		for (const [i, el] of body.entries()) {
 			const at = `${path}[${i}]`;
-			if (!isObj(el) || !isStr(el.MsgType)) throw new ApiError(90002, `${at} needs a MsgType string`);
+			if (!isObj(el) || !isStr(el.MsgType))
+				throw new ApiError(90002, `${at} needs a MsgType string`);
 			const schema = ELEMENTS[el.MsgType];
 			if (!schema) throw new ApiError(90002, `${at}: unsupported MsgType ${el.MsgType}`);
 			if (el.MsgType === 'TIMCustomElem' && ++customCount > 1) {
@@ -1189,10 +1306,14 @@ export class TencentImEmulator extends PlatformEmulator {
 			}
 			for (const key of Object.keys(el)) {
 				if (ELEMENT_KEYS.includes(key)) continue;
-				this.violation(rec, `${at}: unknown field ${key}${nearest(key, ELEMENT_KEYS)}; Tencent ignores it`);
+				this.violation(
+					rec,
+					`${at}: unknown field ${key}${nearest(key, ELEMENT_KEYS)}; Tencent ignores it`,
+				);
 			}
 			const c = el.MsgContent;
-			if (!isObj(c)) throw new ApiError(90010, `${at} (${el.MsgType}): MsgContent must be an object`);
+			if (!isObj(c))
+				throw new ApiError(90010, `${at} (${el.MsgType}): MsgContent must be an object`);
 			const where = `${at}(${el.MsgType}).MsgContent`;
 			this.checkObject(rec, where, c, schema);
 			if (el.MsgType === 'TIMRelayElem') this.checkRelay(rec, where, c);
@@ -1202,18 +1323,26 @@ export class TencentImEmulator extends PlatformEmulator {
 	/** A merged forward carries its messages (MsgList, ≤ 12 KB) or a key to them (JsonMsgKey), never both. */
 	private checkRelay(rec: RecordedRequest, path: string, c: Record<string, unknown>): void {
 		const list = c.MsgList as Array<Record<string, unknown>> | undefined;
-		if (list === undefined && c.JsonMsgKey === undefined) throw new ApiError(90010, `${path} needs MsgList or JsonMsgKey`);
-		if (list !== undefined && c.JsonMsgKey !== undefined) this.violation(rec, `${path} has both MsgList and JsonMsgKey`);
+		if (list === undefined && c.JsonMsgKey === undefined)
+			throw new ApiError(90010, `${path} needs MsgList or JsonMsgKey`);
+		if (list !== undefined && c.JsonMsgKey !== undefined)
+			this.violation(rec, `${path} has both MsgList and JsonMsgKey`);
 		if (list === undefined) return;
 		if (Buffer.byteLength(JSON.stringify(list)) > RELAY_MSGLIST_BYTES) {
 			this.violation(rec, `${path}.MsgList is over 12 KB; larger merges are carried by JsonMsgKey`);
 		}
 		if (c.MsgNum !== undefined && c.MsgNum !== list.length) {
-			this.violation(rec, `${path}.MsgNum is ${String(c.MsgNum)} but MsgList holds ${list.length} messages`);
+			this.violation(
+				rec,
+				`${path}.MsgNum is ${String(c.MsgNum)} but MsgList holds ${list.length} messages`,
+			);
 		}
 		for (const [i, m] of list.entries()) {
 			if (m.To_Account === undefined && m.GroupId === undefined) {
-				this.violation(rec, `${path}.MsgList[${i}] names neither To_Account (one-to-one) nor GroupId (group)`);
+				this.violation(
+					rec,
+					`${path}.MsgList[${i}] names neither To_Account (one-to-one) nor GroupId (group)`,
+				);
 			}
 			if (m.To_Account !== undefined && m.GroupId !== undefined) {
 				this.violation(rec, `${path}.MsgList[${i}] names both To_Account and GroupId`);
@@ -1251,7 +1380,13 @@ export class TencentImEmulator extends PlatformEmulator {
 	 * Tencent's duplicate key: sender, MsgSeq, MsgRandom and the CRC32 of the content, for 120 s (sendmsg doc,
 	 * 269/2282). The recipients are not part of it. OPEN: an absent MsgSeq matches an absent one.
 	 */
-	private dedupeKey(sdkAppId: number, from: string, random: number, seq: number | undefined, body: unknown[]): string {
+	private dedupeKey(
+		sdkAppId: number,
+		from: string,
+		random: number,
+		seq: number | undefined,
+		body: unknown[],
+	): string {
 		return `${sdkAppId}\u0000${from}\u0000${seq ?? '-'}\u0000${random}\u0000${crc32(JSON.stringify(body))}`;
 	}
 
@@ -1267,7 +1402,10 @@ export class TencentImEmulator extends PlatformEmulator {
 		const lost = recipients.filter((id) => !dup.recipients.has(id));
 		if (lost.length > 0) {
 			const why = 'same sender, MsgSeq, MsgRandom and content within 120 s';
-			this.violation(rec, `dropped as a repeat of ${dup.MsgKey} (${why}), so ${lost.join(', ')} never receive it`);
+			this.violation(
+				rec,
+				`dropped as a repeat of ${dup.MsgKey} (${why}), so ${lost.join(', ')} never receive it`,
+			);
 		}
 	}
 
@@ -1342,7 +1480,9 @@ export class TencentImEmulator extends PlatformEmulator {
 				MsgKey,
 				OnlineOnlyFlag: onlineOnlyFlag,
 				MsgBody: o.MsgBody,
-				...(o.extra.CloudCustomData !== undefined ? { CloudCustomData: o.extra.CloudCustomData } : {}),
+				...(o.extra.CloudCustomData !== undefined
+					? { CloudCustomData: o.extra.CloudCustomData }
+					: {}),
 			});
 			// OPEN: a dropped message is not remembered for the duplicate check.
 			if (verdict.verdict === 'drop') {
@@ -1360,7 +1500,13 @@ export class TencentImEmulator extends PlatformEmulator {
 		}
 
 		const msg = this.store(sdkAppId, to, o, seq, time, false, key);
-		this.sends.push({ key, atMs: this.now(), MsgKey: msg.MsgKey, MsgTime: msg.MsgTime, recipients: new Set([to]) });
+		this.sends.push({
+			key,
+			atMs: this.now(),
+			MsgKey: msg.MsgKey,
+			MsgTime: msg.MsgTime,
+			recipients: new Set([to]),
+		});
 		// The after-send callback carries the message as stored (a before-send answer's replacement included).
 		if (!forbid.includes('ForbidAfterSendMsgCallback')) {
 			this.afterCallback(sdkAppId, {
@@ -1386,7 +1532,8 @@ export class TencentImEmulator extends PlatformEmulator {
 	private batchsendmsg({ body: b, identifier, sdkAppId, rec }: Env): Result {
 		this.checkObject(rec, 'batchsendmsg', b, BATCHSENDMSG);
 		const to = b.To_Account as string[];
-		if (!to.every(isNonEmptyStr)) throw new ApiError(90003, 'To_Account must hold non-empty UserIDs');
+		if (!to.every(isNonEmptyStr))
+			throw new ApiError(90003, 'To_Account must hold non-empty UserIDs');
 		const o = this.parseMessageOptions(b, identifier);
 		if (!this.accounts.has(o.From)) throw new ApiError(20003);
 		const recipients = [...new Set(to)];
@@ -1412,7 +1559,8 @@ export class TencentImEmulator extends PlatformEmulator {
 			return false;
 		});
 		if (ok.length === 0) throw new ApiError(90012);
-		const reply = (MsgKey: string): Result => (ErrorList.length > 0 ? { MsgKey, ErrorList } : { MsgKey });
+		const reply = (MsgKey: string): Result =>
+			ErrorList.length > 0 ? { MsgKey, ErrorList } : { MsgKey };
 
 		// The key has no recipients: a later call reusing MsgRandom/MsgSeq for other recipients is the same message.
 		const key = this.dedupeKey(sdkAppId, o.From, o.MsgRandom, o.givenMsgSeq, o.MsgBody);
@@ -1435,7 +1583,8 @@ export class TencentImEmulator extends PlatformEmulator {
 			['Operator_Account', 'From_Account'],
 			['Peer_Account', 'To_Account'],
 		] as const) {
-			if (b[now] !== undefined && b[old] !== undefined) this.violation(rec, `admin_getroammsg names both ${now} and ${old}`);
+			if (b[now] !== undefined && b[old] !== undefined)
+				this.violation(rec, `admin_getroammsg names both ${now} and ${old}`);
 		}
 		const op = this.requireImported(b.Operator_Account ?? b.From_Account, 90008);
 		const peer = this.requireImported(b.Peer_Account ?? b.To_Account, 90003);
@@ -1444,7 +1593,10 @@ export class TencentImEmulator extends PlatformEmulator {
 		const MaxTime = b.MaxTime as number;
 		const LastMsgKey = b.LastMsgKey as string | undefined;
 		if (MinTime > MaxTime) {
-			this.violation(rec, `admin_getroammsg: MinTime ${MinTime} is after MaxTime ${MaxTime}, so nothing can match`);
+			this.violation(
+				rec,
+				`admin_getroammsg: MinTime ${MinTime} is after MaxTime ${MaxTime}, so nothing can match`,
+			);
 		}
 
 		let list = this.messages
@@ -1507,7 +1659,12 @@ export class TencentImEmulator extends PlatformEmulator {
 		const to = this.requireImported(b.To_Account, 90003);
 		if (!isStr(b.MsgKey) || !/^\d+_\d+_\d+$/.test(b.MsgKey)) throw new ApiError(90054);
 		const msg = this.messages.find(
-			(m) => m.sdkAppId === sdkAppId && m.From_Account === from && m.To_Account === to && m.MsgKey === b.MsgKey && !m.onlineOnly,
+			(m) =>
+				m.sdkAppId === sdkAppId &&
+				m.From_Account === from &&
+				m.To_Account === to &&
+				m.MsgKey === b.MsgKey &&
+				!m.onlineOnly,
 		);
 		if (!msg) throw new ApiError(20022);
 		if (msg.recalled) throw new ApiError(20023);
@@ -1530,7 +1687,12 @@ export class TencentImEmulator extends PlatformEmulator {
 		// Absent: everything up to now is read.
 		const readTime = b.MsgReadTime === undefined ? Number.POSITIVE_INFINITY : Number(b.MsgReadTime);
 		for (const m of this.messages) {
-			if (m.sdkAppId === sdkAppId && m.To_Account === reader && m.From_Account === peer && m.MsgTime <= readTime) {
+			if (
+				m.sdkAppId === sdkAppId &&
+				m.To_Account === reader &&
+				m.From_Account === peer &&
+				m.MsgTime <= readTime
+			) {
 				m.readByRecipient = true;
 			}
 		}
@@ -1551,11 +1713,13 @@ export class TencentImEmulator extends PlatformEmulator {
 		const owner = this.requireImported(b.To_Account, 90003);
 		if (b.Peer_Account === undefined) return { AllC2CUnreadMsgNum: this.unread(owner) };
 		const peers = b.Peer_Account as string[];
-		if (!peers.every(isNonEmptyStr)) throw new ApiError(20001, 'Peer_Account must hold non-empty UserIDs');
+		if (!peers.every(isNonEmptyStr))
+			throw new ApiError(20001, 'Peer_Account must hold non-empty UserIDs');
 		const C2CUnreadMsgNumList: Array<{ Peer_Account: string; C2CUnreadMsgNum: number }> = [];
 		const ErrorList: Array<{ Peer_Account: string; ErrorCode: number }> = [];
 		for (const p of peers) {
-			if (this.accounts.has(p)) C2CUnreadMsgNumList.push({ Peer_Account: p, C2CUnreadMsgNum: this.unread(owner, p) });
+			if (this.accounts.has(p))
+				C2CUnreadMsgNumList.push({ Peer_Account: p, C2CUnreadMsgNum: this.unread(owner, p) });
 			else ErrorList.push({ Peer_Account: p, ErrorCode: 70107 });
 		}
 		return ErrorList.length > 0 ? { C2CUnreadMsgNumList, ErrorList } : { C2CUnreadMsgNumList };
@@ -1563,7 +1727,11 @@ export class TencentImEmulator extends PlatformEmulator {
 
 	/** Whether `id` may be imported: it already is (re-import is idempotent), or the quota has room. */
 	private roomFor(id: string): boolean {
-		return this.accounts.has(id) || this.accountQuota === undefined || this.accounts.size < this.accountQuota;
+		return (
+			this.accounts.has(id) ||
+			this.accountQuota === undefined ||
+			this.accounts.size < this.accountQuota
+		);
 	}
 
 	private accountImport({ body: b, rec }: Env): Result {
@@ -1577,11 +1745,17 @@ export class TencentImEmulator extends PlatformEmulator {
 	private multiaccountImport({ body: b, rec }: Env): Result {
 		this.checkObject(rec, 'multiaccount_import', b, MULTIACCOUNT_IMPORT);
 		const listed = (b.Accounts as string[] | undefined) ?? [];
-		const profiled = ((b.AccountList as Array<{ UserID: string }> | undefined) ?? []).map((a) => a.UserID);
-		if (b.Accounts === undefined && b.AccountList === undefined) throw new ApiError(70402, 'Accounts (or AccountList) is required');
+		const profiled = ((b.AccountList as Array<{ UserID: string }> | undefined) ?? []).map(
+			(a) => a.UserID,
+		);
+		if (b.Accounts === undefined && b.AccountList === undefined)
+			throw new ApiError(70402, 'Accounts (or AccountList) is required');
 		// OPEN: a request with both forms imports both lists; the docs give them as alternatives, so it is recorded.
 		if (b.Accounts !== undefined && b.AccountList !== undefined) {
-			this.violation(rec, 'multiaccount_import has both Accounts and AccountList; send one of the two forms');
+			this.violation(
+				rec,
+				'multiaccount_import has both Accounts and AccountList; send one of the two forms',
+			);
 		}
 		const ids = [...listed, ...profiled];
 		const unique = [...new Set(ids)];

@@ -8,7 +8,9 @@ import { YunhuEmulator, type YunhuEventEnvelope } from './yunhu';
 // The tests encode and decode with the project's .proto files on their own, not through the emulator.
 const root = new protobuf.Root();
 root.loadSync(
-	['common.proto', 'msg.proto', 'user.proto'].map((f) => path.resolve(__dirname, '../../proto/yunhu', f)),
+	['common.proto', 'msg.proto', 'user.proto'].map((f) =>
+		path.resolve(__dirname, '../../proto/yunhu', f),
+	),
 	{ keepCase: true },
 );
 root.resolveAll();
@@ -28,7 +30,13 @@ beforeEach(async () => {
 	emu.addUser({ token: 'tok-alice', id: 'alice', name: 'Alice' });
 	emu.addUser({ token: 'tok-bob', id: 'bob', name: 'Bob' });
 	emu.addUser({ token: 'tok-carol', id: 'carol', name: 'Carol' });
-	emu.addBot({ token: 'bot-token', botId: 'bot1', name: 'Helper', friends: ['alice'], groups: ['g1'] });
+	emu.addBot({
+		token: 'bot-token',
+		botId: 'bot1',
+		name: 'Helper',
+		friends: ['alice'],
+		groups: ['g1'],
+	});
 	emu.addGroup({ groupId: 'g1', name: 'Group', owner: 'alice', members: ['bob'] });
 });
 afterEach(async () => {
@@ -77,7 +85,10 @@ async function client(
 	}
 	if (res.status !== 200) return { status: res.status };
 	const type = T(o.res ?? 'StatusResponse');
-	return { status: res.status, pb: type.toObject(type.decode(bytes), { longs: Number, enums: Number }) };
+	return {
+		status: res.status,
+		pb: type.toObject(type.decode(bytes), { longs: Number, enums: Number }),
+	};
 }
 
 const sendReq = (o: Any) => ({
@@ -89,7 +100,11 @@ const sendReq = (o: Any) => ({
 	...o,
 });
 
-async function send(o: Any = {}, token = 'tok-alice', route = '/v1/msg/send-message'): Promise<PbResult> {
+async function send(
+	o: Any = {},
+	token = 'tok-alice',
+	route = '/v1/msg/send-message',
+): Promise<PbResult> {
 	return await client(route, { token, req: 'SendMsgRequest', body: sendReq(o) });
 }
 
@@ -104,16 +119,27 @@ async function list(route: string, req: string, body: Any, token = 'tok-alice'):
 const seqs = (r: Any): number[] => (r.data ?? []).map((d: Any) => d.msg_seq);
 
 function qiniuEtag(b: Buffer): string {
-	return Buffer.concat([Buffer.from([0x16]), createHash('sha1').update(b).digest()]).toString('base64url');
+	return Buffer.concat([Buffer.from([0x16]), createHash('sha1').update(b).digest()]).toString(
+		'base64url',
+	);
 }
 
-async function qiniuToken(route = '/v1/misc/qiniu-token', token: string | null = 'tok-alice'): Promise<string> {
+async function qiniuToken(
+	route = '/v1/misc/qiniu-token',
+	token: string | null = 'tok-alice',
+): Promise<string> {
 	const r = await client(route, { method: 'GET', token });
 	expect(r.json).toMatchObject({ code: 1, msg: 'success' });
 	return r.json!.data.token as string;
 }
 
-async function qiniuUpload(f: { token?: string; key?: string; bytes?: Buffer; name?: string; type?: string }): Promise<{
+async function qiniuUpload(f: {
+	token?: string;
+	key?: string;
+	bytes?: Buffer;
+	name?: string;
+	type?: string;
+}): Promise<{
 	status: number;
 	json: Any;
 }> {
@@ -134,7 +160,13 @@ const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(6
 
 async function uploadImage(bytes = JPEG): Promise<string> {
 	const key = `${createHash('md5').update(bytes).digest('hex')}.jpg`;
-	const r = await qiniuUpload({ token: await qiniuToken(), key, bytes, name: 'a.jpg', type: 'image/jpeg' });
+	const r = await qiniuUpload({
+		token: await qiniuToken(),
+		key,
+		bytes,
+		name: 'a.jpg',
+		type: 'image/jpeg',
+	});
 	expect(r.status).toBe(200);
 	return key;
 }
@@ -144,7 +176,12 @@ async function uploadImage(bytes = JPEG): Promise<string> {
 async function bot(
 	route: string,
 	body?: unknown,
-	o: { token?: string | null; method?: string; query?: Record<string, string>; contentType?: string } = {},
+	o: {
+		token?: string | null;
+		method?: string;
+		query?: Record<string, string>;
+		contentType?: string;
+	} = {},
 ): Promise<{ status: number; json: Any }> {
 	const q = new URLSearchParams(o.query ?? {});
 	if (o.token !== null) q.set('token', o.token ?? 'bot-token');
@@ -165,10 +202,18 @@ const botText = (o: Any = {}) => ({
 	...o,
 });
 
-async function botUpload(kind: 'image' | 'video' | 'file', bytes: Buffer, name: string, field: string = kind) {
+async function botUpload(
+	kind: 'image' | 'video' | 'file',
+	bytes: Buffer,
+	name: string,
+	field: string = kind,
+) {
 	const fd = new FormData();
 	fd.append(field, new Blob([new Uint8Array(bytes)]), name);
-	const res = await fetch(`${emu.openApiBaseUrl}/${kind}/upload?token=bot-token`, { method: 'POST', body: fd });
+	const res = await fetch(`${emu.openApiBaseUrl}/${kind}/upload?token=bot-token`, {
+		method: 'POST',
+		body: fd,
+	});
 	return (await res.json()) as Any;
 }
 
@@ -179,7 +224,10 @@ async function receiver(): Promise<{ url: string; bodies: Any[]; close: () => Pr
 		const chunks: Buffer[] = [];
 		req.on('data', (c: Buffer) => chunks.push(c));
 		req.on('end', () => {
-			bodies.push({ headers: req.headers, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+			bodies.push({
+				headers: req.headers,
+				json: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+			});
 			res.writeHead(200, { 'content-type': 'application/json' });
 			res.end('{"code":0,"message":"success"}');
 		});
@@ -194,7 +242,10 @@ async function receiver(): Promise<{ url: string; bodies: Any[]; close: () => Pr
 describe('client API auth and routing', () => {
 	test('GET /v1/user/info returns protobuf UserInfo', async () => {
 		const r = await client('/v1/user/info', { method: 'GET', res: 'UserInfo' });
-		expect(r.pb).toMatchObject({ status: { code: 1, msg: 'success' }, data: { id: 'alice', name: 'Alice' } });
+		expect(r.pb).toMatchObject({
+			status: { code: 1, msg: 'success' },
+			data: { id: 'alice', name: 'Alice' },
+		});
 		expect(typeof r.pb!.status.request_id).toBe('number');
 	});
 
@@ -215,7 +266,10 @@ describe('client API auth and routing', () => {
 			['/v1/misc/qiniu-token', 'POST'],
 			['/v1/msg/nope', 'POST'],
 		]) {
-			const res = await fetch(`${emu.baseUrl}${route}`, { method, headers: { token: 'tok-alice' } });
+			const res = await fetch(`${emu.baseUrl}${route}`, {
+				method,
+				headers: { token: 'tok-alice' },
+			});
 			expect(res.status).toBe(404);
 			expect(await res.text()).toBe('404 page not found');
 		}
@@ -232,7 +286,11 @@ describe('client API auth and routing', () => {
 describe('send-message', () => {
 	test('stores a text message with seq, time and decoded body; both sides of a 1:1 chat see it', async () => {
 		const id = hex();
-		const r = await send({ msg_id: id, content: { text: 'hi bob', mentioned_id: ['bob'] }, quote_msg_id: '' });
+		const r = await send({
+			msg_id: id,
+			content: { text: 'hi bob', mentioned_id: ['bob'] },
+			quote_msg_id: '',
+		});
 		expect(r.pb?.status).toMatchObject({ code: 1, msg: 'success' });
 		expect(emu.messages).toHaveLength(1);
 		expect(emu.message(id)).toMatchObject({
@@ -243,10 +301,19 @@ describe('send-message', () => {
 			content: { text: 'hi bob' },
 		});
 		const rec = emu.http.requests.at(-1)!;
-		expect(rec.decoded).toMatchObject({ msg_id: id, chat_id: 'bob', chat_type: 1, content: { text: 'hi bob' } });
+		expect(rec.decoded).toMatchObject({
+			msg_id: id,
+			chat_id: 'bob',
+			chat_type: 1,
+			content: { text: 'hi bob' },
+		});
 		expect(emu.violations).toEqual([]);
 
-		const mine = await list('/v1/msg/list-message', 'ListMsgRequest', { msg_count: 10, chat_type: 1, chat_id: 'bob' });
+		const mine = await list('/v1/msg/list-message', 'ListMsgRequest', {
+			msg_count: 10,
+			chat_type: 1,
+			chat_id: 'bob',
+		});
 		expect(mine.data[0]).toMatchObject({
 			msg_id: id,
 			direction: 'right',
@@ -301,7 +368,10 @@ describe('send-message', () => {
 		['file without file_url', { content_type: 4, content: { file_name: 'y.bin' } }],
 		['video without video_url', { content_type: 10, content: {} }],
 		['audio without audio_time', { content_type: 11, content: { audio_url: 'https://x/a.m4a' } }],
-		['sticker without image/expression/sticker ids', { content_type: 7, content: { sticker_item_id: 3 } }],
+		[
+			'sticker without image/expression/sticker ids',
+			{ content_type: 7, content: { sticker_item_id: 3 } },
+		],
 		['form without form', { content_type: 5, content: {} }],
 		['form that is not JSON', { content_type: 5, content: { form: 'x' } }],
 		['unknown content type 99', { content_type: 99 }],
@@ -323,7 +393,10 @@ describe('send-message', () => {
 			{ content_type: 7, content: { expression_id: '12' } },
 			{ content_type: 7, content: { sticker_item_id: 3, sticker_pack_id: 4 } },
 			{ content_type: 5, content: { form: '{"a":{"id":"a","value":"1"}}' } },
-			{ content_type: 3, content: { text: '**b**', buttons: '[[{"text":"x","actionType":3,"value":"v"}]]' } },
+			{
+				content_type: 3,
+				content: { text: '**b**', buttons: '[[{"text":"x","actionType":3,"value":"v"}]]' },
+			},
 		];
 		for (const o of ok) expect(code(await send(o))).toBe(1);
 		const key = await uploadImage();
@@ -337,9 +410,13 @@ describe('send-message', () => {
 		expect(await send({ content_type: 2, content: { image: 'nope.jpg' } })).toMatchObject({
 			pb: { status: { code: -1, msg: '图片获取失败' } },
 		});
-		expect(code(await send({ content_type: 4, content: { file_url: 'nope.bin', file_name: 'n' } }))).toBe(-1);
+		expect(
+			code(await send({ content_type: 4, content: { file_url: 'nope.bin', file_name: 'n' } })),
+		).toBe(-1);
 		expect(code(await send({ content_type: 10, content: { video_url: 'nope.mp4' } }))).toBe(-1);
-		expect(code(await send({ content_type: 11, content: { audio_url: 'nope.m4a', audio_time: 2 } }))).toBe(-1);
+		expect(
+			code(await send({ content_type: 11, content: { audio_url: 'nope.m4a', audio_time: 2 } })),
+		).toBe(-1);
 		const bytes = randomBytes(20);
 		const up = await qiniuUpload({
 			token: await qiniuToken('/v1/misc/qiniu-token2'),
@@ -348,7 +425,9 @@ describe('send-message', () => {
 			name: 'doc.bin',
 		});
 		expect(up.status).toBe(200);
-		expect(code(await send({ content_type: 4, content: { file_url: 'doc.bin', file_name: 'doc.bin' } }))).toBe(1);
+		expect(
+			code(await send({ content_type: 4, content: { file_url: 'doc.bin', file_name: 'doc.bin' } })),
+		).toBe(1);
 		expect(code(await send({ content_type: 2, content: { image: 'doc.bin' } }))).toBe(-1);
 	});
 
@@ -374,7 +453,9 @@ describe('send-message', () => {
 		const r = await client('/v1/msg/send-message', { raw: Buffer.concat([body, extra]) });
 		expect(code(r)).toBe(1);
 		expect(emu.messages).toHaveLength(1);
-		expect(emu.violations).toEqual(['POST /v1/msg/send-message: SendMsgRequest: unknown field 99 (wire type 0)']);
+		expect(emu.violations).toEqual([
+			'POST /v1/msg/send-message: SendMsgRequest: unknown field 99 (wire type 0)',
+		]);
 		expect(emu.http.requests.at(-1)!.note).toContain('violation');
 	});
 
@@ -432,18 +513,40 @@ describe('edit-message and edit records', () => {
 		await send({ msg_id: id, content: { text: 'v1' } });
 		clock += 1000;
 		expect(
-			code(await send({ msg_id: id, content: { text: 'v2' }, content_type: 3 }, 'tok-alice', '/v1/msg/edit-message')),
+			code(
+				await send(
+					{ msg_id: id, content: { text: 'v2' }, content_type: 3 },
+					'tok-alice',
+					'/v1/msg/edit-message',
+				),
+			),
 		).toBe(1);
 		clock += 1000;
 		expect(
-			code(await send({ msg_id: id, content: { text: 'v3' }, content_type: 8 }, 'tok-alice', '/v1/msg/edit-message')),
+			code(
+				await send(
+					{ msg_id: id, content: { text: 'v3' }, content_type: 8 },
+					'tok-alice',
+					'/v1/msg/edit-message',
+				),
+			),
 		).toBe(1);
-		expect(emu.message(id)).toMatchObject({ contentType: 8, content: { text: 'v3' }, editTime: T0 + 2000, seq: 1 });
+		expect(emu.message(id)).toMatchObject({
+			contentType: 8,
+			content: { text: 'v3' },
+			editTime: T0 + 2000,
+			seq: 1,
+		});
 		expect(emu.messages).toHaveLength(1);
-		const l = await list('/v1/msg/list-message', 'ListMsgRequest', { chat_type: 1, chat_id: 'bob' });
+		const l = await list('/v1/msg/list-message', 'ListMsgRequest', {
+			chat_type: 1,
+			chat_id: 'bob',
+		});
 		expect(l.data[0]).toMatchObject({ edit_time: T0 + 2000, content_type: 8 });
 
-		const p1 = await client('/v1/msg/list-message-edit-record', { json: { msgId: id, size: 1, page: 1 } });
+		const p1 = await client('/v1/msg/list-message-edit-record', {
+			json: { msgId: id, size: 1, page: 1 },
+		});
 		expect(p1.json).toMatchObject({ code: 1, msg: 'success', data: { total: 2 } });
 		expect(p1.json!.data.list).toEqual([
 			{
@@ -455,10 +558,18 @@ describe('edit-message and edit records', () => {
 				msgTime: T0 + 2000,
 			},
 		]);
-		const p2 = await client('/v1/msg/list-message-edit-record', { json: { msgId: id, size: 1, page: 2 } });
-		expect(p2.json!.data.list[0]).toMatchObject({ contentType: 1, contentOld: '{"text":"v1"}', msgTime: T0 + 1000 });
+		const p2 = await client('/v1/msg/list-message-edit-record', {
+			json: { msgId: id, size: 1, page: 2 },
+		});
+		expect(p2.json!.data.list[0]).toMatchObject({
+			contentType: 1,
+			contentOld: '{"text":"v1"}',
+			msgTime: T0 + 1000,
+		});
 		expect(JSON.parse(p2.json!.data.list[0].contentOld)).toEqual({ text: 'v1' });
-		const none = await client('/v1/msg/list-message-edit-record', { json: { msgId: hex(), size: 10, page: 1 } });
+		const none = await client('/v1/msg/list-message-edit-record', {
+			json: { msgId: hex(), size: 10, page: 1 },
+		});
 		expect(none.json).toEqual({ code: 1, data: { list: [], total: 0 }, msg: 'success' });
 		expect(emu.editRecordsOf(id)).toHaveLength(2);
 	});
@@ -466,25 +577,37 @@ describe('edit-message and edit records', () => {
 	test('refusals: not the sender, unknown id, wrong chat, non-text target type, empty text', async () => {
 		const id = hex();
 		await send({ msg_id: id });
-		const edit = (o: Any, token = 'tok-alice') => send({ msg_id: id, ...o }, token, '/v1/msg/edit-message');
+		const edit = (o: Any, token = 'tok-alice') =>
+			send({ msg_id: id, ...o }, token, '/v1/msg/edit-message');
 		expect(await edit({ chat_id: 'alice' }, 'tok-bob')).toMatchObject({
 			pb: { status: { code: -1, msg: '消息不存在或无权限修改' } },
 		});
 		expect(code(await send({ msg_id: hex() }, 'tok-alice', '/v1/msg/edit-message'))).toBe(-1);
 		expect(code(await edit({ chat_type: 2, chat_id: 'g1' }))).toBe(-1);
-		expect(code(await edit({ content_type: 2, content: { image_url: 'https://x/a.jpg' } }))).toBe(1002);
-		expect(code(await edit({ content_type: 11, content: { audio_url: 'https://x/a.m4a', audio_time: 1 } }))).toBe(1002);
+		expect(code(await edit({ content_type: 2, content: { image_url: 'https://x/a.jpg' } }))).toBe(
+			1002,
+		);
+		expect(
+			code(
+				await edit({ content_type: 11, content: { audio_url: 'https://x/a.m4a', audio_time: 1 } }),
+			),
+		).toBe(1002);
 		expect(code(await edit({ content: {} }))).toBe(1002);
 		expect(emu.editRecords).toHaveLength(0);
 		expect(emu.message(id)!.editTime).toBeUndefined();
 	});
 
 	test('edit-record JSON route needs a token and a msgId', async () => {
-		expect((await client('/v1/msg/list-message-edit-record', { token: null, json: { msgId: 'x' } })).json).toEqual({
+		expect(
+			(await client('/v1/msg/list-message-edit-record', { token: null, json: { msgId: 'x' } }))
+				.json,
+		).toEqual({
 			code: -101,
 			msg: '未登录',
 		});
-		expect((await client('/v1/msg/list-message-edit-record', { json: { size: 1 } })).json?.code).toBe(1002);
+		expect(
+			(await client('/v1/msg/list-message-edit-record', { json: { size: 1 } })).json?.code,
+		).toBe(1002);
 	});
 });
 
@@ -496,32 +619,62 @@ describe('list windows', () => {
 		ids.length = 0;
 		for (let i = 1; i <= 40; i++) {
 			clock = T0 + i;
-			ids.push(emu.addMessage({ senderId: i % 2 ? 'alice' : 'bob', chatType: 2, chatId: 'g1', text: `m${i}` }).msgId);
+			ids.push(
+				emu.addMessage({
+					senderId: i % 2 ? 'alice' : 'bob',
+					chatType: 2,
+					chatId: 'g1',
+					text: `m${i}`,
+				}).msgId,
+			);
 		}
 	});
 	const g = { chat_type: 2, chat_id: 'g1' };
 
 	test('list-message: newest when msg_id is empty, else the ones before it', async () => {
-		expect(seqs(await list('/v1/msg/list-message', 'ListMsgRequest', { ...g, msg_count: 5 }))).toEqual([
-			36, 37, 38, 39, 40,
-		]);
-		const before = await list('/v1/msg/list-message', 'ListMsgRequest', { ...g, msg_count: 3, msg_id: ids[9] });
+		expect(
+			seqs(await list('/v1/msg/list-message', 'ListMsgRequest', { ...g, msg_count: 5 })),
+		).toEqual([36, 37, 38, 39, 40]);
+		const before = await list('/v1/msg/list-message', 'ListMsgRequest', {
+			...g,
+			msg_count: 3,
+			msg_id: ids[9],
+		});
 		expect(seqs(before)).toEqual([7, 8, 9]);
 		expect(before.total).toBe(3);
-		expect(before.data[0]).toMatchObject({ content: { text: 'm7' }, send_time: T0 + 7, sender: { chat_id: 'alice' } });
-		expect(seqs(await list('/v1/msg/list-message', 'ListMsgRequest', { ...g, msg_count: 3, msg_id: ids[0] }))).toEqual(
-			[],
-		);
+		expect(before.data[0]).toMatchObject({
+			content: { text: 'm7' },
+			send_time: T0 + 7,
+			sender: { chat_id: 'alice' },
+		});
+		expect(
+			seqs(
+				await list('/v1/msg/list-message', 'ListMsgRequest', {
+					...g,
+					msg_count: 3,
+					msg_id: ids[0],
+				}),
+			),
+		).toEqual([]);
 	});
 
 	test('list-message-by-seq: after msg_start (exclusive), capped at the newest 30', async () => {
-		expect(seqs(await list('/v1/msg/list-message-by-seq', 'ListMsgBySeqRequest', { ...g, msg_start: 35 }))).toEqual([
-			36, 37, 38, 39, 40,
-		]);
-		const far = await list('/v1/msg/list-message-by-seq', 'ListMsgBySeqRequest', { ...g, msg_start: 0 });
+		expect(
+			seqs(
+				await list('/v1/msg/list-message-by-seq', 'ListMsgBySeqRequest', { ...g, msg_start: 35 }),
+			),
+		).toEqual([36, 37, 38, 39, 40]);
+		const far = await list('/v1/msg/list-message-by-seq', 'ListMsgBySeqRequest', {
+			...g,
+			msg_start: 0,
+		});
 		expect(seqs(far)).toEqual(Array.from({ length: 30 }, (_, i) => i + 11));
 		expect(far.total).toBe(30);
-		expect(seqs(await list('/v1/msg/list-message-by-seq', 'ListMsgBySeqRequest', { ...g, msg_start: 40 }))).toEqual([]);
+		expect(
+			seqs(
+				await list('/v1/msg/list-message-by-seq', 'ListMsgBySeqRequest', { ...g, msg_start: 40 }),
+			),
+		).toEqual([]);
 	});
 
 	test('list-message-by-mid-seq: includes the msg_id message, msg_count+1 items', async () => {
@@ -542,11 +695,21 @@ describe('list windows', () => {
 		expect(one.data.map((d: Any) => d.msg_id)).toEqual([ids[19], ids[20]]);
 		expect(
 			seqs(
-				await list('/v1/msg/list-message-by-mid-seq', 'ListMsgByMidSeqRequest', { ...g, msg_id: ids[1], msg_count: 5 }),
+				await list('/v1/msg/list-message-by-mid-seq', 'ListMsgByMidSeqRequest', {
+					...g,
+					msg_id: ids[1],
+					msg_count: 5,
+				}),
 			),
 		).toEqual([1, 2]);
 		expect(
-			seqs(await list('/v1/msg/list-message-by-mid-seq', 'ListMsgByMidSeqRequest', { ...g, msg_seq: 5, msg_count: 1 })),
+			seqs(
+				await list('/v1/msg/list-message-by-mid-seq', 'ListMsgByMidSeqRequest', {
+					...g,
+					msg_seq: 5,
+					msg_count: 1,
+				}),
+			),
 		).toEqual([4, 5]);
 	});
 
@@ -556,10 +719,13 @@ describe('list windows', () => {
 		await emu.start();
 		emu.addUser({ token: 'tok-alice', id: 'alice', name: 'Alice' });
 		emu.addGroup({ groupId: 'g1', members: ['alice'] });
-		for (let i = 0; i < 40; i++) emu.addMessage({ senderId: 'alice', chatType: 2, chatId: 'g1', text: `m${i}` });
-		expect(seqs(await list('/v1/msg/list-message-by-seq', 'ListMsgBySeqRequest', { ...g, msg_start: 0 }))).toHaveLength(
-			31,
-		);
+		for (let i = 0; i < 40; i++)
+			emu.addMessage({ senderId: 'alice', chatType: 2, chatId: 'g1', text: `m${i}` });
+		expect(
+			seqs(
+				await list('/v1/msg/list-message-by-seq', 'ListMsgBySeqRequest', { ...g, msg_start: 0 }),
+			),
+		).toHaveLength(31);
 	});
 
 	test('lists of a chat the user is not in → -1', async () => {
@@ -591,7 +757,10 @@ describe('recall, button-report, file-download-record', () => {
 		clock += 500;
 		expect(code(await recall([id]))).toBe(1);
 		expect(emu.message(id)).toMatchObject({ recallTime: T0 + 500, recalledBy: 'alice' });
-		const l = await list('/v1/msg/list-message', 'ListMsgRequest', { chat_type: 1, chat_id: 'bob' });
+		const l = await list('/v1/msg/list-message', 'ListMsgRequest', {
+			chat_type: 1,
+			chat_id: 'bob',
+		});
 		expect(l.data[0]).toMatchObject({ msg_id: id, recall_time: T0 + 500 });
 		expect(code(await recall([hex()]))).toBe(-1);
 		expect(code(await recall(['bad']))).toBe(1002);
@@ -631,10 +800,25 @@ describe('recall, button-report, file-download-record', () => {
 				webhookUrl: hook.url,
 			});
 			const m = emu.addMessage({ senderId: 'bot1', chatType: 1, chatId: 'alice', text: 'pick' });
-			const body = { msg_id: m.msgId, chat_type: 3, chat_id: 'bot1', user_id: 'alice', button_value: 'yes' };
-			expect(code(await client('/v1/msg/button-report', { req: 'ButtonReportRequest', body }))).toBe(1);
+			const body = {
+				msg_id: m.msgId,
+				chat_type: 3,
+				chat_id: 'bot1',
+				user_id: 'alice',
+				button_value: 'yes',
+			};
+			expect(
+				code(await client('/v1/msg/button-report', { req: 'ButtonReportRequest', body })),
+			).toBe(1);
 			expect(emu.buttonReports).toEqual([
-				{ msgId: m.msgId, chatType: 3, chatId: 'bot1', userId: 'alice', buttonValue: 'yes', at: T0 },
+				{
+					msgId: m.msgId,
+					chatType: 3,
+					chatId: 'bot1',
+					userId: 'alice',
+					buttonValue: 'yes',
+					at: T0,
+				},
 			]);
 			await emu.settle();
 			expect(hook.bodies).toHaveLength(1);
@@ -645,10 +829,20 @@ describe('recall, button-report, file-download-record', () => {
 			});
 			expect(hook.bodies[0].json.header.eventId).toMatch(/^[0-9a-f]{32}$/);
 			expect(
-				code(await client('/v1/msg/button-report', { req: 'ButtonReportRequest', body: { ...body, user_id: 'bob' } })),
+				code(
+					await client('/v1/msg/button-report', {
+						req: 'ButtonReportRequest',
+						body: { ...body, user_id: 'bob' },
+					}),
+				),
 			).toBe(1002);
 			expect(
-				code(await client('/v1/msg/button-report', { req: 'ButtonReportRequest', body: { ...body, msg_id: hex() } })),
+				code(
+					await client('/v1/msg/button-report', {
+						req: 'ButtonReportRequest',
+						body: { ...body, msg_id: hex() },
+					}),
+				),
 			).toBe(-1);
 		} finally {
 			await hook.close();
@@ -657,7 +851,11 @@ describe('recall, button-report, file-download-record', () => {
 
 	test('file-download-record: file messages only', async () => {
 		const fileId = hex();
-		await send({ msg_id: fileId, content_type: 4, content: { file_url: 'https://x/f.bin', file_name: 'f.bin' } });
+		await send({
+			msg_id: fileId,
+			content_type: 4,
+			content: { file_url: 'https://x/f.bin', file_name: 'f.bin' },
+		});
 		const textId = hex();
 		await send({ msg_id: textId });
 		const r = await client('/v1/msg/file-download-record', {
@@ -665,9 +863,15 @@ describe('recall, button-report, file-download-record', () => {
 			json: { msgId: fileId, downloadPath: '/tmp/f.bin' },
 		});
 		expect(r.json).toEqual({ code: 1, msg: 'success' });
-		expect(emu.downloadRecords).toEqual([{ msgId: fileId, downloadPath: '/tmp/f.bin', userId: 'bob', at: T0 }]);
+		expect(emu.downloadRecords).toEqual([
+			{ msgId: fileId, downloadPath: '/tmp/f.bin', userId: 'bob', at: T0 },
+		]);
 		expect(
-			(await client('/v1/msg/file-download-record', { json: { msgId: textId, downloadPath: '/x' } })).json?.code,
+			(
+				await client('/v1/msg/file-download-record', {
+					json: { msgId: textId, downloadPath: '/x' },
+				})
+			).json?.code,
 		).toBe(-1);
 		expect(
 			(
@@ -677,7 +881,9 @@ describe('recall, button-report, file-download-record', () => {
 				})
 			).json?.code,
 		).toBe(-1);
-		expect((await client('/v1/msg/file-download-record', { json: { msgId: fileId } })).json?.code).toBe(1002);
+		expect(
+			(await client('/v1/msg/file-download-record', { json: { msgId: fileId } })).json?.code,
+		).toBe(1002);
 	});
 });
 
@@ -695,7 +901,9 @@ describe('Qiniu upload flow', () => {
 			const t = await qiniuToken(route);
 			const parts = t.split(':');
 			expect(parts).toHaveLength(3);
-			expect(JSON.parse(Buffer.from(parts[2], 'base64url').toString())).toMatchObject({ scope: bucket });
+			expect(JSON.parse(Buffer.from(parts[2], 'base64url').toString())).toMatchObject({
+				scope: bucket,
+			});
 		}
 		expect((await client('/v1/misc/qiniu-token', { method: 'GET', token: null })).json).toEqual({
 			code: -101,
@@ -708,15 +916,37 @@ describe('Qiniu upload flow', () => {
 	test('upload replies key/hash/fsize and the key can be sent as an image', async () => {
 		const bytes = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), randomBytes(100)]);
 		const key = `${createHash('md5').update(bytes).digest('hex')}.png`;
-		const r = await qiniuUpload({ token: await qiniuToken(), key, bytes, name: 'p.png', type: 'image/png' });
+		const r = await qiniuUpload({
+			token: await qiniuToken(),
+			key,
+			bytes,
+			name: 'p.png',
+			type: 'image/png',
+		});
 		expect(r).toEqual({ status: 200, json: { key, hash: qiniuEtag(bytes), fsize: bytes.length } });
-		expect(emu.uploads.get(key)).toMatchObject({ kind: 'image', via: 'qiniu', uploaderId: 'alice', fsize: 108 });
+		expect(emu.uploads.get(key)).toMatchObject({
+			kind: 'image',
+			via: 'qiniu',
+			uploaderId: 'alice',
+			fsize: 108,
+		});
 		// The same bytes again under the same key is fine.
 		expect(
-			(await qiniuUpload({ token: await qiniuToken(), key, bytes, name: 'p.png', type: 'image/png' })).status,
+			(
+				await qiniuUpload({
+					token: await qiniuToken(),
+					key,
+					bytes,
+					name: 'p.png',
+					type: 'image/png',
+				})
+			).status,
 		).toBe(200);
 		expect(code(await send({ content_type: 2, content: { image: key } }))).toBe(1);
-		const l = await list('/v1/msg/list-message', 'ListMsgRequest', { chat_type: 1, chat_id: 'bob' });
+		const l = await list('/v1/msg/list-message', 'ListMsgRequest', {
+			chat_type: 1,
+			chat_id: 'bob',
+		});
 		expect(l.data[0].content.image_url).toBe(`https://chat-img.jwznb.com/${key}`);
 	});
 
@@ -744,7 +974,9 @@ describe('Qiniu upload flow', () => {
 			).status,
 		).toBe(200);
 		expect(code(await send({ content_type: 10, content: { video_url: 'v.mp4' } }))).toBe(1);
-		expect(code(await send({ content_type: 11, content: { audio_url: 'a.m4a', audio_time: 4 } }))).toBe(1);
+		expect(
+			code(await send({ content_type: 11, content: { audio_url: 'a.m4a', audio_time: 4 } })),
+		).toBe(1);
 		expect(code(await send({ content_type: 10, content: { video_url: 'a.m4a' } }))).toBe(-1);
 	});
 
@@ -754,7 +986,9 @@ describe('Qiniu upload flow', () => {
 			status: 401,
 			json: { error: 'token not specified' },
 		});
-		expect((await qiniuUpload({ token: 'ak:sign:policy', key: 'k.jpg', bytes: JPEG })).status).toBe(401);
+		expect((await qiniuUpload({ token: 'ak:sign:policy', key: 'k.jpg', bytes: JPEG })).status).toBe(
+			401,
+		);
 		expect((await qiniuUpload({ token: img, key: 'k.jpg' })).status).toBe(400);
 		const wrongKind = await qiniuUpload({
 			token: img,
@@ -765,7 +999,9 @@ describe('Qiniu upload flow', () => {
 		});
 		expect(wrongKind.status).toBe(403);
 		expect(wrongKind.json.error).toMatch(/forbidden/);
-		expect((await qiniuUpload({ token: img, key: 'k.jpg', bytes: JPEG, name: 'k.jpg' })).status).toBe(200);
+		expect(
+			(await qiniuUpload({ token: img, key: 'k.jpg', bytes: JPEG, name: 'k.jpg' })).status,
+		).toBe(200);
 		const other = Buffer.concat([JPEG, Buffer.from([1])]);
 		expect(await qiniuUpload({ token: img, key: 'k.jpg', bytes: other, name: 'k.jpg' })).toEqual({
 			status: 614,
@@ -787,7 +1023,10 @@ describe('Qiniu upload flow', () => {
 	});
 
 	test('without a key Qiniu names the object by its hash', async () => {
-		const r = await qiniuUpload({ token: await qiniuToken('/v1/misc/qiniu-token2'), bytes: Buffer.from('abc') });
+		const r = await qiniuUpload({
+			token: await qiniuToken('/v1/misc/qiniu-token2'),
+			bytes: Buffer.from('abc'),
+		});
 		expect(r.json.key).toBe(qiniuEtag(Buffer.from('abc')));
 	});
 });
@@ -815,9 +1054,15 @@ describe('bot Open API: send', () => {
 			botText({ recvId: 'g1', recvType: 'group', contentType: 'markdown', parentId: msgId }),
 		);
 		expect(g.json.code).toBe(1);
-		expect(emu.chatMessages({ group: 'g1' })[0]).toMatchObject({ contentType: 3, quoteMsgId: msgId });
+		expect(emu.chatMessages({ group: 'g1' })[0]).toMatchObject({
+			contentType: 3,
+			quoteMsgId: msgId,
+		});
 		// The user sees the bot's message through the client API.
-		const l = await list('/v1/msg/list-message', 'ListMsgRequest', { chat_type: 3, chat_id: 'bot1' });
+		const l = await list('/v1/msg/list-message', 'ListMsgRequest', {
+			chat_type: 3,
+			chat_id: 'bot1',
+		});
 		expect(l.data[0]).toMatchObject({
 			msg_id: msgId,
 			direction: 'left',
@@ -828,18 +1073,48 @@ describe('bot Open API: send', () => {
 
 	test.each([
 		['not a friend', botText({ recvId: 'bob' }), 1003, 'recvId值错误，该用户不是机器人好友'],
-		['group without the bot', botText({ recvId: 'g9', recvType: 'group' }), -1, '群(ID:g9)中未添加当前机器人'],
+		[
+			'group without the bot',
+			botText({ recvId: 'g9', recvType: 'group' }),
+			-1,
+			'群(ID:g9)中未添加当前机器人',
+		],
 		['unknown top-level key', botText({ chatId: 'x' }), 1002, undefined],
 		['unknown content key', botText({ content: { text: 'x', imageUrl: 'y' } }), 1002, undefined],
-		['contentType not allowed', botText({ contentType: 'audio' }), 1002, 'contentType取值错误，请翻看文档'],
+		[
+			'contentType not allowed',
+			botText({ contentType: 'audio' }),
+			1002,
+			'contentType取值错误，请翻看文档',
+		],
 		['contentType post', botText({ contentType: 'post' }), 1002, 'contentType取值错误，请翻看文档'],
 		['empty text', botText({ content: { text: '' } }), 1002, '消息内容不能为空'],
 		['no content', botText({ content: undefined }), 1002, '消息内容不能为空'],
 		['recvType bot', botText({ recvType: 'bot' }), 1002, undefined],
-		['image key never uploaded', botText({ contentType: 'image', content: { imageKey: 'x.jpg' } }), -1, '图片获取失败'],
-		['video key never uploaded', botText({ contentType: 'video', content: { videoKey: 'x.mp4' } }), -1, '视频获取失败'],
-		['file key never uploaded', botText({ contentType: 'file', content: { fileKey: 'x.bin' } }), -1, '文件获取失败'],
-		['bad buttons', botText({ content: { text: 'x', buttons: [[{ text: 'a', actionType: 1 }]] } }), 1002, undefined],
+		[
+			'image key never uploaded',
+			botText({ contentType: 'image', content: { imageKey: 'x.jpg' } }),
+			-1,
+			'图片获取失败',
+		],
+		[
+			'video key never uploaded',
+			botText({ contentType: 'video', content: { videoKey: 'x.mp4' } }),
+			-1,
+			'视频获取失败',
+		],
+		[
+			'file key never uploaded',
+			botText({ contentType: 'file', content: { fileKey: 'x.bin' } }),
+			-1,
+			'文件获取失败',
+		],
+		[
+			'bad buttons',
+			botText({ content: { text: 'x', buttons: [[{ text: 'a', actionType: 1 }]] } }),
+			1002,
+			undefined,
+		],
 	])('%s', async (_n, body, c, msg) => {
 		const r = await bot('/bot/send', body);
 		expect(r.status).toBe(200);
@@ -849,12 +1124,20 @@ describe('bot Open API: send', () => {
 	});
 
 	test('token, banned bot, banned group', async () => {
-		expect((await bot('/bot/send', botText(), { token: null })).json).toEqual({ code: 1002, msg: 'token不存在' });
-		expect((await bot('/bot/send', botText(), { token: 'nope' })).json).toEqual({ code: 1003, msg: '非法token' });
+		expect((await bot('/bot/send', botText(), { token: null })).json).toEqual({
+			code: 1002,
+			msg: 'token不存在',
+		});
+		expect((await bot('/bot/send', botText(), { token: 'nope' })).json).toEqual({
+			code: 1003,
+			msg: '非法token',
+		});
 		emu.addBot({ token: 'banned', botId: 'bot2', name: 'B', friends: ['alice'], banned: true });
 		expect((await bot('/bot/send', botText(), { token: 'banned' })).json.code).toBe(1004);
 		emu.addGroup({ groupId: 'g2', bots: ['bot1'], banned: true });
-		expect((await bot('/bot/send', botText({ recvId: 'g2', recvType: 'group' }))).json.code).toBe(1005);
+		expect((await bot('/bot/send', botText({ recvId: 'g2', recvType: 'group' }))).json.code).toBe(
+			1005,
+		);
 		expect(emu.messages).toHaveLength(0);
 	});
 
@@ -867,13 +1150,25 @@ describe('bot Open API: send', () => {
 		];
 		const ok = await bot(
 			'/bot/send',
-			botText({ recvId: 'g1', recvType: 'group', content: { text: '@Bob\u200b hi', at: ['bob'], buttons } }),
+			botText({
+				recvId: 'g1',
+				recvType: 'group',
+				content: { text: '@Bob\u200b hi', at: ['bob'], buttons },
+			}),
 		);
 		expect(ok.json.code).toBe(1);
-		expect(emu.messages[0].content).toMatchObject({ buttons: JSON.stringify(buttons), mentioned_id: ['bob'] });
+		expect(emu.messages[0].content).toMatchObject({
+			buttons: JSON.stringify(buttons),
+			mentioned_id: ['bob'],
+		});
 		expect(emu.violations).toEqual([]);
-		await bot('/bot/send', botText({ recvId: 'g1', recvType: 'group', content: { text: 'hi', at: ['bob'] } }));
-		expect(emu.violations).toEqual(['POST /open-apis/v1/bot/send: at bob: text lacks "@Bob" followed by U+200B']);
+		await bot(
+			'/bot/send',
+			botText({ recvId: 'g1', recvType: 'group', content: { text: 'hi', at: ['bob'] } }),
+		);
+		expect(emu.violations).toEqual([
+			'POST /open-apis/v1/bot/send: at bob: text lacks "@Bob" followed by U+200B',
+		]);
 	});
 
 	test('a body that is not sent as application/json is a violation', async () => {
@@ -903,8 +1198,14 @@ describe('bot Open API: send', () => {
 			).json.code,
 		).toBe(1003);
 		expect(
-			(await bot('/bot/batch_send', { recvIds: [], recvType: 'user', contentType: 'text', content: { text: 'x' } }))
-				.json.code,
+			(
+				await bot('/bot/batch_send', {
+					recvIds: [],
+					recvType: 'user',
+					contentType: 'text',
+					content: { text: 'x' },
+				})
+			).json.code,
 		).toBe(1002);
 		expect((await bot('/bot/batch_send', botText())).json.code).toBe(1002);
 	});
@@ -920,12 +1221,26 @@ describe('bot Open API: uploads', () => {
 		const file = await botUpload('file', Buffer.from('report'), 'report.txt');
 		expect(typeof vid.data.videoKey).toBe('string');
 		expect(typeof file.data.fileKey).toBe('string');
-		expect(emu.uploads.get(imageKey)).toMatchObject({ kind: 'image', via: 'bot', uploaderId: 'bot1' });
-		expect((await bot('/bot/send', botText({ contentType: 'image', content: { imageKey } }))).json.code).toBe(1);
+		expect(emu.uploads.get(imageKey)).toMatchObject({
+			kind: 'image',
+			via: 'bot',
+			uploaderId: 'bot1',
+		});
 		expect(
-			(await bot('/bot/send', botText({ contentType: 'video', content: { videoKey: vid.data.videoKey } }))).json.code,
+			(await bot('/bot/send', botText({ contentType: 'image', content: { imageKey } }))).json.code,
 		).toBe(1);
-		const f = await bot('/bot/send', botText({ contentType: 'file', content: { fileKey: file.data.fileKey } }));
+		expect(
+			(
+				await bot(
+					'/bot/send',
+					botText({ contentType: 'video', content: { videoKey: vid.data.videoKey } }),
+				)
+			).json.code,
+		).toBe(1);
+		const f = await bot(
+			'/bot/send',
+			botText({ contentType: 'file', content: { fileKey: file.data.fileKey } }),
+		);
 		expect(f.json.code).toBe(1);
 		expect(emu.message(f.json.data.messageInfo.msgId)!.content).toMatchObject({
 			file_name: 'report.txt',
@@ -933,7 +1248,12 @@ describe('bot Open API: uploads', () => {
 		});
 		// A file key is not an image.
 		expect(
-			(await bot('/bot/send', botText({ contentType: 'image', content: { imageKey: file.data.fileKey } }))).json.code,
+			(
+				await bot(
+					'/bot/send',
+					botText({ contentType: 'image', content: { imageKey: file.data.fileKey } }),
+				)
+			).json.code,
 		).toBe(-1);
 		expect(emu.violations).toEqual([]);
 	});
@@ -942,16 +1262,23 @@ describe('bot Open API: uploads', () => {
 		expect((await botUpload('image', JPEG, 'photo')).code).toBe(1002);
 		expect((await botUpload('image', JPEG, 'photo.jpg', 'file')).code).toBe(1002);
 		expect((await botUpload('image', JPEG, 'photo.jpeg')).code).toBe(1);
-		expect(emu.violations).toEqual(['POST /open-apis/v1/image/upload: image filename uses .jpeg; use .jpg']);
+		expect(emu.violations).toEqual([
+			'POST /open-apis/v1/image/upload: image filename uses .jpeg; use .jpg',
+		]);
 		const big = Buffer.alloc(10 * 1024 * 1024 + 1);
 		expect((await botUpload('image', big, 'big.png')).code).toBe(1002);
 		expect((await botUpload('file', Buffer.alloc(10 * 1024 * 1024 + 1), 'big.bin')).code).toBe(1);
 		const fd = new FormData();
 		fd.append('image', new Blob([new Uint8Array(JPEG)]), 'p.png');
 		fd.append('name', 'p.png');
-		const extra = await fetch(`${emu.openApiBaseUrl}/image/upload?token=bot-token`, { method: 'POST', body: fd });
+		const extra = await fetch(`${emu.openApiBaseUrl}/image/upload?token=bot-token`, {
+			method: 'POST',
+			body: fd,
+		});
 		expect(((await extra.json()) as Any).code).toBe(1);
-		expect(emu.violations.at(-1)).toBe('POST /open-apis/v1/image/upload: unexpected form fields: name');
+		expect(emu.violations.at(-1)).toBe(
+			'POST /open-apis/v1/image/upload: unexpected form fields: name',
+		);
 		const json = await bot('/image/upload', { image: 'x' });
 		expect(json.json.code).toBe(1002);
 	});
@@ -959,7 +1286,8 @@ describe('bot Open API: uploads', () => {
 
 describe('bot Open API: edit, recall, messages', () => {
 	async function sent(text = 'hello', o: Any = {}): Promise<string> {
-		return (await bot('/bot/send', botText({ content: { text }, ...o }))).json.data.messageInfo.msgId as string;
+		return (await bot('/bot/send', botText({ content: { text }, ...o }))).json.data.messageInfo
+			.msgId as string;
 	}
 
 	test('edit: text/markdown/html take effect and leave edit records', async () => {
@@ -973,8 +1301,14 @@ describe('bot Open API: edit, recall, messages', () => {
 			content: { text: '**new**' },
 		});
 		expect(r.json).toEqual({ code: 1, msg: 'success', data: { successCount: 1 } });
-		expect(emu.message(id)).toMatchObject({ contentType: 3, content: { text: '**new**' }, editTime: T0 + 10 });
-		expect(emu.editRecordsOf(id)).toMatchObject([{ contentOld: '{"text":"hello"}', contentType: 1 }]);
+		expect(emu.message(id)).toMatchObject({
+			contentType: 3,
+			content: { text: '**new**' },
+			editTime: T0 + 10,
+		});
+		expect(emu.editRecordsOf(id)).toMatchObject([
+			{ contentOld: '{"text":"hello"}', contentType: 1 },
+		]);
 	});
 
 	test('edit refusals and an edit to image that has no effect', async () => {
@@ -988,7 +1322,10 @@ describe('bot Open API: edit, recall, messages', () => {
 				content: { text: 'x' },
 				...o,
 			});
-		expect((await edit({ msgId: hex() })).json).toEqual({ code: -1, msg: '消息不存在或无权限修改' });
+		expect((await edit({ msgId: hex() })).json).toEqual({
+			code: -1,
+			msg: '消息不存在或无权限修改',
+		});
 		expect((await edit({ recvId: 'g1', recvType: 'group' })).json.code).toBe(-1);
 		const userMsg = await send({ chat_type: 3, chat_id: 'bot1' });
 		expect(code(userMsg)).toBe(1);
@@ -998,20 +1335,30 @@ describe('bot Open API: edit, recall, messages', () => {
 		const imageKey = (await botUpload('image', JPEG, 'p.jpg')).data.imageKey as string;
 		expect((await edit({ contentType: 'image', content: { imageKey } })).json.code).toBe(1);
 		expect(emu.message(id)).toMatchObject({ contentType: 1, content: { text: 'hello' } });
-		expect(emu.violations).toEqual(['POST /open-apis/v1/bot/edit: edit to contentType image has no effect']);
+		expect(emu.violations).toEqual([
+			'POST /open-apis/v1/bot/edit: edit to contentType image has no effect',
+		]);
 	});
 
 	test('recall uses chatId/chatType; recvId is an unknown key', async () => {
 		const id = await sent();
-		expect((await bot('/bot/recall', { msgId: id, recvId: 'alice', recvType: 'user' })).json.code).toBe(1002);
-		expect((await bot('/bot/recall', { msgId: id, chatId: 'g1', chatType: 'group' })).json.code).toBe(-1);
+		expect(
+			(await bot('/bot/recall', { msgId: id, recvId: 'alice', recvType: 'user' })).json.code,
+		).toBe(1002);
+		expect(
+			(await bot('/bot/recall', { msgId: id, chatId: 'g1', chatType: 'group' })).json.code,
+		).toBe(-1);
 		clock += 5;
-		expect((await bot('/bot/recall', { msgId: id, chatId: 'alice', chatType: 'user' })).json).toEqual({
+		expect(
+			(await bot('/bot/recall', { msgId: id, chatId: 'alice', chatType: 'user' })).json,
+		).toEqual({
 			code: 1,
 			msg: 'success',
 		});
 		expect(emu.message(id)).toMatchObject({ recallTime: T0 + 5, recalledBy: 'bot1' });
-		expect((await bot('/bot/recall', { msgId: id, chatId: 'alice', chatType: 'bot' })).json.code).toBe(1002);
+		expect(
+			(await bot('/bot/recall', { msgId: id, chatId: 'alice', chatType: 'bot' })).json.code,
+		).toBe(1002);
 	});
 
 	test('messages: latest N, a window around message-id, GET and POST', async () => {
@@ -1020,8 +1367,15 @@ describe('bot Open API: edit, recall, messages', () => {
 			clock = T0 + i;
 			ids.push(await sent(`m${i}`));
 		}
-		const q = (extra: Record<string, string>) => ({ 'chat-id': 'alice', 'chat-type': 'user', ...extra });
-		const latest = await bot('/bot/messages', undefined, { method: 'GET', query: q({ before: '2' }) });
+		const q = (extra: Record<string, string>) => ({
+			'chat-id': 'alice',
+			'chat-type': 'user',
+			...extra,
+		});
+		const latest = await bot('/bot/messages', undefined, {
+			method: 'GET',
+			query: q({ before: '2' }),
+		});
 		expect(latest.json.code).toBe(1);
 		expect(latest.json.data.list.map((m: Any) => m.msgId)).toEqual([ids[4], ids[5]]);
 		expect(latest.json.data.list[0]).toMatchObject({
@@ -1036,7 +1390,12 @@ describe('bot Open API: edit, recall, messages', () => {
 			method: 'POST',
 			query: q({ 'message-id': ids[2], before: '1', after: '2' }),
 		});
-		expect(around.json.data.list.map((m: Any) => m.msgId)).toEqual([ids[1], ids[2], ids[3], ids[4]]);
+		expect(around.json.data.list.map((m: Any) => m.msgId)).toEqual([
+			ids[1],
+			ids[2],
+			ids[3],
+			ids[4],
+		]);
 		expect(around.json.data.total).toBe(4);
 		const zero = await bot('/bot/messages', undefined, {
 			method: 'GET',
@@ -1044,14 +1403,24 @@ describe('bot Open API: edit, recall, messages', () => {
 		});
 		expect(zero.json.data.list).toEqual([]);
 		expect(
-			(await bot('/bot/messages', undefined, { method: 'GET', query: q({ 'message-id': hex(), before: '1' }) })).json
-				.code,
+			(
+				await bot('/bot/messages', undefined, {
+					method: 'GET',
+					query: q({ 'message-id': hex(), before: '1' }),
+				})
+			).json.code,
 		).toBe(-1);
-		expect((await bot('/bot/messages', undefined, { method: 'GET', query: q({ before: 'x' }) })).json.code).toBe(1002);
-		expect((await bot('/bot/messages', undefined, { method: 'GET', query: { 'chat-type': 'user' } })).json.code).toBe(
-			1002,
+		expect(
+			(await bot('/bot/messages', undefined, { method: 'GET', query: q({ before: 'x' }) })).json
+				.code,
+		).toBe(1002);
+		expect(
+			(await bot('/bot/messages', undefined, { method: 'GET', query: { 'chat-type': 'user' } }))
+				.json.code,
+		).toBe(1002);
+		expect((await bot('/bot/messages', undefined, { method: 'PUT', query: q({}) })).status).toBe(
+			404,
 		);
-		expect((await bot('/bot/messages', undefined, { method: 'PUT', query: q({}) })).status).toBe(404);
 		expect((await bot('/bot/send', undefined, { method: 'GET' })).status).toBe(404);
 	});
 
@@ -1059,7 +1428,9 @@ describe('bot Open API: edit, recall, messages', () => {
 		const q = { 'chat-id': 'alice', 'chat-type': 'user', before: '1' };
 		for (let i = 0; i < 10; i++) {
 			clock = T0 + i * 50;
-			expect((await bot('/bot/messages', undefined, { method: 'GET', query: q })).json.code).toBe(1);
+			expect((await bot('/bot/messages', undefined, { method: 'GET', query: q })).json.code).toBe(
+				1,
+			);
 		}
 		const limited = await bot('/bot/messages', undefined, { method: 'GET', query: q });
 		expect(limited.json.code).toBe(1007);
@@ -1069,7 +1440,9 @@ describe('bot Open API: edit, recall, messages', () => {
 		// The oldest hit (T0) leaves the window at T0 + 1000.
 		clock = T0 + 1000;
 		expect((await bot('/bot/messages', undefined, { method: 'GET', query: q })).json.code).toBe(1);
-		expect((await bot('/bot/messages', undefined, { method: 'GET', query: q })).json.code).toBe(1007);
+		expect((await bot('/bot/messages', undefined, { method: 'GET', query: q })).json.code).toBe(
+			1007,
+		);
 		expect(emu.rateLimited).toBe(2);
 	});
 });
@@ -1087,13 +1460,22 @@ describe('webhook events', () => {
 				text: 'hi',
 			});
 			const r = await emu.pushEvent(hook.url, env);
-			expect(r).toEqual({ status: 200, text: '{"code":0,"message":"success"}', json: { code: 0, message: 'success' } });
+			expect(r).toEqual({
+				status: 200,
+				text: '{"code":0,"message":"success"}',
+				json: { code: 0, message: 'success' },
+			});
 			expect(hook.bodies[0].headers['content-type']).toMatch(/^application\/json/);
 			expect(hook.bodies[0].json).toEqual({
 				version: '1.0',
 				header: { eventId: env.header.eventId, eventType: 'message.receive.normal', eventTime: T0 },
 				event: {
-					sender: { senderId: 'alice', senderType: 'user', senderUserLevel: 'unknown', senderNickname: 'Alice' },
+					sender: {
+						senderId: 'alice',
+						senderType: 'user',
+						senderUserLevel: 'unknown',
+						senderNickname: 'Alice',
+					},
 					chat: { chatId: 'bot1', chatType: 'bot' },
 					message: {
 						msgId: (env.event.message as Any).msgId,
@@ -1108,9 +1490,21 @@ describe('webhook events', () => {
 					},
 				},
 			});
-			const btn = emu.buttonReportEvent({ msgId: hex(), recvId: 'g1', recvType: 'group', userId: 'bob', value: 'v' });
+			const btn = emu.buttonReportEvent({
+				msgId: hex(),
+				recvId: 'g1',
+				recvType: 'group',
+				userId: 'bob',
+				value: 'v',
+			});
 			expect(btn.header.eventType).toBe('button.report.inline');
-			expect(btn.event).toMatchObject({ recvId: 'g1', recvType: 'group', userId: 'bob', value: 'v', time: T0 });
+			expect(btn.event).toMatchObject({
+				recvId: 'g1',
+				recvType: 'group',
+				userId: 'bob',
+				value: 'v',
+				time: T0,
+			});
 			expect(emu.pushedEvents).toHaveLength(1);
 		} finally {
 			await hook.close();
@@ -1130,11 +1524,16 @@ describe('webhook events', () => {
 			});
 			const id = hex();
 			await send({ msg_id: id, chat_type: 3, chat_id: 'bot1', content: { text: 'ping' } });
-			await send({ chat_type: 2, chat_id: 'g1', content_type: 3, content: { text: '*md*' } }, 'tok-bob');
+			await send(
+				{ chat_type: 2, chat_id: 'g1', content_type: 3, content: { text: '*md*' } },
+				'tok-bob',
+			);
 			await send({});
 			await emu.settle();
 			// Separate connections: arrival order is not guaranteed.
-			const byChat = new Map(hook.bodies.map((b) => [b.json.event.chat.chatType as string, b.json as Any]));
+			const byChat = new Map(
+				hook.bodies.map((b) => [b.json.event.chat.chatType as string, b.json as Any]),
+			);
 			expect(hook.bodies).toHaveLength(2);
 			expect(byChat.get('bot')!.event).toMatchObject({
 				chat: { chatId: 'bot1', chatType: 'bot' },

@@ -191,7 +191,18 @@ const MSG_ID_RE = /^[0-9a-f]{32}$/;
 const HTTP_URL_RE = /^https?:\/\//i;
 const MB = 1024 * 1024;
 
-const CT = { text: 1, image: 2, markdown: 3, file: 4, form: 5, post: 6, sticker: 7, html: 8, video: 10, audio: 11 } as const;
+const CT = {
+	text: 1,
+	image: 2,
+	markdown: 3,
+	file: 4,
+	form: 5,
+	post: 6,
+	sticker: 7,
+	html: 8,
+	video: 10,
+	audio: 11,
+} as const;
 // OPEN: call (13) and A2UI (14) need server-side objects and are refused like unknown content types; an article
 // (post, 6) is sent with its title, text and format, as the seed's send_message documents.
 const SENDABLE = new Set<number>(Object.values(CT));
@@ -208,7 +219,14 @@ const OPEN_CONTENT_TYPE: Record<number, string> = {
 	10: 'video',
 	11: 'audio',
 };
-const BOT_CONTENT_TYPES: Record<string, number> = { text: 1, image: 2, markdown: 3, file: 4, html: 8, video: 10 };
+const BOT_CONTENT_TYPES: Record<string, number> = {
+	text: 1,
+	image: 2,
+	markdown: 3,
+	file: 4,
+	html: 8,
+	video: 10,
+};
 
 // OPEN: buckets per token kind; the audio bucket name is not in the reference.
 const QINIU_BUCKET: Record<UploadKind, string> = {
@@ -228,7 +246,19 @@ const CDN: Record<UploadKind, string> = {
 };
 
 const EXTENSIONS: Record<Exclude<UploadKind, 'file'>, Set<string>> = {
-	image: new Set(['jpg', 'jpeg', 'png', 'gif', 'webp', 'bmp', 'heic', 'heif', 'tif', 'tiff', 'ico']),
+	image: new Set([
+		'jpg',
+		'jpeg',
+		'png',
+		'gif',
+		'webp',
+		'bmp',
+		'heic',
+		'heif',
+		'tif',
+		'tiff',
+		'ico',
+	]),
 	video: new Set(['mp4', 'mov', 'm4v', 'webm', 'mkv', 'avi', '3gp', 'flv', 'wmv']),
 	audio: new Set(['m4a', 'mp3', 'aac', 'amr', 'wav', 'ogg', 'opus', 'flac', 'silk']),
 };
@@ -239,7 +269,15 @@ const BATCH_KEYS = new Set(['recvIds', 'recvType', 'contentType', 'content', 'pa
 const EDIT_KEYS = new Set(['msgId', 'recvId', 'recvType', 'contentType', 'content']);
 const RECALL_KEYS = new Set(['msgId', 'chatId', 'chatType']);
 // OPEN: fileName is accepted next to fileKey (the batch page shows it); fileUrl is not.
-const CONTENT_KEYS = new Set(['text', 'imageKey', 'fileKey', 'videoKey', 'fileName', 'buttons', 'at']);
+const CONTENT_KEYS = new Set([
+	'text',
+	'imageKey',
+	'fileKey',
+	'videoKey',
+	'fileName',
+	'buttons',
+	'at',
+]);
 const BUTTON_KEYS = new Set(['text', 'actionType', 'url', 'value']);
 
 const NOT_LOGGED_IN = { code: -101, msg: '未登录' };
@@ -279,9 +317,11 @@ function sha1(b: Buffer): Buffer {
 
 /** Qiniu's etag: 0x16 + sha1 for one 4 MB block, else 0x96 + sha1 of the blocks' sha1s; URL-safe base64. */
 export function qiniuEtag(data: Buffer): string {
-	if (data.length <= QINIU_BLOCK) return Buffer.concat([Buffer.from([0x16]), sha1(data)]).toString('base64url');
+	if (data.length <= QINIU_BLOCK)
+		return Buffer.concat([Buffer.from([0x16]), sha1(data)]).toString('base64url');
 	const parts: Buffer[] = [];
-	for (let i = 0; i < data.length; i += QINIU_BLOCK) parts.push(sha1(data.subarray(i, i + QINIU_BLOCK)));
+	for (let i = 0; i < data.length; i += QINIU_BLOCK)
+		parts.push(sha1(data.subarray(i, i + QINIU_BLOCK)));
 	return Buffer.concat([Buffer.from([0x96]), sha1(Buffer.concat(parts))]).toString('base64url');
 }
 
@@ -295,13 +335,20 @@ function sniffImage(b: Buffer): boolean {
 	if (b.length >= 8 && b.subarray(0, 8).equals(Buffer.from('89504e470d0a1a0a', 'hex'))) return true;
 	if (b.length >= 4 && b.subarray(0, 4).toString('latin1') === 'GIF8') return true;
 	return (
-		b.length >= 12 && b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP'
+		b.length >= 12 &&
+		b.subarray(0, 4).toString('latin1') === 'RIFF' &&
+		b.subarray(8, 12).toString('latin1') === 'WEBP'
 	);
 }
 
 /** Whether a file is of the kind an upload token was issued for (MIME type, file or key extension, image magic). */
 // OPEN: a token of one kind refuses files of another; file tokens take anything.
-function fileFitsKind(kind: UploadKind, mime: string, names: Array<string | undefined>, bytes: Buffer): boolean {
+function fileFitsKind(
+	kind: UploadKind,
+	mime: string,
+	names: Array<string | undefined>,
+	bytes: Buffer,
+): boolean {
 	if (kind === 'file') return true;
 	if (mime.toLowerCase().startsWith(`${kind}/`)) return true;
 	if (names.some((n) => EXTENSIONS[kind].has(extensionOf(n)))) return true;
@@ -329,7 +376,12 @@ function wireTypeOf(field: protobuf.Field): number {
  * Walk the wire format against `type`: returns the bytes of the known, correctly typed fields (sub-messages cleaned
  * recursively) and lists every unknown field and wire-type mismatch in `problems`. Throws on malformed bytes.
  */
-function scanFields(type: protobuf.Type, bytes: Uint8Array, where: string, problems: string[]): Buffer {
+function scanFields(
+	type: protobuf.Type,
+	bytes: Uint8Array,
+	where: string,
+	problems: string[],
+): Buffer {
 	const r = protobuf.Reader.create(bytes);
 	const out: Buffer[] = [];
 	while (r.pos < r.len) {
@@ -361,7 +413,9 @@ function scanFields(type: protobuf.Type, bytes: Uint8Array, where: string, probl
 		}
 		const packed = field.repeated && wt === 2 && expected !== 2;
 		if (wt !== expected && !packed) {
-			problems.push(`${where}: field ${id} (${field.name}) sent with wire type ${wt}, expected ${expected}`);
+			problems.push(
+				`${where}: field ${id} (${field.name}) sent with wire type ${wt}, expected ${expected}`,
+			);
 			continue;
 		}
 		out.push(Buffer.from(bytes.subarray(start, end)));
@@ -446,7 +500,12 @@ export class YunhuEmulator extends PlatformEmulator {
 	/** Uploaded objects by key (fake Qiniu and Open API uploads share one store). */
 	readonly uploads = new Map<string, YunhuUpload>();
 	readonly editRecords: YunhuEditRecord[] = [];
-	readonly downloadRecords: Array<{ msgId: string; downloadPath: string; userId: string; at: number }> = [];
+	readonly downloadRecords: Array<{
+		msgId: string;
+		downloadPath: string;
+		userId: string;
+		at: number;
+	}> = [];
 	readonly buttonReports: YunhuButtonReport[] = [];
 	readonly qiniuTokens = new Map<string, YunhuQiniuToken>();
 	readonly pushedEvents: YunhuPushedEvent[] = [];
@@ -486,7 +545,12 @@ export class YunhuEmulator extends PlatformEmulator {
 			botRateLimitPerSecond: opts.botRateLimitPerSecond ?? 10,
 			qiniuTokenTtlMs: opts.qiniuTokenTtlMs ?? 3600_000,
 			qiniuMaxBytes: opts.qiniuMaxBytes ?? 40 * MB,
-			botUploadMaxBytes: { image: 10 * MB, video: 20 * MB, file: 20 * MB, ...opts.botUploadMaxBytes },
+			botUploadMaxBytes: {
+				image: 10 * MB,
+				video: 20 * MB,
+				file: 20 * MB,
+				...opts.botUploadMaxBytes,
+			},
 		};
 		const root = loadYunhuProtos();
 		const t = (n: string) => root.lookupType(`yh.${n}`);
@@ -645,7 +709,11 @@ export class YunhuEmulator extends PlatformEmulator {
 
 	// ---- Webhook events (inbound §3.2) -----------------------------------------------------------------------------
 
-	envelope(eventType: string, event: Record<string, unknown>, eventTime = this.now()): YunhuEventEnvelope {
+	envelope(
+		eventType: string,
+		event: Record<string, unknown>,
+		eventTime = this.now(),
+	): YunhuEventEnvelope {
 		return { version: '1.0', header: { eventId: randomHexId(), eventType, eventTime }, event };
 	}
 
@@ -707,7 +775,13 @@ export class YunhuEmulator extends PlatformEmulator {
 			throw new Error(`messageReceiveEventFor: ${msgId} is not in a bot or group chat`);
 		const group = chat.kind === 'group' ? this.groups.get(chat.ids[0]) : undefined;
 		let level: 'owner' | 'administrator' | 'member' | 'unknown' = 'unknown';
-		if (group) level = group.owner === m.senderId ? 'owner' : group.admins.has(m.senderId) ? 'administrator' : 'member';
+		if (group)
+			level =
+				group.owner === m.senderId
+					? 'owner'
+					: group.admins.has(m.senderId)
+						? 'administrator'
+						: 'member';
 		return this.messageReceiveEvent({
 			senderId: m.senderId,
 			senderNickname: this.nameOf(m),
@@ -735,7 +809,14 @@ export class YunhuEmulator extends PlatformEmulator {
 		const time = o.time ?? this.now();
 		return this.envelope(
 			'button.report.inline',
-			{ time, msgId: o.msgId, recvId: o.recvId, recvType: o.recvType, userId: o.userId, value: o.value },
+			{
+				time,
+				msgId: o.msgId,
+				recvId: o.recvId,
+				recvType: o.recvType,
+				userId: o.userId,
+				value: o.value,
+			},
 			time,
 		);
 	}
@@ -784,7 +865,11 @@ export class YunhuEmulator extends PlatformEmulator {
 
 	private notFoundReply(req: RecordedRequest): Reply {
 		req.note = 'not found';
-		return { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: '404 page not found' };
+		return {
+			status: 404,
+			headers: { 'content-type': 'text/plain; charset=utf-8' },
+			body: '404 page not found',
+		};
 	}
 
 	// ---- Client API ------------------------------------------------------------------------------------------------
@@ -793,7 +878,8 @@ export class YunhuEmulator extends PlatformEmulator {
 		const route = this.clientRoutes[req.path];
 		if (!route || route.method !== req.method) return this.notFoundReply(req);
 		const token = req.headers.token;
-		const user = typeof token === 'string' && token.length > 0 ? this.usersByToken.get(token) : undefined;
+		const user =
+			typeof token === 'string' && token.length > 0 ? this.usersByToken.get(token) : undefined;
 		// OPEN: the -101 answer is HTTP 200.
 		const tokenSent = typeof token === 'string' && token.length > 0;
 		if (!user && (!route.anonymous || tokenSent)) {
@@ -882,9 +968,11 @@ export class YunhuEmulator extends PlatformEmulator {
 	private clientChat(user: User, chatType: number, chatId: string): Chat {
 		if (chatId) {
 			if (chatType === 1 && this.users.has(chatId)) return this.chat('user', [user.id, chatId]);
-			if (chatType === 2 && this.groups.get(chatId)?.members.has(user.id)) return this.chat('group', [chatId]);
+			if (chatType === 2 && this.groups.get(chatId)?.members.has(user.id))
+				return this.chat('group', [chatId]);
 			// OPEN: a user reaches a bot's chat only after adding the bot (the friend list Open API sends check too).
-			if (chatType === 3 && this.bots.get(chatId)?.friends.has(user.id)) return this.chat('bot', [chatId, user.id]);
+			if (chatType === 3 && this.bots.get(chatId)?.friends.has(user.id))
+				return this.chat('bot', [chatId, user.id]);
 		}
 		throw notFound('聊天对象不存在');
 	}
@@ -930,12 +1018,17 @@ export class YunhuEmulator extends PlatformEmulator {
 				this.requireMedia(str(c.audio_url), 'audio', '语音获取失败');
 				break;
 			case CT.sticker:
-				if (!str(c.image) && !str(c.expression_id) && !(num(c.sticker_item_id) && num(c.sticker_pack_id)))
+				if (
+					!str(c.image) &&
+					!str(c.expression_id) &&
+					!(num(c.sticker_item_id) && num(c.sticker_pack_id))
+				)
 					throw empty();
 				break;
 			case CT.post:
 				if (!str(c.post_title) || !str(c.post_content)) throw empty();
-				if (c.post_content_type !== '1' && c.post_content_type !== '2') throw badRequest('post_content_type取值错误');
+				if (c.post_content_type !== '1' && c.post_content_type !== '2')
+					throw badRequest('post_content_type取值错误');
 				break;
 			case CT.form:
 				if (!str(c.form)) throw empty();
@@ -944,7 +1037,11 @@ export class YunhuEmulator extends PlatformEmulator {
 				break;
 		}
 		// OPEN: buttons that are not a JSON array are refused.
-		if (c.buttons !== undefined && str(c.buttons) !== '' && !Array.isArray(parseJson(str(c.buttons)))) {
+		if (
+			c.buttons !== undefined &&
+			str(c.buttons) !== '' &&
+			!Array.isArray(parseJson(str(c.buttons)))
+		) {
 			throw badRequest('buttons格式错误');
 		}
 	}
@@ -997,12 +1094,19 @@ export class YunhuEmulator extends PlatformEmulator {
 		const chat = this.clientChat(user, num(b.chat_type), str(b.chat_id));
 		const m = this.byId.get(msgId);
 		// OPEN: a recalled message cannot be edited.
-		if (!m || m.chat !== chat.key || m.senderType !== 'user' || m.senderId !== user.id || m.recallTime !== undefined) {
+		if (
+			!m ||
+			m.chat !== chat.key ||
+			m.senderType !== 'user' ||
+			m.senderId !== user.id ||
+			m.recallTime !== undefined
+		) {
 			throw notFound('消息不存在或无权限修改');
 		}
 		const ct = num(b.content_type);
 		// OPEN: a message of any content type may be edited into text, markdown or html.
-		if (!EDIT_TARGETS.has(ct)) throw badRequest('content_type取值错误，只能编辑为文本、Markdown或HTML');
+		if (!EDIT_TARGETS.has(ct))
+			throw badRequest('content_type取值错误，只能编辑为文本、Markdown或HTML');
 		const content = contentOf(b.content);
 		this.checkClientContent(ct, content);
 		this.applyEdit(m, ct, content, user.id);
@@ -1010,7 +1114,12 @@ export class YunhuEmulator extends PlatformEmulator {
 		return this.pb(this.types.StatusResponse, {});
 	}
 
-	private applyEdit(m: YunhuStoredMessage, ct: number, content: YunhuContent, editorId: string): void {
+	private applyEdit(
+		m: YunhuStoredMessage,
+		ct: number,
+		content: YunhuContent,
+		editorId: string,
+	): void {
 		const t = this.now();
 		// OPEN: createTime is the message's send time and msgTime the edit's time (the seed's field comments).
 		// OPEN: contentOld is the JSON of the old MsgContent fields that were set, by proto name ({"text":"..."}).
@@ -1085,7 +1194,10 @@ export class YunhuEmulator extends PlatformEmulator {
 		let ids = Array.isArray(b.msg_id) ? (b.msg_id as unknown[]).map(str) : [];
 		if (!batch && ids.length > 1) {
 			// The single endpoint's msg_id is not repeated, so a proto3 server keeps the last occurrence only.
-			this.violation(req, `recall-msg got ${ids.length} msg_id values; only the last one is recalled`);
+			this.violation(
+				req,
+				`recall-msg got ${ids.length} msg_id values; only the last one is recalled`,
+			);
 			ids = ids.slice(-1);
 		}
 		if (ids.length === 0) throw badRequest('msg_id不能为空');
@@ -1094,7 +1206,8 @@ export class YunhuEmulator extends PlatformEmulator {
 		const targets = ids.map((id) => this.byId.get(id));
 		// OPEN: a batch is all or nothing: one unknown or foreign message refuses the whole request.
 		for (const m of targets)
-			if (!m || m.chat !== chat.key || !this.mayRecall(m, user, chat)) throw notFound('消息不存在或无权限撤回');
+			if (!m || m.chat !== chat.key || !this.mayRecall(m, user, chat))
+				throw notFound('消息不存在或无权限撤回');
 		const t = this.now();
 		for (const m of targets) {
 			// OPEN: recalling an already recalled message succeeds and keeps the first recall_time.
@@ -1152,7 +1265,8 @@ export class YunhuEmulator extends PlatformEmulator {
 		const m = typeof msgId === 'string' ? this.byId.get(msgId) : undefined;
 		const chat = m && this.chats.get(m.chat);
 		if (!m || !chat) return undefined;
-		if (chat.kind === 'user' || chat.kind === 'bot') return chat.ids.includes(user.id) ? m : undefined;
+		if (chat.kind === 'user' || chat.kind === 'bot')
+			return chat.ids.includes(user.id) ? m : undefined;
 		return this.groups.get(chat.ids[0])?.members.has(user.id) ? m : undefined;
 	}
 
@@ -1176,12 +1290,22 @@ export class YunhuEmulator extends PlatformEmulator {
 		const m = this.visibleMessage(user, b.msgId);
 		// OPEN: only a file message the user can see takes a download record.
 		if (!m || m.contentType !== CT.file) throw notFound('消息不存在');
-		this.downloadRecords.push({ msgId: b.msgId, downloadPath: b.downloadPath, userId: user.id, at: this.now() });
+		this.downloadRecords.push({
+			msgId: b.msgId,
+			downloadPath: b.downloadPath,
+			userId: user.id,
+			at: this.now(),
+		});
 		return jsonReply(200, { code: 1, msg: 'success' });
 	}
 
 	private userInfo(user: User): Reply {
-		const data: Json = { id: user.id, name: user.name, avatar_url: user.avatarUrl ?? '', is_vip: user.isVip ?? false };
+		const data: Json = {
+			id: user.id,
+			name: user.name,
+			avatar_url: user.avatarUrl ?? '',
+			is_vip: user.isVip ?? false,
+		};
 		if (user.email) data.email = user.email;
 		if (user.phone) data.phone = user.phone;
 		return this.pb(this.types.UserInfo, { data });
@@ -1190,9 +1314,9 @@ export class YunhuEmulator extends PlatformEmulator {
 	private qiniuToken(kind: UploadKind, user: User | undefined): Reply {
 		const deadline = this.now() + this.opts.qiniuTokenTtlMs;
 		const bucket = QINIU_BUCKET[kind];
-		const policy = Buffer.from(JSON.stringify({ scope: bucket, deadline: Math.floor(deadline / 1000) })).toString(
-			'base64url',
-		);
+		const policy = Buffer.from(
+			JSON.stringify({ scope: bucket, deadline: Math.floor(deadline / 1000) }),
+		).toString('base64url');
 		const sign = createHmac('sha1', this.qiniuSecret).update(policy).digest('base64url');
 		const token = `${QINIU_AK}:${sign}:${policy}`;
 		this.qiniuTokens.set(token, { token, kind, bucket, userId: user?.id ?? '', deadline });
@@ -1231,7 +1355,11 @@ export class YunhuEmulator extends PlatformEmulator {
 	}
 
 	private nameOf(m: YunhuStoredMessage): string {
-		return (m.senderType === 'bot' ? this.bots.get(m.senderId)?.name : this.users.get(m.senderId)?.name) ?? '';
+		return (
+			(m.senderType === 'bot'
+				? this.bots.get(m.senderId)?.name
+				: this.users.get(m.senderId)?.name) ?? ''
+		);
 	}
 
 	// ---- Fake Qiniu ------------------------------------------------------------------------------------------------
@@ -1247,7 +1375,9 @@ export class YunhuEmulator extends PlatformEmulator {
 		if (!/^multipart\/form-data/i.test(ct)) return fail(400, 'invalid multipart format');
 		let form: FormData;
 		try {
-			form = await new Response(new Uint8Array(req.body), { headers: { 'content-type': ct } }).formData();
+			form = await new Response(new Uint8Array(req.body), {
+				headers: { 'content-type': ct },
+			}).formData();
 		} catch {
 			return fail(400, 'invalid multipart format');
 		}
@@ -1267,7 +1397,10 @@ export class YunhuEmulator extends PlatformEmulator {
 		const key = typeof keyField === 'string' && keyField ? keyField : hash;
 		const fileName = file.name || undefined;
 		if (!fileFitsKind(issued.kind, file.type, [key, fileName], bytes)) {
-			return fail(403, `limited mimeType: this file type (${file.type || 'unknown'}) is forbidden to upload`);
+			return fail(
+				403,
+				`limited mimeType: this file type (${file.type || 'unknown'}) is forbidden to upload`,
+			);
 		}
 		const prev = this.uploads.get(key);
 		if (prev && prev.hash !== hash) return fail(614, 'file exists');
@@ -1293,7 +1426,8 @@ export class YunhuEmulator extends PlatformEmulator {
 	private async handleBot(req: RecordedRequest): Promise<Reply> {
 		const route = this.botRoutes[req.path.slice('/open-apis/v1'.length)];
 		// OPEN: unknown routes and wrong methods on the Open API are a plain 404 as on the client API.
-		if (!route || !route.methods.includes(req.method as 'GET' | 'POST')) return this.notFoundReply(req);
+		if (!route || !route.methods.includes(req.method as 'GET' | 'POST'))
+			return this.notFoundReply(req);
 		const token = req.query.get('token') ?? '';
 		// OPEN: every answer is HTTP 200; the outcome is in `code`.
 		const refuse = (code: number, msg: string) => {
@@ -1314,7 +1448,10 @@ export class YunhuEmulator extends PlatformEmulator {
 		if (bot.banned) return refuse(1004, '机器人已被封禁');
 		try {
 			const data = await route.run(req, bot);
-			return jsonReply(200, data === undefined ? { code: 1, msg: 'success' } : { code: 1, msg: 'success', data });
+			return jsonReply(
+				200,
+				data === undefined ? { code: 1, msg: 'success' } : { code: 1, msg: 'success', data },
+			);
 		} catch (e) {
 			if (!(e instanceof ApiError)) throw e;
 			return refuse(e.code, e.message);
@@ -1348,7 +1485,8 @@ export class YunhuEmulator extends PlatformEmulator {
 	private botJson(req: RecordedRequest, allowed: Set<string>): Json {
 		const ct = String(req.headers['content-type'] ?? '');
 		// The docs require it; a server that parses regardless would still answer.
-		if (!/^application\/json/i.test(ct)) this.violation(req, `Content-Type is "${ct}", expected application/json`);
+		if (!/^application\/json/i.test(ct))
+			this.violation(req, `Content-Type is "${ct}", expected application/json`);
 		if (!isObj(req.json)) throw badRequest('参数错误，请求体不是JSON对象');
 		const unknown = Object.keys(req.json).filter((k) => !allowed.has(k));
 		// OPEN: the message text for unknown keys.
@@ -1386,9 +1524,14 @@ export class YunhuEmulator extends PlatformEmulator {
 		if (unknown.length > 0) throw badRequest(`参数错误，content未知字段: ${unknown.join(', ')}`);
 		const out: YunhuContent = {};
 		const text = content.text;
-		if (text !== undefined && typeof text !== 'string') throw badRequest('参数错误，text必须是字符串');
+		if (text !== undefined && typeof text !== 'string')
+			throw badRequest('参数错误，text必须是字符串');
 		if (isNonEmptyStr(text)) out.text = text;
-		const key = (field: 'imageKey' | 'fileKey' | 'videoKey', kind: BotUploadKind, failure: string): string => {
+		const key = (
+			field: 'imageKey' | 'fileKey' | 'videoKey',
+			kind: BotUploadKind,
+			failure: string,
+		): string => {
 			const v = content[field];
 			if (!isNonEmptyStr(v)) throw badRequest('消息内容不能为空');
 			if (this.uploads.get(v)?.kind !== kind) throw notFound(failure);
@@ -1437,7 +1580,13 @@ export class YunhuEmulator extends PlatformEmulator {
 		return { ct, content: out };
 	}
 
-	private botStore(bot: Bot, chat: Chat, ct: number, content: YunhuContent, parentId: unknown): YunhuStoredMessage {
+	private botStore(
+		bot: Bot,
+		chat: Chat,
+		ct: number,
+		content: YunhuContent,
+		parentId: unknown,
+	): YunhuStoredMessage {
 		return this.store(chat, {
 			msgId: randomHexId(),
 			senderId: bot.botId,
@@ -1451,7 +1600,8 @@ export class YunhuEmulator extends PlatformEmulator {
 
 	private botSend(req: RecordedRequest, bot: Bot): unknown {
 		const b = this.botJson(req, SEND_KEYS);
-		if (b.parentId !== undefined && typeof b.parentId !== 'string') throw badRequest('参数错误，parentId必须是字符串');
+		if (b.parentId !== undefined && typeof b.parentId !== 'string')
+			throw badRequest('参数错误，parentId必须是字符串');
 		const chat = this.botChat(bot, b.recvType, b.recvId);
 		const { ct, content } = this.botContent(req, b.contentType, b.content);
 		const m = this.botStore(bot, chat, ct, content, b.parentId);
@@ -1490,7 +1640,13 @@ export class YunhuEmulator extends PlatformEmulator {
 		if (!isNonEmptyStr(b.msgId)) throw badRequest('msgId不能为空');
 		const chat = this.botChat(bot, b.recvType, b.recvId);
 		const m = this.byId.get(b.msgId);
-		if (!m || m.chat !== chat.key || m.senderType !== 'bot' || m.senderId !== bot.botId || m.recallTime !== undefined) {
+		if (
+			!m ||
+			m.chat !== chat.key ||
+			m.senderType !== 'bot' ||
+			m.senderId !== bot.botId ||
+			m.recallTime !== undefined
+		) {
 			throw notFound('消息不存在或无权限修改');
 		}
 		const { ct, content } = this.botContent(req, b.contentType, b.content);
@@ -1508,7 +1664,8 @@ export class YunhuEmulator extends PlatformEmulator {
 		if (!isNonEmptyStr(b.msgId)) throw badRequest('msgId不能为空');
 		if (b.chatType !== 'user' && b.chatType !== 'group') throw badRequest('chatType取值错误');
 		if (!isNonEmptyStr(b.chatId)) throw badRequest('chatId不能为空');
-		const key = b.chatType === 'user' ? chatKey('bot', [bot.botId, b.chatId]) : chatKey('group', [b.chatId]);
+		const key =
+			b.chatType === 'user' ? chatKey('bot', [bot.botId, b.chatId]) : chatKey('group', [b.chatId]);
 		const m = this.byId.get(b.msgId);
 		// OPEN: the refusal text; recalling twice succeeds and keeps the first recall time.
 		if (!m || m.chat !== key || m.senderType !== 'bot' || m.senderId !== bot.botId)
@@ -1600,10 +1757,13 @@ export class YunhuEmulator extends PlatformEmulator {
 	private async botUpload(req: RecordedRequest, bot: Bot, kind: BotUploadKind): Promise<unknown> {
 		const ct = String(req.headers['content-type'] ?? '');
 		// OPEN: upload refusals (not multipart, missing field, too large, no extension) are 1002 with these texts.
-		if (!/^multipart\/form-data/i.test(ct)) throw badRequest('参数错误，请使用multipart/form-data上传');
+		if (!/^multipart\/form-data/i.test(ct))
+			throw badRequest('参数错误，请使用multipart/form-data上传');
 		let form: FormData;
 		try {
-			form = await new Response(new Uint8Array(req.body), { headers: { 'content-type': ct } }).formData();
+			form = await new Response(new Uint8Array(req.body), {
+				headers: { 'content-type': ct },
+			}).formData();
 		} catch {
 			throw badRequest('参数错误，multipart解析失败');
 		}
@@ -1647,7 +1807,14 @@ export class YunhuEmulator extends PlatformEmulator {
 	private ensureGroup(groupId: string): Group {
 		let g = this.groups.get(groupId);
 		if (!g) {
-			g = { groupId, name: groupId, members: new Set(), admins: new Set(), bots: new Set(), banned: false };
+			g = {
+				groupId,
+				name: groupId,
+				members: new Set(),
+				admins: new Set(),
+				bots: new Set(),
+				banned: false,
+			};
 			this.groups.set(groupId, g);
 		}
 		return g;
@@ -1657,7 +1824,13 @@ export class YunhuEmulator extends PlatformEmulator {
 		const key = chatKey(kind, ids);
 		let c = this.chats.get(key);
 		if (!c) {
-			c = { key, kind, ids: kind === 'user' ? [...ids].sort() : [...ids], lastSeq: 0, messages: [] };
+			c = {
+				key,
+				kind,
+				ids: kind === 'user' ? [...ids].sort() : [...ids],
+				lastSeq: 0,
+				messages: [],
+			};
 			this.chats.set(key, c);
 		}
 		return c;
@@ -1668,7 +1841,12 @@ export class YunhuEmulator extends PlatformEmulator {
 		m: Omit<YunhuStoredMessage, 'chat' | 'seq' | 'sendTime'> & { sendTime?: number },
 	): YunhuStoredMessage {
 		chat.lastSeq += 1;
-		const msg: YunhuStoredMessage = { ...m, chat: chat.key, seq: chat.lastSeq, sendTime: m.sendTime ?? this.now() };
+		const msg: YunhuStoredMessage = {
+			...m,
+			chat: chat.key,
+			seq: chat.lastSeq,
+			sendTime: m.sendTime ?? this.now(),
+		};
 		if (msg.quoteMsgId === undefined) delete msg.quoteMsgId;
 		if (msg.commandId === undefined) delete msg.commandId;
 		chat.messages.push(msg);
@@ -1695,7 +1873,13 @@ function contentOf(v: unknown): YunhuContent {
 	const out: YunhuContent = {};
 	if (!isObj(v)) return out;
 	for (const [k, x] of Object.entries(v)) {
-		if (typeof x === 'string' ? x !== '' : typeof x === 'number' ? x !== 0 : Array.isArray(x) && x.length > 0) {
+		if (
+			typeof x === 'string'
+				? x !== ''
+				: typeof x === 'number'
+					? x !== 0
+					: Array.isArray(x) && x.length > 0
+		) {
 			out[k] = x as string | number | string[];
 		}
 	}
@@ -1710,7 +1894,8 @@ function checkButtons(v: unknown): unknown {
 	for (const row of v) {
 		if (!Array.isArray(row)) throw bad();
 		for (const b of row) {
-			if (!isObj(b) || Object.keys(b).some((k) => !BUTTON_KEYS.has(k)) || !isNonEmptyStr(b.text)) throw bad();
+			if (!isObj(b) || Object.keys(b).some((k) => !BUTTON_KEYS.has(k)) || !isNonEmptyStr(b.text))
+				throw bad();
 			if (b.actionType === 1) {
 				if (!isNonEmptyStr(b.url)) throw bad();
 			} else if (b.actionType === 2 || b.actionType === 3) {

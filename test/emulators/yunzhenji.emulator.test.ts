@@ -15,7 +15,8 @@ type Any = Record<string, any>;
 
 // Reference (inbound.md §4) test vector.
 const VECTOR_KEY = '0123456789abcdef0123456789abcdef';
-const VECTOR_PLAIN = '[{"type":"chatMsg","rel_wxid":"1688850000000001","data":[{"msg_type":"text"}]}]';
+const VECTOR_PLAIN =
+	'[{"type":"chatMsg","rel_wxid":"1688850000000001","data":[{"msg_type":"text"}]}]';
 const VECTOR_CIPHER =
 	'7aAl8fMR9AumRgtFnlvRrgPcI9nYwJZbNXMj4cr25Ne+hbo6PkvDkTCzrEZiYqOoC1Urvo' +
 	'DZrml0vd87KyKbaBMWyLpygRs2N+IlAA25PmyeiskR3FhuwIg+N2sLdyHV';
@@ -24,7 +25,12 @@ const KEY_BYTES = Buffer.from('k3y-bytes-for-the-yunzhenji-test', 'utf8');
 const KEY43 = KEY_BYTES.toString('base64').replace(/=+$/, '');
 const KEY32 = 'ThirtyTwoCharacterRawKeyForApp2!';
 
-const APP = { appId: 'yzj-app-1', appSecret: 'secret-1', encodingAesKey: KEY43, corpWxid: '1970325000000001' };
+const APP = {
+	appId: 'yzj-app-1',
+	appSecret: 'secret-1',
+	encodingAesKey: KEY43,
+	corpWxid: '1970325000000001',
+};
 const APP2 = { appId: 'yzj-app-2', appSecret: 'secret-2', encodingAesKey: KEY32 };
 const A1 = '1688850320220535';
 const A2 = '1688850000000002';
@@ -134,7 +140,11 @@ async function receiver(o: { delayMs?: number; status?: number; answer?: string 
 		const chunks: Buffer[] = [];
 		req.on('data', (c: Buffer) => chunks.push(c));
 		req.on('end', () => {
-			received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() });
+			received.push({
+				headers: req.headers,
+				body: Buffer.concat(chunks).toString('utf8'),
+				at: Date.now(),
+			});
 			const answer = () => {
 				if (res.destroyed) return;
 				res.writeHead(o.status ?? 200, { 'content-type': 'application/json' });
@@ -179,7 +189,11 @@ describe('callback encryption', () => {
 		expect(padded.subarray(64)).toEqual(Buffer.alloc(32, 32));
 		expect(pkcs7Unpad32(padded)).toEqual(aligned);
 		expect(() => pkcs7Unpad32(Buffer.concat([aligned, Buffer.alloc(32, 33)]))).toThrow(/padding/);
-		const mixed = Buffer.concat([aligned.subarray(0, 48), Buffer.from([1, 2, 3, 4, 5, 6, 7, 8]), Buffer.alloc(8, 16)]);
+		const mixed = Buffer.concat([
+			aligned.subarray(0, 48),
+			Buffer.from([1, 2, 3, 4, 5, 6, 7, 8]),
+			Buffer.alloc(8, 16),
+		]);
 		expect(() => pkcs7Unpad32(mixed)).toThrow(/padding/);
 	});
 });
@@ -205,8 +219,18 @@ describe('POST /oauth/token', () => {
 	test.each([
 		['unknown app_id', { app_id: 'nope', app_secret: 'secret-1', ...grant }, 40013, /app_id/],
 		['wrong secret', { app_id: APP.appId, app_secret: 'wrong', ...grant }, 40125, /app_secret/],
-		['wrong grant', { app_id: APP.appId, app_secret: 'secret-1', grand_type: 'password' }, 40002, /grand_type/],
-		['grant spelled grant_type', { app_id: APP.appId, app_secret: 'secret-1', grant_type: 'x' }, 40002, /spells/],
+		[
+			'wrong grant',
+			{ app_id: APP.appId, app_secret: 'secret-1', grand_type: 'password' },
+			40002,
+			/grand_type/,
+		],
+		[
+			'grant spelled grant_type',
+			{ app_id: APP.appId, app_secret: 'secret-1', grant_type: 'x' },
+			40002,
+			/spells/,
+		],
 		['no secret', { app_id: APP.appId, ...grant }, 41004, /app_secret is missing/],
 		['other app secret', { app_id: APP2.appId, app_secret: 'secret-1', ...grant }, 40125, /secret/],
 	])('refuses %s', async (_name, body, errcode, message) => {
@@ -222,7 +246,11 @@ describe('POST /oauth/token', () => {
 		await startEmu({ grantType: 'yzj', tokenResponseShape: 'top', tokenTtlSeconds: 60 });
 		const bad = await post('/oauth/token', { app_id: APP.appId, app_secret: 'secret-1', ...grant });
 		expect(bad.json.errcode).toBe(40002);
-		const { json } = await post('/oauth/token', { app_id: APP.appId, app_secret: 'secret-1', grand_type: 'yzj' });
+		const { json } = await post('/oauth/token', {
+			app_id: APP.appId,
+			app_secret: 'secret-1',
+			grand_type: 'yzj',
+		});
 		expect(json).toEqual({ errcode: 0, access_token: expect.any(String), expires_in: 60 });
 	});
 
@@ -263,13 +291,18 @@ describe('POST /oauth/token', () => {
 
 	test('business calls take the credentials in the body (POST) or the query (GET), nowhere else', async () => {
 		const t = await token();
-		const res = await fetch(`${emu.baseUrl}/wechat/sendMessage?app_id=${APP.appId}&access_token=${t}`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ wxid: A1, target_wxid: C1, messages: [text('x')] }),
-		});
+		const res = await fetch(
+			`${emu.baseUrl}/wechat/sendMessage?app_id=${APP.appId}&access_token=${t}`,
+			{
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ wxid: A1, target_wxid: C1, messages: [text('x')] }),
+			},
+		);
 		expect(((await res.json()) as Any).errcode).toBe(41002);
-		const listed = await fetch(`${emu.baseUrl}/wechat/list`, { headers: { authorization: `Bearer ${t}` } });
+		const listed = await fetch(`${emu.baseUrl}/wechat/list`, {
+			headers: { authorization: `Bearer ${t}` },
+		});
 		expect(((await listed.json()) as Any).errcode).toBe(41002);
 	});
 });
@@ -293,7 +326,10 @@ describe('POST /wechat/sendMessage', () => {
 				api_send_id: 'ord-7',
 			},
 			{ msg_type: 'picture', content: { url: 'https://cdn.example/a.png' } },
-			{ msg_type: 'link', content: { title: 'T', url: 'https://x.example', cover: 'https://c.example', desc: 'D' } },
+			{
+				msg_type: 'link',
+				content: { title: 'T', url: 'https://x.example', cover: 'https://c.example', desc: 'D' },
+			},
 			{ msg_type: 'file', content: { title: 'a.pdf', url: 'https://cdn.example/a.pdf' } },
 		]);
 		expect(first.errcode).toBe(0);
@@ -312,10 +348,22 @@ describe('POST /wechat/sendMessage', () => {
 		expect(first.data.map((d: Any) => d.idx)).toEqual([0, 1, 2, 3, 4]);
 
 		const second = await send([
-			{ msg_type: 'voice', content: { url: 'https://cdn.example/v.mp3', duration: 60, org_content: '' } },
-			{ msg_type: 'voice', content: { url: 'https://cdn.example/v.mp3', duration: 1, org_content: 'orig' } },
-			{ msg_type: 'video', content: { url: 'https://cdn.example/v.mp4', cover: 'https://c', duration: 12 } },
-			{ msg_type: 'program', content: { appid: 'wx1', username: 'gh_1', title: 'Mini', pagepath: 'p/i', cover: 'c' } },
+			{
+				msg_type: 'voice',
+				content: { url: 'https://cdn.example/v.mp3', duration: 60, org_content: '' },
+			},
+			{
+				msg_type: 'voice',
+				content: { url: 'https://cdn.example/v.mp3', duration: 1, org_content: 'orig' },
+			},
+			{
+				msg_type: 'video',
+				content: { url: 'https://cdn.example/v.mp4', cover: 'https://c', duration: 12 },
+			},
+			{
+				msg_type: 'program',
+				content: { appid: 'wx1', username: 'gh_1', title: 'Mini', pagepath: 'p/i', cover: 'c' },
+			},
 			{ msg_type: 'card', content: { wxid: C1, anything: [1] } },
 		]);
 		expect(second.errcode).toBe(0);
@@ -362,30 +410,84 @@ describe('POST /wechat/sendMessage', () => {
 	const voice = (duration: unknown) => msg('voice', { url: 'u', duration, org_content: '' });
 	const items = (...list: unknown[]) => msg('text', { items: list });
 	test.each<[string, unknown[], Any, number, RegExp]>([
-		['an announcement to a person', msg('announcement', { text: 'x' }), {}, 40035, /customer group/],
+		[
+			'an announcement to a person',
+			msg('announcement', { text: 'x' }),
+			{},
+			40035,
+			/customer group/,
+		],
 		['voice duration 0', voice(0), {}, 40035, /1 to 60/],
 		['voice duration 61', voice(61), {}, 40035, /1 to 60/],
 		['voice duration 1.5', voice(1.5), {}, 40035, /duration/],
 		['voice duration "60"', voice('60'), {}, 40035, /duration/],
-		['voice without org_content', msg('voice', { url: 'u', duration: 5 }), {}, 40035, /org_content is missing/],
-		['a picture without url', msg('picture', {}), {}, 40035, /messages\[0\]\.content\.url is missing/],
+		[
+			'voice without org_content',
+			msg('voice', { url: 'u', duration: 5 }),
+			{},
+			40035,
+			/org_content is missing/,
+		],
+		[
+			'a picture without url',
+			msg('picture', {}),
+			{},
+			40035,
+			/messages\[0\]\.content\.url is missing/,
+		],
 		['a link without title', msg('link', { url: 'u' }), {}, 40035, /title is missing/],
-		['a file without url', [ok, ...msg('file', { title: 'a' })], {}, 40035, /messages\[1\]\.content\.url is missing/],
+		[
+			'a file without url',
+			[ok, ...msg('file', { title: 'a' })],
+			{},
+			40035,
+			/messages\[1\]\.content\.url is missing/,
+		],
 		['a video without url', msg('video', { cover: 'c' }), {}, 40035, /url is missing/],
-		['an announcement without text', msg('announcement', {}), { target_wxid: G1 }, 40035, /text is missing/],
+		[
+			'an announcement without text',
+			msg('announcement', {}),
+			{ target_wxid: G1 },
+			40035,
+			/text is missing/,
+		],
 		['text without items', items(), {}, 40035, /non-empty array/],
 		['a text item without text', items({ type: 'text' }), {}, 40035, /items\[0\]\.text/],
 		['an at item without wxid', items({ type: 'at' }), {}, 40035, /wxid is missing/],
 		['a text item without type', items({ text: 'x' }), {}, 40035, /needs a type/],
 		['no content', [{ msg_type: 'picture' }], {}, 40035, /content must be an object/],
-		['opaque content not an object', [{ msg_type: 'program', content: 'x' }], {}, 40035, /content must be an object/],
-		['an unknown msg_type', [{ msg_type: 'sticker', content: {} }], {}, 40008, /unknown msg_type "sticker"/],
+		[
+			'opaque content not an object',
+			[{ msg_type: 'program', content: 'x' }],
+			{},
+			40035,
+			/content must be an object/,
+		],
+		[
+			'an unknown msg_type',
+			[{ msg_type: 'sticker', content: {} }],
+			{},
+			40008,
+			/unknown msg_type "sticker"/,
+		],
 		['a missing msg_type', [{ content: {} }], {}, 40035, /msg_type is missing/],
-		['an unknown message field', [{ ...ok, priority: 1 }], {}, 40035, /messages\[0\]: unknown field "priority"/],
+		[
+			'an unknown message field',
+			[{ ...ok, priority: 1 }],
+			{},
+			40035,
+			/messages\[0\]: unknown field "priority"/,
+		],
 		['an unknown top-level field', [ok], { safe: 1 }, 40035, /^unknown field "safe"$/],
 		['6 messages', [ok, ok, ok, ok, ok, ok], {}, 45008, /at most 5/],
 		['no messages', [], {}, 40035, /must not be empty/],
-		['a float delayed_time', [{ ...ok, delayed_time: 1.5 }], {}, 40035, /delayed_time must be an integer/],
+		[
+			'a float delayed_time',
+			[{ ...ok, delayed_time: 1.5 }],
+			{},
+			40035,
+			/delayed_time must be an integer/,
+		],
 		['a string delayed_time', [{ ...ok, delayed_time: '1641280299' }], {}, 40035, /delayed_time/],
 		['a negative delayed_time', [{ ...ok, delayed_time: -1 }], {}, 40035, /delayed_time/],
 		['an object api_send_id', [{ ...ok, api_send_id: { a: 1 } }], {}, 40035, /api_send_id/],
@@ -396,7 +498,13 @@ describe('POST /wechat/sendMessage', () => {
 		['an unknown customer', [ok], { target_wxid: '7889999999999999' }, 46004, /not found/],
 		['an unknown group', [ok], { target_wxid: 'R:1' }, 46004, /not found/],
 		['a customer who did not add the sender', [ok], { target_wxid: C2 }, 46004, /has not added/],
-		['a group without the sender', [ok], { wxid: A2, target_wxid: G1 }, 46004, /not in the customer group/],
+		[
+			'a group without the sender',
+			[ok],
+			{ wxid: A2, target_wxid: G1 },
+			46004,
+			/not in the customer group/,
+		],
 	])('refuses %s', async (_name, messages, extra, errcode, message) => {
 		const json = await send(messages, extra);
 		expect(json.errcode).toBe(errcode);
@@ -421,7 +529,12 @@ describe('POST /wechat/sendMessage', () => {
 				wxid: A1,
 				target_wxid: C1,
 				messages: [
-					{ msg_type: 'picture', content: { url: 'u', width: 10 }, delayed_time: 1641280299000, api_send_id: 'a' },
+					{
+						msg_type: 'picture',
+						content: { url: 'u', width: 10 },
+						delayed_time: 1641280299000,
+						api_send_id: 'a',
+					},
 					{ ...text('x'), api_send_id: 'a' },
 				],
 			},
@@ -447,7 +560,11 @@ describe('POST /wechat/sendMessage', () => {
 	});
 
 	test('injectError answers one authenticated call with the given errcode', async () => {
-		emu.injectError({ path: '/wechat/sendMessage', errcode: 45009, message: 'api freq out of limit' });
+		emu.injectError({
+			path: '/wechat/sendMessage',
+			errcode: 45009,
+			message: 'api freq out of limit',
+		});
 		expect(await send([text('x')])).toEqual({ errcode: 45009, message: 'api freq out of limit' });
 		expect((await send([text('x')])).errcode).toBe(0);
 	});
@@ -456,9 +573,15 @@ describe('POST /wechat/sendMessage', () => {
 		const bad = await post('/wechat/sendMessage', undefined, { raw: 'app_id=x' });
 		expect(bad.json).toEqual({ errcode: 47001, message: expect.stringMatching(/JSON/) });
 		const wrongGet = await get('/wechat/sendMessage', await authQuery());
-		expect(wrongGet).toEqual({ status: 200, json: { errcode: 43002, message: 'require POST method' } });
+		expect(wrongGet).toEqual({
+			status: 200,
+			json: { errcode: 43002, message: 'require POST method' },
+		});
 		const wrongPost = await post('/wechat/list', await authQuery());
-		expect(wrongPost).toEqual({ status: 200, json: { errcode: 43001, message: 'require GET method' } });
+		expect(wrongPost).toEqual({
+			status: 200,
+			json: { errcode: 43001, message: 'require GET method' },
+		});
 		const missing = await get('/wechat/nothing', {});
 		expect(missing.status).toBe(404);
 		expect(missing.json.errcode).not.toBe(0);
@@ -543,7 +666,12 @@ describe('callbacks', () => {
 				expect(Object.keys(wrapped)).toEqual(['encrypt']);
 				return (JSON.parse(decryptIndependently(wrapped.encrypt, key)) as Any[])[0];
 			});
-			expect(got.map((n) => n.type)).toEqual(['chatMsg', 'chatMsgSendFail', 'chatMsg', 'chatMsgSendFail']);
+			expect(got.map((n) => n.type)).toEqual([
+				'chatMsg',
+				'chatMsgSendFail',
+				'chatMsg',
+				'chatMsgSendFail',
+			]);
 			expect(got[0].corp_wxid).toBeUndefined();
 			expect(got[1]).toEqual({
 				type: 'chatMsgSendFail',
@@ -566,7 +694,9 @@ describe('callbacks', () => {
 			expect(got[3].data[0].api_send_svrid).toBe(json.data[1].api_send_svrid);
 			expect(emu.sends.map((s) => s.status)).toEqual(['failed', 'failed']);
 			expect(emu.notifications('chatMsgSendFail')).toHaveLength(2);
-			expect(emu.decryptCallbackBody(r.received[1].body, APP2.appId)[0].type).toBe('chatMsgSendFail');
+			expect(emu.decryptCallbackBody(r.received[1].body, APP2.appId)[0].type).toBe(
+				'chatMsgSendFail',
+			);
 		} finally {
 			await r.close();
 		}
@@ -581,10 +711,17 @@ describe('callbacks', () => {
 			await send([text('a')]);
 			await emu.flushCallbacks();
 			emu.callbackBodyForm = 'base64';
-			await send([text('b')], { app_id: APP2.appId, access_token: await token(APP2), wxid: B1, target_wxid: CB });
+			await send([text('b')], {
+				app_id: APP2.appId,
+				access_token: await token(APP2),
+				wxid: B1,
+				target_wxid: CB,
+			});
 			await emu.flushCallbacks();
 			expect(r.received).toHaveLength(2);
-			const a = JSON.parse(decryptIndependently((JSON.parse(r.received[0].body) as Any).encrypt, KEY_BYTES)) as Any[];
+			const a = JSON.parse(
+				decryptIndependently((JSON.parse(r.received[0].body) as Any).encrypt, KEY_BYTES),
+			) as Any[];
 			const b = JSON.parse(decryptIndependently(r.received[1].body, Buffer.from(KEY32))) as Any[];
 			expect(a[0].data[0].content.items[0].text).toBe('a');
 			expect(b[0]).toMatchObject({ type: 'chatMsg', rel_wxid: B1, data: [{ to_wxid: CB }] });
@@ -598,9 +735,15 @@ describe('callbacks', () => {
 		try {
 			emu.setCallbackUrl(r.url);
 			emu.failWhen = (m) => (m.msgType === 'picture' ? 'picture download failed' : false);
-			await send([text('ok'), { msg_type: 'picture', content: { url: 'https://x' } }], { target_wxid: G1 });
+			await send([text('ok'), { msg_type: 'picture', content: { url: 'https://x' } }], {
+				target_wxid: G1,
+			});
 			await emu.flushCallbacks();
-			expect(emu.notifications().map((n) => n.type)).toEqual(['chatMsg', 'chatMsg', 'chatMsgSendFail']);
+			expect(emu.notifications().map((n) => n.type)).toEqual([
+				'chatMsg',
+				'chatMsg',
+				'chatMsgSendFail',
+			]);
 			expect(emu.notifications('chatMsgSendFail')[0].data[0]).toMatchObject({
 				room_wxid: G1,
 				err_msg: 'picture download failed',
@@ -659,7 +802,11 @@ describe('callbacks', () => {
 			emu.setCallbackUrl(failing.url);
 			await send([text('y')]);
 			await emu.flushCallbacks();
-			expect(emu.callbacks[1]).toMatchObject({ status: 500, responseText: 'boom', timedOut: false });
+			expect(emu.callbacks[1]).toMatchObject({
+				status: 500,
+				responseText: 'boom',
+				timedOut: false,
+			});
 			expect(failing.received).toHaveLength(1);
 		} finally {
 			await failing.close();
@@ -671,7 +818,8 @@ describe('callbacks', () => {
 		const slow = await receiver({ delayMs: 400 });
 		try {
 			emu.setCallbackUrl(slow.url);
-			for (let i = 0; i < 3; i++) await emu.pushIncomingMessage({ relWxid: A1, fromWxid: C1, text: `m${i}` });
+			for (let i = 0; i < 3; i++)
+				await emu.pushIncomingMessage({ relWxid: A1, fromWxid: C1, text: `m${i}` });
 			expect(emu.callbacks.map((c) => [c.timedOut, c.blocked])).toEqual([
 				[true, false],
 				[true, false],
@@ -691,7 +839,12 @@ describe('callbacks', () => {
 		const r = await receiver();
 		try {
 			emu.setCallbackUrl(r.url);
-			const d = await emu.pushIncomingMessage({ relWxid: A1, fromWxid: C1, text: '你好', msgId: 'm1' });
+			const d = await emu.pushIncomingMessage({
+				relWxid: A1,
+				fromWxid: C1,
+				text: '你好',
+				msgId: 'm1',
+			});
 			expect(d?.status).toBe(200);
 			await emu.pushIncomingMessage({
 				relWxid: A1,
@@ -703,7 +856,9 @@ describe('callbacks', () => {
 			const contacts = [{ wxid: '7881300000000099', nickname: 'New' }];
 			await emu.pushContactsEvent({ relWxid: A1, event: 'add', contacts });
 			await emu.setOnline(A1, false, true);
-			const got = r.received.map((x) => (JSON.parse(decryptIndependently(x.body, KEY_BYTES)) as Any[])[0]);
+			const got = r.received.map(
+				(x) => (JSON.parse(decryptIndependently(x.body, KEY_BYTES)) as Any[])[0],
+			);
 			expect(got[0]).toEqual({
 				type: 'chatMsg',
 				corp_wxid: APP.corpWxid,
@@ -727,12 +882,18 @@ describe('callbacks', () => {
 				rel_wxid: A1,
 				data: [{ event: 'add', wxid: '7881300000000099', nickname: 'New' }],
 			});
-			expect(got[3]).toMatchObject({ type: 'logout', rel_wxid: A1, data: [{ wxid: A1, online: 0 }] });
+			expect(got[3]).toMatchObject({
+				type: 'logout',
+				rel_wxid: A1,
+				data: [{ wxid: A1, online: 0 }],
+			});
 			expect(emu.accounts.find((a) => a.wxid === A1)?.online).toBe(false);
 			expect(emu.customers.find((c) => c.wxid === '7881300000000099')?.relWxids).toEqual([A1]);
 
 			emu.setCallbackUrl(`${r.url}&app=2`, APP2.appId);
-			const custom = await emu.pushNotifications([{ type: 'somethingNew', rel_wxid: B1, data: [{ a: 1 }] }]);
+			const custom = await emu.pushNotifications([
+				{ type: 'somethingNew', rel_wxid: B1, data: [{ a: 1 }] },
+			]);
 			expect(custom).toMatchObject({ appId: APP2.appId, url: `${r.url}&app=2`, status: 200 });
 			expect(JSON.parse(decryptIndependently(r.received[4].body, Buffer.from(KEY32)))).toEqual([
 				{ type: 'somethingNew', rel_wxid: B1, data: [{ a: 1 }] },
@@ -785,7 +946,9 @@ describe('GET endpoints', () => {
 		expect((await get('/wechat/list', { ...q, page_size: 'ten' })).json.errcode).toBe(40035);
 		const capped = await get('/wechat/list', { ...q, page_size: 500 });
 		expect(capped.json.data.page_size).toBe(100);
-		expect(emu.violations).toEqual([expect.stringMatching(/page_size 500 is above the maximum 100/)]);
+		expect(emu.violations).toEqual([
+			expect.stringMatching(/page_size 500 is above the maximum 100/),
+		]);
 		emu.violations.length = 0;
 		expect((await get('/wechat/list', { app_id: APP.appId })).json.errcode).toBe(41001);
 	});
@@ -794,12 +957,20 @@ describe('GET endpoints', () => {
 		emu.addCustomer({ wxid: C1, relWxids: [A2, B1], roomWxids: ['R:2'] });
 		const q = await authQuery();
 		const { json } = await get('/wechat/contactInfo', { ...q, wxid: C1 });
-		expect(json).toEqual({ errcode: 0, data: { wxid: C1, rel_wxids: [A1, A2], room_wxids: [G1, 'R:2'] } });
+		expect(json).toEqual({
+			errcode: 0,
+			data: { wxid: C1, rel_wxids: [A1, A2], room_wxids: [G1, 'R:2'] },
+		});
 		const other = await get('/wechat/contactInfo', { ...(await authQuery(APP2)), wxid: C1 });
 		expect(other.json.data.rel_wxids).toEqual([B1]);
-		expect((await get('/wechat/contactInfo', { ...q, wxid: '7889999999999999' })).json.errcode).toBe(46004);
+		expect(
+			(await get('/wechat/contactInfo', { ...q, wxid: '7889999999999999' })).json.errcode,
+		).toBe(46004);
 		expect((await get('/wechat/contactInfo', { ...q, wxid: CB })).json.errcode).toBe(46004);
-		expect((await get('/wechat/contactInfo', q)).json).toEqual({ errcode: 40035, message: 'wxid is missing' });
+		expect((await get('/wechat/contactInfo', q)).json).toEqual({
+			errcode: 40035,
+			message: 'wxid is missing',
+		});
 	});
 
 	test('/wechat/blackContactList and /wechat/whiteContactList page the app lists', async () => {
@@ -820,11 +991,18 @@ describe('GET endpoints', () => {
 			created_at: T0 / 1000,
 		});
 		const p2 = await get('/wechat/blackContactList', { ...q, page: 2, page_size: 10 });
-		expect(p2.json.data.list.map((e: Any) => e.wxid)).toEqual(['7881300000000110', '7881300000000111']);
+		expect(p2.json.data.list.map((e: Any) => e.wxid)).toEqual([
+			'7881300000000110',
+			'7881300000000111',
+		]);
 		const white = await get('/wechat/whiteContactList', q);
-		expect(white.json.data.list).toEqual([expect.objectContaining({ wxid: C1, nickname: 'Alice', remark: 'vip' })]);
+		expect(white.json.data.list).toEqual([
+			expect.objectContaining({ wxid: C1, nickname: 'Alice', remark: 'vip' }),
+		]);
 		expect(emu.blacklist()).toHaveLength(12);
 		expect(emu.blacklist(APP2.appId)).toHaveLength(1);
-		expect((await get('/wechat/blackContactList', { ...q, access_token: 'bad' })).json.errcode).toBe(40001);
+		expect(
+			(await get('/wechat/blackContactList', { ...q, access_token: 'bad' })).json.errcode,
+		).toBe(40001);
 	});
 });

@@ -45,8 +45,10 @@ export function pkcs7Pad32(data: Buffer): Buffer {
 
 export function pkcs7Unpad32(data: Buffer): Buffer {
 	const n = data.length > 0 ? data[data.length - 1] : 0;
-	if (n < 1 || n > BLOCK || n > data.length || data.length % 16 !== 0) throw new Error('bad PKCS#7 padding');
-	for (let i = data.length - n; i < data.length; i++) if (data[i] !== n) throw new Error('bad PKCS#7 padding');
+	if (n < 1 || n > BLOCK || n > data.length || data.length % 16 !== 0)
+		throw new Error('bad PKCS#7 padding');
+	for (let i = data.length - n; i < data.length; i++)
+		if (data[i] !== n) throw new Error('bad PKCS#7 padding');
 	return data.subarray(0, data.length - n);
 }
 
@@ -65,7 +67,10 @@ export function decryptYunzhenji(ciphertextBase64: string, encodingAesKey: strin
 	const decipher = createDecipheriv('aes-256-cbc', key, key.subarray(0, 16));
 	// A pad value above 16 makes Node's own unpadding throw.
 	decipher.setAutoPadding(false);
-	const raw = Buffer.concat([decipher.update(Buffer.from(ciphertextBase64, 'base64')), decipher.final()]);
+	const raw = Buffer.concat([
+		decipher.update(Buffer.from(ciphertextBase64, 'base64')),
+		decipher.final(),
+	]);
 	return pkcs7Unpad32(raw).toString('utf8');
 }
 
@@ -269,7 +274,8 @@ interface FieldRule {
 	what: string;
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObj = (v: unknown): v is Record<string, unknown> =>
+	typeof v === 'object' && v !== null && !Array.isArray(v);
 const isStr = (v: unknown): v is string => typeof v === 'string';
 const isNonEmptyStr = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
@@ -388,7 +394,8 @@ export class YunzhenjiEmulator extends PlatformEmulator {
 	private nextAccountId = 1;
 	private nextListId = 1;
 	private truncations: Array<{ count: number; remaining: number }> = [];
-	private injected: Array<{ path?: string; errcode: number; message: string; remaining: number }> = [];
+	private injected: Array<{ path?: string; errcode: number; message: string; remaining: number }> =
+		[];
 	private stopped = false;
 
 	newTokenRevokesPrevious: boolean;
@@ -465,9 +472,19 @@ export class YunzhenjiEmulator extends PlatformEmulator {
 	}
 
 	/** A customer (external contact) added by `relWxids`, in the groups `roomWxids` (created when unknown). */
-	addCustomer(o: { wxid: string; nickname?: string; relWxids?: string[]; roomWxids?: string[] }): YunzhenjiCustomer {
+	addCustomer(o: {
+		wxid: string;
+		nickname?: string;
+		relWxids?: string[];
+		roomWxids?: string[];
+	}): YunzhenjiCustomer {
 		const existing = this.customersByWxid.get(o.wxid);
-		const c: YunzhenjiCustomer = existing ?? { wxid: o.wxid, nickname: '', relWxids: [], roomWxids: [] };
+		const c: YunzhenjiCustomer = existing ?? {
+			wxid: o.wxid,
+			nickname: '',
+			relWxids: [],
+			roomWxids: [],
+		};
 		c.nickname = o.nickname ?? (c.nickname || `Customer ${o.wxid.slice(-4)}`);
 		for (const r of o.relWxids ?? []) if (!c.relWxids.includes(r)) c.relWxids.push(r);
 		for (const room of o.roomWxids ?? []) {
@@ -480,9 +497,20 @@ export class YunzhenjiEmulator extends PlatformEmulator {
 	}
 
 	/** A customer group (`R:...`) with the WeCom accounts `relWxids` and customers `memberWxids` in it. */
-	addGroup(o: { wxid: string; name?: string; relWxids?: string[]; memberWxids?: string[] }): YunzhenjiGroup {
-		if (!o.wxid.startsWith('R:')) throw new Error(`addGroup: a group wxid starts with "R:" (${o.wxid})`);
-		const g = this.groupsByWxid.get(o.wxid) ?? { wxid: o.wxid, name: '', relWxids: [], memberWxids: [] };
+	addGroup(o: {
+		wxid: string;
+		name?: string;
+		relWxids?: string[];
+		memberWxids?: string[];
+	}): YunzhenjiGroup {
+		if (!o.wxid.startsWith('R:'))
+			throw new Error(`addGroup: a group wxid starts with "R:" (${o.wxid})`);
+		const g = this.groupsByWxid.get(o.wxid) ?? {
+			wxid: o.wxid,
+			name: '',
+			relWxids: [],
+			memberWxids: [],
+		};
 		g.name = o.name ?? (g.name || `Group ${o.wxid.slice(-4)}`);
 		for (const r of o.relWxids ?? []) if (!g.relWxids.includes(r)) g.relWxids.push(r);
 		this.groupsByWxid.set(o.wxid, g);
@@ -511,10 +539,16 @@ export class YunzhenjiEmulator extends PlatformEmulator {
 	}
 
 	/** Change an account's online state, optionally pushing a login/logout notification. */
-	async setOnline(wxid: string, online: boolean, notify = false): Promise<YunzhenjiCallbackDelivery | undefined> {
+	async setOnline(
+		wxid: string,
+		online: boolean,
+		notify = false,
+	): Promise<YunzhenjiCallbackDelivery | undefined> {
 		const a = this.account(wxid);
 		a.online = online;
-		return notify ? await this.pushNotifications([this.loginNotification(wxid, online)]) : undefined;
+		return notify
+			? await this.pushNotifications([this.loginNotification(wxid, online)])
+			: undefined;
 	}
 
 	// ---- Test controls ---------------------------------------------------------------------------------------------
@@ -646,7 +680,9 @@ export class YunzhenjiEmulator extends PlatformEmulator {
 	}
 
 	/** Push an incoming message (a customer writing to an account) to the account's app. */
-	async pushIncomingMessage(o: YunzhenjiIncomingMessage): Promise<YunzhenjiCallbackDelivery | undefined> {
+	async pushIncomingMessage(
+		o: YunzhenjiIncomingMessage,
+	): Promise<YunzhenjiCallbackDelivery | undefined> {
 		return await this.pushNotifications([this.chatMsgNotification(o)]);
 	}
 
@@ -663,7 +699,12 @@ export class YunzhenjiEmulator extends PlatformEmulator {
 		return this.notification(
 			'contacts',
 			o.relWxid,
-			o.contacts.map((c) => ({ event: o.event, nickname: '', ...c, time: Math.floor(this.now() / 1000) })),
+			o.contacts.map((c) => ({
+				event: o.event,
+				nickname: '',
+				...c,
+				time: Math.floor(this.now() / 1000),
+			})),
 		);
 	}
 
@@ -718,7 +759,9 @@ export class YunzhenjiEmulator extends PlatformEmulator {
 
 	protected handle(req: RecordedRequest): Reply {
 		this.releaseDue();
-		const route = Object.prototype.hasOwnProperty.call(this.routes, req.path) ? this.routes[req.path] : undefined;
+		const route = Object.prototype.hasOwnProperty.call(this.routes, req.path)
+			? this.routes[req.path]
+			: undefined;
 		// OPEN: an unknown path answers HTTP 404 with a JSON envelope.
 		if (!route) {
 			req.note = 'not found';
@@ -727,7 +770,10 @@ export class YunzhenjiEmulator extends PlatformEmulator {
 		try {
 			// OPEN: a wrong method answers HTTP 200 with 43001 (require GET) / 43002 (require POST), as WeChat does.
 			if (req.method !== route.method) {
-				throw new ApiError(route.method === 'GET' ? ERR.needGet : ERR.needPost, `require ${route.method} method`);
+				throw new ApiError(
+					route.method === 'GET' ? ERR.needGet : ERR.needPost,
+					`require ${route.method} method`,
+				);
 			}
 			const body = route.run(req);
 			req.note ??= 'ok';
@@ -746,9 +792,13 @@ export class YunzhenjiEmulator extends PlatformEmulator {
 	private jsonBody(req: RecordedRequest): Record<string, unknown> {
 		const type = String(req.headers['content-type'] ?? '');
 		if (!/^application\/json\b/i.test(type)) {
-			this.violation(req, `POST body sent as "${type || 'no content type'}", the platform documents application/json`);
+			this.violation(
+				req,
+				`POST body sent as "${type || 'no content type'}", the platform documents application/json`,
+			);
 		}
-		if (!isObj(req.json)) throw new ApiError(ERR.badJson, 'data format error: the body must be a JSON object');
+		if (!isObj(req.json))
+			throw new ApiError(ERR.badJson, 'data format error: the body must be a JSON object');
 		return req.json;
 	}
 
@@ -761,7 +811,8 @@ export class YunzhenjiEmulator extends PlatformEmulator {
 		if (!t || t.appId !== appId || t.revoked) {
 			throw new ApiError(ERR.invalidToken, 'invalid access_token, or it is not the latest one');
 		}
-		if (t.expired || this.now() >= t.expiresAt) throw new ApiError(ERR.expiredToken, 'access_token expired');
+		if (t.expired || this.now() >= t.expiresAt)
+			throw new ApiError(ERR.expiredToken, 'access_token expired');
 		const inj = this.injected.find((x) => x.remaining > 0 && (!x.path || x.path === req.path));
 		if (inj) {
 			inj.remaining -= 1;
@@ -812,7 +863,10 @@ export class YunzhenjiEmulator extends PlatformEmulator {
 		const sender = this.accountsByWxid.get(b.wxid);
 		// OPEN: an offline account is accepted (the phone sends when it is back); only unknown accounts are refused.
 		if (!sender || sender.appId !== app.appId) {
-			throw new ApiError(ERR.badWxid, `wxid ${b.wxid} is not a WeCom account logged in under this app`);
+			throw new ApiError(
+				ERR.badWxid,
+				`wxid ${b.wxid} is not a WeCom account logged in under this app`,
+			);
 		}
 		if (!isNonEmptyStr(b.target_wxid)) throw new ApiError(ERR.badParam, 'target_wxid is missing');
 		const target = b.target_wxid;
@@ -822,12 +876,18 @@ export class YunzhenjiEmulator extends PlatformEmulator {
 		if (!Array.isArray(b.messages)) throw new ApiError(ERR.badParam, 'messages must be an array');
 		if (b.messages.length === 0) throw new ApiError(ERR.badParam, 'messages must not be empty');
 		if (b.messages.length > MAX_MESSAGES) {
-			throw new ApiError(ERR.tooMany, `at most ${MAX_MESSAGES} messages per request (got ${b.messages.length})`);
+			throw new ApiError(
+				ERR.tooMany,
+				`at most ${MAX_MESSAGES} messages per request (got ${b.messages.length})`,
+			);
 		}
 		const parsed = b.messages.map((m, i) => this.parseMessage(req, m, i, isGroup));
 		const ids = parsed.filter((p) => p.apiSendId !== undefined).map((p) => String(p.apiSendId));
 		if (new Set(ids).size !== ids.length) {
-			this.violation(req, 'the same api_send_id is used twice in one request, so callbacks cannot be told apart');
+			this.violation(
+				req,
+				'the same api_send_id is used twice in one request, so callbacks cannot be told apart',
+			);
 		}
 
 		const cut = this.truncations.find((t) => t.remaining > 0);
@@ -866,7 +926,10 @@ export class YunzhenjiEmulator extends PlatformEmulator {
 			const g = this.groupsByWxid.get(target);
 			if (!g) throw new ApiError(ERR.noTarget, `customer group ${target} not found`);
 			if (this.requireRelation && !g.relWxids.includes(sender)) {
-				throw new ApiError(ERR.noTarget, `WeCom account ${sender} is not in the customer group ${target}`);
+				throw new ApiError(
+					ERR.noTarget,
+					`WeCom account ${sender} is not in the customer group ${target}`,
+				);
 			}
 			return;
 		}
@@ -889,7 +952,10 @@ export class YunzhenjiEmulator extends PlatformEmulator {
 			throw new ApiError(ERR.badMsgType, `${at}: unknown msg_type "${msgType}"`);
 		}
 		if (msgType === 'announcement' && !isGroup) {
-			throw new ApiError(ERR.badParam, `${at}: an announcement can only be sent to a customer group (R:...)`);
+			throw new ApiError(
+				ERR.badParam,
+				`${at}: an announcement can only be sent to a customer group (R:...)`,
+			);
 		}
 		if (!isObj(m.content)) throw new ApiError(ERR.badParam, `${at}.content must be an object`);
 		const content = m.content;
@@ -898,7 +964,8 @@ export class YunzhenjiEmulator extends PlatformEmulator {
 		if (msgType === 'text') {
 			(content.items as unknown[]).forEach((item, j) => {
 				const where = `${at}.content.items[${j}]`;
-				if (!isObj(item) || !isNonEmptyStr(item.type)) throw new ApiError(ERR.badParam, `${where} needs a type`);
+				if (!isObj(item) || !isNonEmptyStr(item.type))
+					throw new ApiError(ERR.badParam, `${where} needs a type`);
 				const itemRules = TEXT_ITEM_RULES[item.type];
 				if (itemRules) this.checkFields(req, item, itemRules, where, false);
 			});
@@ -911,7 +978,10 @@ export class YunzhenjiEmulator extends PlatformEmulator {
 			}
 			// A millisecond value passes the check but schedules the send thousands of years ahead.
 			if (m.delayed_time > 99_999_999_999) {
-				this.violation(req, `${at}.delayed_time ${m.delayed_time} looks like milliseconds; it is Unix seconds`);
+				this.violation(
+					req,
+					`${at}.delayed_time ${m.delayed_time} looks like milliseconds; it is Unix seconds`,
+				);
 			}
 			delayedTime = m.delayed_time;
 		}
@@ -919,7 +989,10 @@ export class YunzhenjiEmulator extends PlatformEmulator {
 		if (m.api_send_id !== undefined) {
 			// OPEN: an empty string is refused like any other non-id value.
 			if (!isInt(m.api_send_id) && !isNonEmptyStr(m.api_send_id)) {
-				throw new ApiError(ERR.badParam, `${at}.api_send_id must be an integer or a non-empty string`);
+				throw new ApiError(
+					ERR.badParam,
+					`${at}.api_send_id must be an integer or a non-empty string`,
+				);
 			}
 			apiSendId = m.api_send_id;
 		}
@@ -944,7 +1017,8 @@ export class YunzhenjiEmulator extends PlatformEmulator {
 		}
 		if (!flagUnknown) return;
 		for (const k of Object.keys(obj)) {
-			if (!Object.prototype.hasOwnProperty.call(rules, k)) this.violation(req, `${where}: unknown field "${k}"`);
+			if (!Object.prototype.hasOwnProperty.call(rules, k))
+				this.violation(req, `${where}: unknown field "${k}"`);
 		}
 	}
 
@@ -988,7 +1062,8 @@ export class YunzhenjiEmulator extends PlatformEmulator {
 		const byTarget = this.failTargetsContainingFail && m.targetWxid.includes('fail');
 		const verdict = (byTarget && 'the target refused the message') || this.failWhen?.(m) || false;
 		m.status = verdict ? 'failed' : 'sent';
-		if (verdict) m.failReason = typeof verdict === 'string' ? verdict : 'send failed on the WeCom client';
+		if (verdict)
+			m.failReason = typeof verdict === 'string' ? verdict : 'send failed on the WeCom client';
 
 		const isGroup = m.targetWxid.startsWith('R:');
 		const ids: Record<string, unknown> = { api_send_svrid: m.apiSendSvrid };
@@ -1035,7 +1110,10 @@ export class YunzhenjiEmulator extends PlatformEmulator {
 		if (!url || this.stopped) return undefined;
 		const plaintext = JSON.stringify(notifications);
 		const cipher = encryptYunzhenji(plaintext, app.encodingAesKey);
-		const body = this.callbackBodyForm === 'json' ? JSON.stringify({ [this.callbackJsonField]: cipher }) : cipher;
+		const body =
+			this.callbackBodyForm === 'json'
+				? JSON.stringify({ [this.callbackJsonField]: cipher })
+				: cipher;
 		const record: YunzhenjiCallbackDelivery = {
 			appId: app.appId,
 			url,
@@ -1086,14 +1164,19 @@ export class YunzhenjiEmulator extends PlatformEmulator {
 	// ---- GET endpoints ---------------------------------------------------------------------------------------------
 
 	private queryAuth(req: RecordedRequest): App {
-		return this.authenticate(req, req.query.get('app_id') ?? undefined, req.query.get('access_token') ?? undefined);
+		return this.authenticate(
+			req,
+			req.query.get('app_id') ?? undefined,
+			req.query.get('access_token') ?? undefined,
+		);
 	}
 
 	private paging(req: RecordedRequest): { page: number; pageSize: number } {
 		const int = (name: string, def: number): number => {
 			const raw = req.query.get(name);
 			if (raw === null || raw === '') return def;
-			if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new ApiError(ERR.badParam, `${name} must be a positive integer`);
+			if (!/^\d+$/.test(raw) || Number(raw) < 1)
+				throw new ApiError(ERR.badParam, `${name} must be a positive integer`);
 			return Number(raw);
 		};
 		const page = int('page', 1);
@@ -1144,11 +1227,18 @@ export class YunzhenjiEmulator extends PlatformEmulator {
 		const c = this.customersByWxid.get(wxid);
 		const mine = (w: string) => this.accountsByWxid.get(w)?.appId === app.appId;
 		// OPEN: a customer unknown to the app's accounts answers 46004 rather than empty lists.
-		if (!c || !c.relWxids.some(mine)) throw new ApiError(ERR.noTarget, `customer ${wxid} not found`);
-		return { errcode: 0, data: { wxid, rel_wxids: c.relWxids.filter(mine), room_wxids: [...c.roomWxids] } };
+		if (!c || !c.relWxids.some(mine))
+			throw new ApiError(ERR.noTarget, `customer ${wxid} not found`);
+		return {
+			errcode: 0,
+			data: { wxid, rel_wxids: c.relWxids.filter(mine), room_wxids: [...c.roomWxids] },
+		};
 	}
 
-	private contactList(req: RecordedRequest, which: 'blacklist' | 'whitelist'): Record<string, unknown> {
+	private contactList(
+		req: RecordedRequest,
+		which: 'blacklist' | 'whitelist',
+	): Record<string, unknown> {
 		const app = this.queryAuth(req);
 		const { page, pageSize } = this.paging(req);
 		// OPEN: list items are {id, wxid, nickname, rel_wxid, remark, created_at}.
@@ -1177,9 +1267,15 @@ export class YunzhenjiEmulator extends PlatformEmulator {
 		return a;
 	}
 
-	private notification(type: string, relWxid: string, data: Array<Record<string, unknown>>): YunzhenjiNotification {
+	private notification(
+		type: string,
+		relWxid: string,
+		data: Array<Record<string, unknown>>,
+	): YunzhenjiNotification {
 		const corp = this.accountsByWxid.get(relWxid)?.corpWxid;
-		return corp ? { type, corp_wxid: corp, rel_wxid: relWxid, data } : { type, rel_wxid: relWxid, data };
+		return corp
+			? { type, corp_wxid: corp, rel_wxid: relWxid, data }
+			: { type, rel_wxid: relWxid, data };
 	}
 
 	private addListed(which: 'blacklist' | 'whitelist', o: ListEntryInput): YunzhenjiListedContact {

@@ -51,7 +51,12 @@ export class CredentialStore {
 export type CredentialTypeLookup = (name: string) => ICredentialType;
 
 /** n8n's resolution of one value of a generic `authenticate` block: expressions see `$credentials`. */
-function resolveValue(value: unknown, credentials: ICredentialDataDecryptedObject, workflow: Workflow, node: INode) {
+function resolveValue(
+	value: unknown,
+	credentials: ICredentialDataDecryptedObject,
+	workflow: Workflow,
+	node: INode,
+) {
 	if (typeof value !== 'string' || value.charAt(0) !== '=') return value;
 	const resolved = workflow.expression.getSimpleParameterValue(
 		node,
@@ -112,8 +117,11 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		credentialsExpired: boolean,
 	): Promise<ICredentialDataDecryptedObject | undefined> {
 		const type = this.lookup(typeName);
-		const expirable = type.properties.find((p) => p.type === 'hidden' && p.typeOptions?.expirable === true);
-		if (expirable?.name === undefined || typeof type.preAuthentication !== 'function') return undefined;
+		const expirable = type.properties.find(
+			(p) => p.type === 'hidden' && p.typeOptions?.expirable === true,
+		);
+		if (expirable?.name === undefined || typeof type.preAuthentication !== 'function')
+			return undefined;
 		if (credentials[expirable.name] !== '' && !credentialsExpired) return undefined;
 		this.store.preAuthentications.push({ type: typeName, expired: credentialsExpired });
 		const output = await type.preAuthentication.call(helpers, credentials);
@@ -141,7 +149,11 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		return data;
 	}
 
-	async updateCredentials(_nodeCredentials: unknown, type: string, data: ICredentialDataDecryptedObject): Promise<void> {
+	async updateCredentials(
+		_nodeCredentials: unknown,
+		type: string,
+		data: ICredentialDataDecryptedObject,
+	): Promise<void> {
 		this.store.set(type, data);
 		this.store.updates.push({ type, data: this.store.get(type)! });
 	}

@@ -68,9 +68,14 @@ const testNodeTypes = new Map<string, INodeType>();
 const testCredentialTypes = new Map<string, ICredentialType>();
 
 /** Make node and credential types written in a test available to the harness (types are named `test.<name>`). */
-export function registerTestTypes(types: { nodes?: INodeType[]; credentials?: ICredentialType[] }): void {
-	for (const node of types.nodes ?? []) testNodeTypes.set(`${TEST_PREFIX}${node.description.name}`, node);
-	for (const credential of types.credentials ?? []) testCredentialTypes.set(credential.name, credential);
+export function registerTestTypes(types: {
+	nodes?: INodeType[];
+	credentials?: ICredentialType[];
+}): void {
+	for (const node of types.nodes ?? [])
+		testNodeTypes.set(`${TEST_PREFIX}${node.description.name}`, node);
+	for (const credential of types.credentials ?? [])
+		testCredentialTypes.set(credential.name, credential);
 }
 
 class HarnessNodeTypes implements INodeTypes {
@@ -184,7 +189,10 @@ export async function prepare(workflowJson: WorkflowJson, options: RunOptions): 
 	} as IWorkflowBase;
 	const executionId = options.executionId ?? 'test-execution';
 	const hooks = new ExecutionLifecycleHooks(options.mode ?? 'manual', executionId, workflowData);
-	const store = options.credentials instanceof CredentialStore ? options.credentials : new CredentialStore(options.credentials);
+	const store =
+		options.credentials instanceof CredentialStore
+			? options.credentials
+			: new CredentialStore(options.credentials);
 	const additionalData = {
 		hooks,
 		credentialsHelper: new TestCredentialsHelper((name) => credentialType(loader, name), store),
@@ -210,7 +218,10 @@ export async function prepare(workflowJson: WorkflowJson, options: RunOptions): 
 }
 
 /** Run a workflow in n8n's engine and return what every node produced. */
-export async function runWorkflow(workflowJson: WorkflowJson, options: RunOptions = {}): Promise<RunResult> {
+export async function runWorkflow(
+	workflowJson: WorkflowJson,
+	options: RunOptions = {},
+): Promise<RunResult> {
 	const { workflow, nodes, additionalData, hooks } = await prepare(workflowJson, options);
 	const done = createDeferredPromise<IRun>();
 	hooks.addHandler('workflowExecuteAfter', (run) => done.resolve(run));
@@ -218,7 +229,11 @@ export async function runWorkflow(workflowJson: WorkflowJson, options: RunOption
 	const runExecutionData = createRunExecutionData({
 		executionData: {
 			nodeExecutionStack: [
-				{ node: startNode, data: { main: options.inputMain ?? [options.input ?? [{ json: {} }]] }, source: null },
+				{
+					node: startNode,
+					data: { main: options.inputMain ?? [options.input ?? [{ json: {} }]] },
+					source: null,
+				},
 			],
 		},
 	});
@@ -247,7 +262,14 @@ export function binaryItem(
 ): INodeExecutionData {
 	return {
 		json,
-		binary: { [property]: { data: bytes.toString('base64'), fileName, mimeType, fileSize: String(bytes.length) } },
+		binary: {
+			[property]: {
+				data: bytes.toString('base64'),
+				fileName,
+				mimeType,
+				fileSize: String(bytes.length),
+			},
+		},
 	};
 }
 
@@ -317,16 +339,24 @@ class FakeResponse {
 }
 
 /** n8n's parsing of a webhook body before the node sees it (cli: webhook-helpers parseRequestBody, body-parser). */
-function parseWebhookBody(node: INode, contentType: string, raw: Buffer): { body: unknown; error?: string } {
+function parseWebhookBody(
+	node: INode,
+	contentType: string,
+	raw: Buffer,
+): { body: unknown; error?: string } {
 	const options = (node.parameters.options ?? {}) as IDataObject;
 	if (node.typeVersion === 1 && options.binaryData === true) return { body: {} };
 	const mime = contentType.split(';')[0].trim().toLowerCase();
-	const parses = node.typeVersion === 1 || /^(application\/json|text\/plain|application\/x-www-form-urlencoded)/.test(mime) || /[/+]xml$/.test(mime);
+	const parses =
+		node.typeVersion === 1 ||
+		/^(application\/json|text\/plain|application\/x-www-form-urlencoded)/.test(mime) ||
+		/[/+]xml$/.test(mime);
 	if (!parses || raw.length === 0) return { body: {} };
 	const text = raw.toString('utf8');
 	try {
 		if (mime === 'application/json') return { body: JSON.parse(text) };
-		if (mime === 'application/x-www-form-urlencoded') return { body: Object.fromEntries(new URLSearchParams(text)) };
+		if (mime === 'application/x-www-form-urlencoded')
+			return { body: Object.fromEntries(new URLSearchParams(text)) };
 		if (mime === 'text/plain') return { body: text };
 	} catch (error) {
 		return { body: {}, error: (error as Error).message };
@@ -342,29 +372,53 @@ async function callWebhook(
 	request: WebhookRequest,
 	mode: WorkflowExecuteMode,
 	runExecutionData: IRunExecutionData | null,
-): Promise<{ webhookResult: IWebhookResponseData; res: FakeResponse } | { response: WebhookResult['response'] }> {
+): Promise<
+	| { webhookResult: IWebhookResponseData; res: FakeResponse }
+	| { response: WebhookResult['response'] }
+> {
 	const { workflow, additionalData } = prepared;
 	const nodeType = workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
-	const webhookPath = String(workflow.expression.getSimpleParameterValue(node, description.path, 'internal', {}));
+	const webhookPath = String(
+		workflow.expression.getSimpleParameterValue(node, description.path, 'internal', {}),
+	);
 	const webhookData: IWebhookData = {
 		httpMethod: String(
-			workflow.expression.getSimpleParameterValue(node, description.httpMethod, 'internal', {}, undefined, 'GET'),
+			workflow.expression.getSimpleParameterValue(
+				node,
+				description.httpMethod,
+				'internal',
+				{},
+				undefined,
+				'GET',
+			),
 		) as IWebhookData['httpMethod'],
 		node: node.name,
-		path: description.isFullPath ? webhookPath : NodeHelpers.getNodeWebhookPath(workflow.id, node, webhookPath.replace(/^\/|\/$/g, '')),
+		path: description.isFullPath
+			? webhookPath
+			: NodeHelpers.getNodeWebhookPath(workflow.id, node, webhookPath.replace(/^\/|\/$/g, '')),
 		webhookDescription: description,
 		workflowId: workflow.id,
 		workflowExecuteAdditionalData: additionalData,
 		webhookId: node.webhookId,
 	};
 
-	const headers = Object.fromEntries(Object.entries(request.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
-	const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.from(request.body ?? '', 'utf8');
+	const headers = Object.fromEntries(
+		Object.entries(request.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]),
+	);
+	const raw = Buffer.isBuffer(request.body)
+		? request.body
+		: Buffer.from(request.body ?? '', 'utf8');
 	const contentType = headers['content-type'] ?? '';
 	const parsed = parseWebhookBody(node, contentType, raw);
 	const res = new FakeResponse();
 	if (parsed.error !== undefined) {
-		return { response: { status: 422, headers: {}, body: { message: 'Failed to parse request body', detail: parsed.error } } };
+		return {
+			response: {
+				status: 422,
+				headers: {},
+				body: { message: 'Failed to parse request body', detail: parsed.error },
+			},
+		};
 	}
 	const req = {
 		method: request.method ?? webhookData.httpMethod,
@@ -381,7 +435,15 @@ async function callWebhook(
 	additionalData.httpRequest = req as never;
 	additionalData.httpResponse = res as never;
 
-	const context = new WebhookContext(workflow, node, additionalData, mode, webhookData, [], runExecutionData);
+	const context = new WebhookContext(
+		workflow,
+		node,
+		additionalData,
+		mode,
+		webhookData,
+		[],
+		runExecutionData,
+	);
 	let webhookResult: IWebhookResponseData;
 	try {
 		webhookResult = await nodeType.webhook!.call(context);
@@ -412,7 +474,14 @@ export async function runWebhook(
 	const name = options.webhookName ?? 'default';
 	const description = nodeType.description.webhooks?.find((w) => w.name === name);
 	if (!description) throw new Error(`test harness: ${node.name} has no ${name} webhook`);
-	const called = await callWebhook(prepared, node, description, request, options.mode ?? 'webhook', null);
+	const called = await callWebhook(
+		prepared,
+		node,
+		description,
+		request,
+		options.mode ?? 'webhook',
+		null,
+	);
 	if ('response' in called) return called;
 	const { webhookResult, res } = called;
 	const answer = (status: number, body: unknown) => ({ status, headers: res.headers, body });
@@ -420,21 +489,47 @@ export async function runWebhook(
 		const response = answer(res.statusCode, res.body);
 		options.onResponse?.(response);
 		if (!webhookResult.workflowData) return { response, webhookData: webhookResult };
-		const run = await runWorkflow(workflowJson, { ...options, credentials: prepared.store, startNode: node.name, inputMain: webhookResult.workflowData });
+		const run = await runWorkflow(workflowJson, {
+			...options,
+			credentials: prepared.store,
+			startNode: node.name,
+			inputMain: webhookResult.workflowData,
+		});
 		return { response, webhookData: webhookResult, run };
 	}
-	const responseCode = Number((node.parameters.options as IDataObject | undefined)?.responseCode ?? 200);
+	const responseCode = Number(
+		(node.parameters.options as IDataObject | undefined)?.responseCode ?? 200,
+	);
 	if (!webhookResult.workflowData) {
 		const body = webhookResult.webhookResponse ?? { message: 'Webhook call received' };
 		return { response: answer(responseCode, body), webhookData: webhookResult };
 	}
-	const responseMode = workflow.expression.getSimpleParameterValue(node, description.responseMode, 'internal', {}, undefined, 'onReceived');
+	const responseMode = workflow.expression.getSimpleParameterValue(
+		node,
+		description.responseMode,
+		'internal',
+		{},
+		undefined,
+		'onReceived',
+	);
 	if (responseMode === 'lastNode') {
 		// n8n answers with the first item of the node that ran last, once the workflow is done
-		const run = await runWorkflow(workflowJson, { ...options, credentials: prepared.store, startNode: node.name, inputMain: webhookResult.workflowData });
+		const run = await runWorkflow(workflowJson, {
+			...options,
+			credentials: prepared.store,
+			startNode: node.name,
+			inputMain: webhookResult.workflowData,
+		});
 		const last = run.run.data.resultData.lastNodeExecuted;
 		const first = last ? run.output(last)[0]?.json : undefined;
-		const response = run.error ? answer(500, { message: 'Error in workflow' }) : answer(responseCode, first ?? { message: 'Workflow executed successfully but the last node did not return any data' });
+		const response = run.error
+			? answer(500, { message: 'Error in workflow' })
+			: answer(
+					responseCode,
+					first ?? {
+						message: 'Workflow executed successfully but the last node did not return any data',
+					},
+				);
 		options.onResponse?.(response);
 		return { response, webhookData: webhookResult, run };
 	}
@@ -466,11 +561,24 @@ export async function runCredentialTest(
 	const loader = await loadPackage();
 	const type = credentialType(loader, credentialTypeName);
 	if (!type.test) throw new Error(`${credentialTypeName} has no test`);
-	const node: INode = { id: 't', name: 'test', type: Object.keys(loader.nodeTypes)[0], typeVersion: 1, position: [0, 0], parameters: {} };
-	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: new HarnessNodeTypes(loader) });
+	const node: INode = {
+		id: 't',
+		name: 'test',
+		type: Object.keys(loader.nodeTypes)[0],
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+	};
+	const workflow = new Workflow({
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: new HarnessNodeTypes(loader),
+	});
 	let credentials = data;
 	if (typeof type.preAuthentication === 'function') {
-		if (!helpers) throw new Error(`${credentialTypeName} fetches a token: pass helpers to runCredentialTest`);
+		if (!helpers)
+			throw new Error(`${credentialTypeName} fetches a token: pass helpers to runCredentialTest`);
 		const fetched = await type.preAuthentication.call({ helpers } as never, { ...data });
 		credentials = { ...data, ...(fetched as ICredentialDataDecryptedObject) };
 	}
@@ -479,16 +587,30 @@ export async function runCredentialTest(
 			$credentials: credentials,
 		});
 	const request = resolve(type.test.request) as unknown as IHttpRequestOptions;
-	const helper = new TestCredentialsHelper((name) => credentialType(loader, name), new CredentialStore());
-	const signed = await helper.authenticate(credentials, credentialTypeName, request, workflow, node);
+	const helper = new TestCredentialsHelper(
+		(name) => credentialType(loader, name),
+		new CredentialStore(),
+	);
+	const signed = await helper.authenticate(
+		credentials,
+		credentialTypeName,
+		request,
+		workflow,
+		node,
+	);
 	const response = await send(signed);
-	if (response.statusCode >= 400) return { status: 'Error', message: `HTTP ${response.statusCode}`, request: signed };
+	if (response.statusCode >= 400)
+		return { status: 'Error', message: `HTTP ${response.statusCode}`, request: signed };
 	for (const rule of type.test.rules ?? []) {
 		if (rule.type !== 'responseSuccessBody') continue;
 		const found = rule.properties.key
 			.split('.')
-			.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as IDataObject)[k] : undefined), response.body);
-		if (found === rule.properties.value) return { status: 'Error', message: rule.properties.message, request: signed };
+			.reduce<unknown>(
+				(v, k) => (v && typeof v === 'object' ? (v as IDataObject)[k] : undefined),
+				response.body,
+			);
+		if (found === rule.properties.value)
+			return { status: 'Error', message: rule.properties.message, request: signed };
 	}
 	return { status: 'OK', message: 'Connection successful!', request: signed };
 }
@@ -508,10 +630,17 @@ function runResult(run: IRun, startNode: string): RunResult {
 	};
 }
 
-async function continueExecution(prepared: Prepared, data: IRunExecutionData, mode: WorkflowExecuteMode, startNode: string) {
+async function continueExecution(
+	prepared: Prepared,
+	data: IRunExecutionData,
+	mode: WorkflowExecuteMode,
+	startNode: string,
+) {
 	const done = createDeferredPromise<IRun>();
 	prepared.hooks.addHandler('workflowExecuteAfter', (run) => done.resolve(run));
-	await new WorkflowExecute(prepared.additionalData, mode, data).processRunExecutionData(prepared.workflow);
+	await new WorkflowExecute(prepared.additionalData, mode, data).processRunExecutionData(
+		prepared.workflow,
+	);
 	return runResult(await done.promise, startNode);
 }
 
@@ -521,7 +650,10 @@ function validResumeSignature(url: URL): boolean {
 	if (!given) return false;
 	const unsigned = new URL(url.toString());
 	unsigned.searchParams.delete(WAITING_TOKEN_QUERY_PARAM);
-	const expected = generateUrlSignature(prepareUrlForSigning(unsigned), Container.get(InstanceSettings).hmacSignatureSecret);
+	const expected = generateUrlSignature(
+		prepareUrlForSigning(unsigned),
+		Container.get(InstanceSettings).hmacSignatureSecret,
+	);
 	return given.length === expected.length && given === expected;
 }
 
@@ -540,7 +672,8 @@ export async function resumeWaiting(
 ): Promise<WebhookResult> {
 	const url = new URL(request.url);
 	const [, executionId, nodeId] = /^\/webhook-waiting\/([^/]+)\/([^/]+)$/.exec(url.pathname) ?? [];
-	if (!executionId) return { response: { status: 404, headers: {}, body: { message: 'not a resume URL' } } };
+	if (!executionId)
+		return { response: { status: 404, headers: {}, body: { message: 'not a resume URL' } } };
 	const data = structuredClone(waiting.run.data);
 	const lastNodeName = data.resultData.lastNodeExecuted ?? '';
 	const lastNode = workflowJson.nodes.find((n) => n.name === lastNodeName);
@@ -551,8 +684,15 @@ export async function resumeWaiting(
 	// n8n: a finished execution whose node with that id is Send and Wait shows "no action required"
 	const target = normalizeNodes(workflowJson).find((n) => n.id === nodeId);
 	if (waiting.status !== 'waiting') {
-		if (target?.parameters.operation === SEND_AND_WAIT_OPERATION) return { response: { status: 200, headers: {}, body: 'send-and-wait-no-action-required' } };
-		return { response: { status: 409, headers: {}, body: { message: `The execution "${executionId}" has finished already.` } } };
+		if (target?.parameters.operation === SEND_AND_WAIT_OPERATION)
+			return { response: { status: 200, headers: {}, body: 'send-and-wait-no-action-required' } };
+		return {
+			response: {
+				status: 409,
+				headers: {},
+				body: { message: `The execution "${executionId}" has finished already.` },
+			},
+		};
 	}
 	const mode = waiting.run.mode;
 	const prepared = await prepare(workflowJson, { ...options, executionId, mode });
@@ -566,11 +706,25 @@ export async function resumeWaiting(
 			prepared.workflow.expression.getSimpleParameterValue(node, w.path, 'internal', {}) === nodeId,
 	);
 	if (!description || node.id !== nodeId) {
-		if (sendAndWait) return { response: { status: 200, headers: {}, body: 'send-and-wait-no-action-required' } };
-		return { response: { status: 404, headers: {}, body: { message: 'no waiting webhook with a matching path/method' } } };
+		if (sendAndWait)
+			return { response: { status: 200, headers: {}, body: 'send-and-wait-no-action-required' } };
+		return {
+			response: {
+				status: 404,
+				headers: {},
+				body: { message: 'no waiting webhook with a matching path/method' },
+			},
+		};
 	}
 	const query = Object.fromEntries(url.searchParams);
-	const called = await callWebhook(prepared, node, description, { ...request, method, query }, mode, data);
+	const called = await callWebhook(
+		prepared,
+		node,
+		description,
+		{ ...request, method, query },
+		mode,
+		data,
+	);
 	if ('response' in called) return called;
 	const { webhookResult, res } = called;
 	const answer = (status: number, body: unknown) => ({ status, headers: res.headers, body });
@@ -589,8 +743,17 @@ export async function resumeWaiting(
 }
 
 /** The wait of a waiting execution ran out: n8n continues it, the waiting node passing its input items on. */
-export async function resumeAfterTimeout(workflowJson: WorkflowJson, waiting: RunResult, options: RunOptions = {}): Promise<RunResult> {
+export async function resumeAfterTimeout(
+	workflowJson: WorkflowJson,
+	waiting: RunResult,
+	options: RunOptions = {},
+): Promise<RunResult> {
 	const data = structuredClone(waiting.run.data);
 	const prepared = await prepare(workflowJson, { ...options, mode: waiting.run.mode });
-	return await continueExecution(prepared, data, waiting.run.mode, data.resultData.lastNodeExecuted ?? '');
+	return await continueExecution(
+		prepared,
+		data,
+		waiting.run.mode,
+		data.resultData.lastNodeExecuted ?? '',
+	);
 }

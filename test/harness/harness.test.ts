@@ -17,7 +17,13 @@ import {
 
 import { multipartForm } from '../../nodes/common/http';
 import { LoopbackEmulator, jsonReply, type Reply } from '../emulators/common';
-import { CredentialStore, registerTestTypes, runWebhook, runWorkflow, type WorkflowJson } from './engine';
+import {
+	CredentialStore,
+	registerTestTypes,
+	runWebhook,
+	runWorkflow,
+	type WorkflowJson,
+} from './engine';
 
 let logins = 0;
 const server: LoopbackEmulator = new LoopbackEmulator((req): Reply => {
@@ -47,7 +53,10 @@ const headerCredential: ICredentialType = {
 	],
 	authenticate: {
 		type: 'generic',
-		properties: { headers: { 'X-Api-Key': '={{$credentials.apiKey}}' }, qs: { token: '=t-{{$credentials.apiKey}}' } },
+		properties: {
+			headers: { 'X-Api-Key': '={{$credentials.apiKey}}' },
+			qs: { token: '=t-{{$credentials.apiKey}}' },
+		},
 	},
 };
 
@@ -57,7 +66,13 @@ const tokenCredential: ICredentialType = {
 	properties: [
 		{ displayName: 'User', name: 'user', type: 'string', default: '' },
 		{ displayName: 'Base URL', name: 'baseUrl', type: 'string', default: '' },
-		{ displayName: 'Session Token', name: 'sessionToken', type: 'hidden', typeOptions: { expirable: true }, default: '' },
+		{
+			displayName: 'Session Token',
+			name: 'sessionToken',
+			type: 'hidden',
+			typeOptions: { expirable: true },
+			default: '',
+		},
 	],
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
 		const answer = (await this.helpers.httpRequest({
@@ -68,7 +83,10 @@ const tokenCredential: ICredentialType = {
 		})) as { token: string };
 		return { sessionToken: answer.token };
 	},
-	authenticate: { type: 'generic', properties: { headers: { Authorization: '=Bearer {{$credentials.sessionToken}}' } } },
+	authenticate: {
+		type: 'generic',
+		properties: { headers: { Authorization: '=Bearer {{$credentials.sessionToken}}' } },
+	},
 };
 
 const echo: INodeType = {
@@ -98,7 +116,12 @@ const echo: INodeType = {
 			const upload = this.getNodeParameter('upload', i) as boolean;
 			const body = upload
 				? multipartForm({ note: 'a field' }, [
-						{ field: 'file', bytes: Buffer.from('file body \u00e9'), fileName: 'a.txt', mimeType: 'text/plain' },
+						{
+							field: 'file',
+							bytes: Buffer.from('file body \u00e9'),
+							fileName: 'a.txt',
+							mimeType: 'text/plain',
+						},
 					])
 				: item.json;
 			await this.helpers.httpRequestWithAuthentication.call(this, credential, {
@@ -123,7 +146,9 @@ const echoTrigger: INodeType = {
 		defaults: { name: 'Echo Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
+		webhooks: [
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' },
+		],
 		properties: [{ displayName: 'Secret', name: 'secret', type: 'string', default: '' }],
 	},
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
@@ -132,7 +157,10 @@ const echoTrigger: INodeType = {
 			return { noWebhookResponse: true };
 		}
 		const events = this.getBodyData().events as Array<Record<string, string>>;
-		return { webhookResponse: { received: events.length }, workflowData: [events.map((json) => ({ json }))] };
+		return {
+			webhookResponse: { received: events.length },
+			workflowData: [events.map((json) => ({ json }))],
+		};
 	},
 };
 
@@ -186,7 +214,9 @@ describe('Harness › credentials as n8n applies them', () => {
 		});
 		const [req] = server.requests;
 		expect(req.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
-		const form = await new Response(new Uint8Array(req.body), { headers: { 'content-type': String(req.headers['content-type']) } }).formData();
+		const form = await new Response(new Uint8Array(req.body), {
+			headers: { 'content-type': String(req.headers['content-type']) },
+		}).formData();
 		expect(form.get('note')).toBe('a field');
 		const file = form.get('file') as File;
 		expect(file.name).toBe('a.txt');
@@ -198,7 +228,12 @@ describe('Harness › credentials as n8n applies them', () => {
 describe('Harness › webhook triggers as n8n runs them', () => {
 	const triggerWorkflow: WorkflowJson = {
 		nodes: [
-			{ name: 'Echo Trigger', type: 'test.echoTrigger', parameters: { secret: 's3' }, webhookId: 'hook-1' },
+			{
+				name: 'Echo Trigger',
+				type: 'test.echoTrigger',
+				parameters: { secret: 's3' },
+				webhookId: 'hook-1',
+			},
 			{
 				name: 'Echo',
 				type: 'test.echo',
@@ -206,7 +241,9 @@ describe('Harness › webhook triggers as n8n runs them', () => {
 				credentials: { testHeaderApi: { id: '1', name: 'c' } },
 			},
 		],
-		connections: { 'Echo Trigger': { main: [[{ node: 'Echo', type: NodeConnectionTypes.Main, index: 0 }]] } },
+		connections: {
+			'Echo Trigger': { main: [[{ node: 'Echo', type: NodeConnectionTypes.Main, index: 0 }]] },
+		},
 	};
 	const credentials = () => ({ testHeaderApi: { apiKey: 'k', baseUrl: server.baseUrl } });
 
@@ -222,14 +259,21 @@ describe('Harness › webhook triggers as n8n runs them', () => {
 		);
 		expect(result.response).toEqual({ status: 200, headers: {}, body: { received: 2 } });
 		expect(result.run?.status).toBe('success');
-		expect(result.run?.output('Echo Trigger').map((i) => i.json)).toEqual([{ id: 'a' }, { id: 'b' }]);
+		expect(result.run?.output('Echo Trigger').map((i) => i.json)).toEqual([
+			{ id: 'a' },
+			{ id: 'b' },
+		]);
 		expect(server.requests.map((r) => r.json)).toEqual([{ id: 'a' }, { id: 'b' }]);
 	});
 
 	test('a refused request gets the node own answer and starts nothing', async () => {
 		const result = await runWebhook(
 			triggerWorkflow,
-			{ headers: { 'content-type': 'application/json' }, query: { secret: 'nope' }, body: '{"events":[]}' },
+			{
+				headers: { 'content-type': 'application/json' },
+				query: { secret: 'nope' },
+				body: '{"events":[]}',
+			},
 			{ credentials: credentials() },
 		);
 		expect(result.response).toEqual({ status: 401, headers: {}, body: { error: 'wrong secret' } });

@@ -40,7 +40,12 @@ export async function startWebhookReceiver(
 			const query = Object.fromEntries(new URL(req.url ?? '/', 'http://receiver').searchParams);
 			const done = runWebhook(
 				workflow,
-				{ method: req.method, headers: req.headers as Record<string, string>, query, body: Buffer.concat(chunks) },
+				{
+					method: req.method,
+					headers: req.headers as Record<string, string>,
+					query,
+					body: Buffer.concat(chunks),
+				},
 				{ ...options, staticData, onResponse: answer },
 			).then((result) => {
 				results.push(result);

@@ -2,7 +2,13 @@
  * The shared item loop with concurrency: items run side by side up to the limit, items to the same recipient keep
  * their order, the output keeps input order and pairing, and a failure stops new items unless continue-on-fail.
  */
-import { NodeConnectionTypes, sleep, type IExecuteFunctions, type INodeExecutionData, type INodeType } from 'n8n-workflow';
+import {
+	NodeConnectionTypes,
+	sleep,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+} from 'n8n-workflow';
 
 import { requestOptionsProperty } from '../../nodes/common/options';
 import { routeOperation } from '../../nodes/common/router';
@@ -57,7 +63,11 @@ const node: INodeType = {
 };
 registerTestTypes({ nodes: [node] });
 
-async function run(items: Array<{ to: string; ms: number; fail?: boolean }>, options: Record<string, unknown> = {}, continueOnFail = false) {
+async function run(
+	items: Array<{ to: string; ms: number; fail?: boolean }>,
+	options: Record<string, unknown> = {},
+	continueOnFail = false,
+) {
 	trace.inFlight = 0;
 	trace.maxInFlight = 0;
 	trace.started = [];
@@ -68,7 +78,11 @@ async function run(items: Array<{ to: string; ms: number; fail?: boolean }>, opt
 					name: 'Deliver',
 					type: 'test.deliver',
 					continueOnFail,
-					parameters: { ms: '={{ $json.ms }}', fail: '={{ $json.fail === true }}', requestOptions: options as never },
+					parameters: {
+						ms: '={{ $json.ms }}',
+						fail: '={{ $json.fail === true }}',
+						requestOptions: options as never,
+					},
 				},
 			],
 		},
@@ -82,7 +96,9 @@ describe('The shared item loop runs items at once, in order per recipient', () =
 		const result = await run(items, { concurrency: 4 });
 		expect(result.error?.message).toBeUndefined();
 		expect(trace.maxInFlight).toBe(4);
-		expect(result.output().map((o) => [o.json.item, (o.pairedItem as { item: number }).item])).toEqual(items.map((_, n) => [n, n]));
+		expect(
+			result.output().map((o) => [o.json.item, (o.pairedItem as { item: number }).item]),
+		).toEqual(items.map((_, n) => [n, n]));
 	});
 
 	test('messages to the same recipient go one after another in item order, even when an earlier one is slower', async () => {
@@ -97,24 +113,45 @@ describe('The shared item loop runs items at once, in order per recipient', () =
 		const annStarts = trace.started.filter((s) => s.to === 'ann').map((s) => s.item);
 		expect(annStarts).toEqual([0, 2, 4]);
 		// bob did not wait for ann
-		expect(trace.started.findIndex((s) => s.item === 3)).toBeLessThan(trace.started.findIndex((s) => s.item === 2));
+		expect(trace.started.findIndex((s) => s.item === 3)).toBeLessThan(
+			trace.started.findIndex((s) => s.item === 2),
+		);
 	});
 
 	test('with order per recipient off, a recipient’s items run at once too', async () => {
-		await run([{ to: 'ann', ms: 30 }, { to: 'ann', ms: 30 }, { to: 'ann', ms: 30 }], { concurrency: 3, keepOrder: false });
+		await run(
+			[
+				{ to: 'ann', ms: 30 },
+				{ to: 'ann', ms: 30 },
+				{ to: 'ann', ms: 30 },
+			],
+			{ concurrency: 3, keepOrder: false },
+		);
 		expect(trace.maxInFlight).toBe(3);
 	});
 
 	test('without continue-on-fail, the first failure in item order is the error and no new item starts', async () => {
-		const items = [{ to: 'a', ms: 20 }, { to: 'b', ms: 1, fail: true }, ...Array.from({ length: 10 }, (_, n) => ({ to: `c${n}`, ms: 20 }))];
+		const items = [
+			{ to: 'a', ms: 20 },
+			{ to: 'b', ms: 1, fail: true },
+			...Array.from({ length: 10 }, (_, n) => ({ to: `c${n}`, ms: 20 })),
+		];
 		const result = await run(items, { concurrency: 2 });
 		expect(result.error?.message).toBe('item 1 failed');
 		expect(trace.started.length).toBeLessThan(items.length);
 	});
 
 	test('with continue-on-fail every item runs and the failed one is an error item in its place', async () => {
-		const items = [{ to: 'a', ms: 5 }, { to: 'b', ms: 1, fail: true }, { to: 'c', ms: 5 }];
+		const items = [
+			{ to: 'a', ms: 5 },
+			{ to: 'b', ms: 1, fail: true },
+			{ to: 'c', ms: 5 },
+		];
 		const result = await run(items, { concurrency: 3 }, true);
-		expect(result.output().map((o) => o.json.error ?? o.json.item)).toEqual([0, 'item 1 failed', 2]);
+		expect(result.output().map((o) => o.json.error ?? o.json.item)).toEqual([
+			0,
+			'item 1 failed',
+			2,
+		]);
 	});
 });

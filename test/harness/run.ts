@@ -16,7 +16,9 @@ export const FAST_RETRY = { retryAttempts: 4, retryDelayMs: 5, timeoutMs: 2000 }
 
 /** A workflow fixture from a platform's test folder (`test/<platform>/workflows/<name>.json`). */
 export function loadWorkflow(folder: string, name: string): WorkflowJson {
-	return JSON.parse(fs.readFileSync(path.join(folder, 'workflows', `${name}.json`), 'utf8')) as WorkflowJson;
+	return JSON.parse(
+		fs.readFileSync(path.join(folder, 'workflows', `${name}.json`), 'utf8'),
+	) as WorkflowJson;
 }
 
 export interface NodeRun {
@@ -31,7 +33,11 @@ export async function runNode(workflow: WorkflowJson, run: NodeRun): Promise<Run
 	const wf = JSON.parse(JSON.stringify(workflow)) as WorkflowJson;
 	const node = wf.nodes[0];
 	const { continueOnFail, ...parameters } = run.parameters ?? {};
-	node.parameters = { requestOptions: FAST_RETRY, ...node.parameters, ...parameters } as typeof node.parameters;
+	node.parameters = {
+		requestOptions: FAST_RETRY,
+		...node.parameters,
+		...parameters,
+	} as typeof node.parameters;
 	if (continueOnFail !== undefined) node.continueOnFail = continueOnFail as boolean;
 	return await runWorkflow(wf, { input: run.input, credentials: run.credentials });
 }
@@ -61,7 +67,9 @@ export function emulatorPerTest<E extends PlatformEmulator>(start: () => Promise
 		get(_, property) {
 			const emulator = target();
 			const value = Reflect.get(emulator, property, emulator) as unknown;
-			return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(emulator) : value;
+			return typeof value === 'function'
+				? (value as (...args: unknown[]) => unknown).bind(emulator)
+				: value;
 		},
 		set(_, property, value) {
 			return Reflect.set(target(), property, value);

@@ -62,18 +62,26 @@ export interface TriggerOptions extends RunOptions {
 	mode?: 'trigger' | 'manual';
 }
 
-async function until<T>(probe: () => T | undefined | false, what: string, timeoutMs = 5000): Promise<T> {
+async function until<T>(
+	probe: () => T | undefined | false,
+	what: string,
+	timeoutMs = 5000,
+): Promise<T> {
 	const end = Date.now() + timeoutMs;
 	for (;;) {
 		const value = probe();
 		if (value) return value;
-		if (Date.now() > end) throw new Error(`trigger harness: timed out after ${timeoutMs} ms waiting for ${what}`);
+		if (Date.now() > end)
+			throw new Error(`trigger harness: timed out after ${timeoutMs} ms waiting for ${what}`);
 		await new Promise((resolve) => setTimeout(resolve, 10));
 	}
 }
 
 /** Activate the workflow's trigger node as n8n does, and return what it answered and everything it emits. */
-export async function activateTrigger(workflowJson: WorkflowJson, options: TriggerOptions = {}): Promise<ActiveTrigger> {
+export async function activateTrigger(
+	workflowJson: WorkflowJson,
+	options: TriggerOptions = {},
+): Promise<ActiveTrigger> {
 	const mode = options.mode ?? 'trigger';
 	const prepared = await prepare(workflowJson, { ...options, mode });
 	const { workflow, nodes, additionalData, hooks, store } = prepared;
@@ -127,7 +135,16 @@ export async function activateTrigger(workflowJson: WorkflowJson, options: Trigg
 
 	const context =
 		mode === 'trigger'
-			? new TriggerContext(workflow, node, additionalData, 'trigger', 'activate', emit, emitError, saveFailedExecution as never)
+			? new TriggerContext(
+					workflow,
+					node,
+					additionalData,
+					'trigger',
+					'activate',
+					emit,
+					emitError,
+					saveFailedExecution as never,
+				)
 			: new TriggerContext(workflow, node, additionalData, 'manual', 'manual');
 	const answered = await nodeType.trigger.call(context);
 	if (!answered) throw new Error(`trigger harness: ${node.name} answered no ITriggerResponse`);
@@ -139,7 +156,11 @@ export async function activateTrigger(workflowJson: WorkflowJson, options: Trigg
 		const writable = context as { -readonly [K in keyof ITriggerFunctions]: ITriggerFunctions[K] };
 		writable.emit = (data, _responsePromise, donePromise) => {
 			if (donePromise) hooks.addHandler('workflowExecuteAfter', (run) => donePromise.resolve(run));
-			emits.push({ data, run: new Promise(() => undefined), withDonePromise: donePromise !== undefined });
+			emits.push({
+				data,
+				run: new Promise(() => undefined),
+				withDonePromise: donePromise !== undefined,
+			});
 			manual.resolve(data);
 		};
 		writable.emitError = (error) => {
@@ -164,9 +185,11 @@ export async function activateTrigger(workflowJson: WorkflowJson, options: Trigg
 			return closed;
 		},
 		items,
-		waitForItems: async (n, timeoutMs) => await until(() => items().length >= n && items(), `${n} item(s)`, timeoutMs),
+		waitForItems: async (n, timeoutMs) =>
+			await until(() => items().length >= n && items(), `${n} item(s)`, timeoutMs),
 		waitForError: async (timeoutMs) => await until(() => errors[0], 'emitError', timeoutMs),
-		waitForFailedExecution: async (timeoutMs) => await until(() => failedExecutions[0], 'saveFailedExecution', timeoutMs),
+		waitForFailedExecution: async (timeoutMs) =>
+			await until(() => failedExecutions[0], 'saveFailedExecution', timeoutMs),
 		settled: async () => await Promise.all(emits.map((e) => e.run)),
 		close,
 	};
@@ -177,6 +200,13 @@ export async function activateTrigger(workflowJson: WorkflowJson, options: Trigg
  * WorkflowExecute calls trigger(), awaits manualTriggerFunction and manualTriggerResponse, calls closeFunction and
  * runs the rest of the workflow with what the trigger emitted.
  */
-export async function runManualTrigger(workflowJson: WorkflowJson, options: TriggerOptions = {}): Promise<RunResult> {
-	return await runWorkflow(workflowJson, { ...options, mode: 'manual', startNode: options.triggerNode });
+export async function runManualTrigger(
+	workflowJson: WorkflowJson,
+	options: TriggerOptions = {},
+): Promise<RunResult> {
+	return await runWorkflow(workflowJson, {
+		...options,
+		mode: 'manual',
+		startNode: options.triggerNode,
+	});
 }

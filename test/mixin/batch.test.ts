@@ -6,7 +6,9 @@ import { USER_ID, runMixin, startMixin } from './fixtures';
 const emu = emulatorPerTest(startMixin);
 
 const batchPosts = () =>
-	emu.http.requests.filter((r) => r.method === 'POST' && r.path === '/messages' && Array.isArray(r.json));
+	emu.http.requests.filter(
+		(r) => r.method === 'POST' && r.path === '/messages' && Array.isArray(r.json),
+	);
 
 describe('Message › Send Many', () => {
 	test('250 items go out in requests of 100, 100 and 50, one output per item, paired in order', async () => {
@@ -24,7 +26,9 @@ describe('Message › Send Many', () => {
 		});
 		expect(new Set(out.map((o) => o.json.message_id)).size).toBe(250);
 		const stored = new Map(emu.messages.map((m) => [m.message_id, m]));
-		out.forEach((item, n) => expect(stored.get(item.json.message_id as string)?.payload.toString()).toBe(`message ${n}`));
+		out.forEach((item, n) =>
+			expect(stored.get(item.json.message_id as string)?.payload.toString()).toBe(`message ${n}`),
+		);
 		expect(emu.messages.every((m) => m.via === 'batch')).toBe(true);
 	});
 
@@ -51,35 +55,55 @@ describe('Message › Send Many', () => {
 		expect(batch).toHaveLength(1);
 		const batchIds = (batch[0].json as Array<{ message_id: string }>).map((m) => m.message_id);
 		const out = result.output();
-		expect(out.map((o) => o.json.message_id ?? o.json.error)).toEqual([batchIds[0], batchIds[1], expect.stringMatching(/Mixin error 403/)]);
+		expect(out.map((o) => o.json.message_id ?? o.json.error)).toEqual([
+			batchIds[0],
+			batchIds[1],
+			expect.stringMatching(/Mixin error 403/),
+		]);
 		expect(out.map((o) => o.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		expect(emu.messages.map((m) => m.message_id).sort()).toEqual([batchIds[0], batchIds[1]].sort());
 		// the conversation was created for the stranger, not for the blocker
 		expect(out[1].json.created_conversation).toBe(true);
-		const singles = emu.http.requests.filter((r) => r.path === '/messages' && !Array.isArray(r.json));
+		const singles = emu.http.requests.filter(
+			(r) => r.path === '/messages' && !Array.isArray(r.json),
+		);
 		expect(singles.map((r) => (r.json as { message_id: string }).message_id)).toEqual(
 			expect.arrayContaining([batchIds[0], batchIds[1], batchIds[2]]),
 		);
 	});
 
 	describe('a batch refused because one message is invalid', () => {
-		const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex');
+		const PNG = Buffer.from(
+			'89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489',
+			'hex',
+		);
 		/** Three images by attachment id; the middle one names an attachment Mixin does not have. */
 		const images = () => {
 			const good = emu.addUploadedAttachment(PNG).attachment_id;
 			const ids = [good, randomUUID(), good];
 			const input = ids.map((attachmentId) => ({ json: { userId: USER_ID, attachmentId } }));
-			const params = { messageType: 'image', mediaSource: 'attachment', attachmentId: '={{ $json.attachmentId }}', mimeType: 'image/png', size: PNG.length, width: 1, height: 1 };
+			const params = {
+				messageType: 'image',
+				mediaSource: 'attachment',
+				attachmentId: '={{ $json.attachmentId }}',
+				mimeType: 'image/png',
+				size: PNG.length,
+				width: 1,
+				height: 1,
+			};
 			return { ids, input, params };
 		};
-		const singlePosts = () => emu.http.requests.filter((r) => r.path === '/messages' && !Array.isArray(r.json));
+		const singlePosts = () =>
+			emu.http.requests.filter((r) => r.path === '/messages' && !Array.isArray(r.json));
 
 		test('the others are sent one by one with the same ids; the bad one is an error item paired to its item', async () => {
 			const { ids, input, params } = images();
 			const result = await runMixin(emu, 'send-many', input, { ...params, continueOnFail: true });
 			expect(result.status).toBe('success');
 			const [batch] = batchPosts();
-			expect(batch.note).toMatch(/^invalid: messages\[1\]\.data\.attachment_id: no such attachment/);
+			expect(batch.note).toMatch(
+				/^invalid: messages\[1\]\.data\.attachment_id: no such attachment/,
+			);
 			const batchIds = (batch.json as Array<{ message_id: string }>).map((m) => m.message_id);
 			// every message again, alone, exactly as it was in the batch
 			expect(singlePosts().map((r) => r.json)).toEqual(batch.json);
@@ -87,8 +111,18 @@ describe('Message › Send Many', () => {
 			expect(out.map((o) => o.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 			expect(out[0].json).toMatchObject({ message_id: batchIds[0], batch_size: 1 });
 			expect(out[2].json).toMatchObject({ message_id: batchIds[2], batch_size: 1 });
-			expect(out[1].json).toMatchObject({ code: 10002, error: expect.stringMatching(/^Mixin error 10002: The request data has invalid field\..*no such attachment/) });
-			expect(emu.messages.map((m) => [m.message_id, (m.json as { attachment_id: string }).attachment_id])).toEqual([
+			expect(out[1].json).toMatchObject({
+				code: 10002,
+				error: expect.stringMatching(
+					/^Mixin error 10002: The request data has invalid field\..*no such attachment/,
+				),
+			});
+			expect(
+				emu.messages.map((m) => [
+					m.message_id,
+					(m.json as { attachment_id: string }).attachment_id,
+				]),
+			).toEqual([
 				[batchIds[0], ids[0]],
 				[batchIds[2], ids[2]],
 			]);
@@ -100,13 +134,18 @@ describe('Message › Send Many', () => {
 			expect(result.status).toBe('error');
 			expect(result.error?.message).toMatch(/^Mixin error 10002/);
 			expect((result.error?.context as { itemIndex?: number }).itemIndex).toBe(1);
-			expect(result.error?.description).toMatch(/^Mixin found an invalid field in the request\. 2 other messages were sent\. Running the workflow again sends them again unless their items set a Message ID/);
+			expect(result.error?.description).toMatch(
+				/^Mixin found an invalid field in the request\. 2 other messages were sent\. Running the workflow again sends them again unless their items set a Message ID/,
+			);
 			expect(emu.messages).toHaveLength(2);
 		});
 
 		test('a refused batch of one message is not sent again', async () => {
 			const { input, params } = images();
-			const result = await runMixin(emu, 'send-many', [input[1]], { ...params, continueOnFail: true });
+			const result = await runMixin(emu, 'send-many', [input[1]], {
+				...params,
+				continueOnFail: true,
+			});
 			expect(result.output()[0].json.code).toBe(10002);
 			expect(emu.http.requests.filter((r) => r.path === '/messages')).toHaveLength(1);
 		});
@@ -114,9 +153,19 @@ describe('Message › Send Many', () => {
 		test('other refusals of the whole batch (group full) fail every item without resending', async () => {
 			emu.http.inject({
 				match: (r) => r.path === '/messages',
-				fault: { kind: 'status', status: 202, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: { status: 202, code: 20116, description: 'The group chat is full.' } }) },
+				fault: {
+					kind: 'status',
+					status: 202,
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify({
+						error: { status: 202, code: 20116, description: 'The group chat is full.' },
+					}),
+				},
 			});
-			const input = [{ json: { userId: USER_ID, text: 'a' } }, { json: { userId: USER_ID, text: 'b' } }];
+			const input = [
+				{ json: { userId: USER_ID, text: 'a' } },
+				{ json: { userId: USER_ID, text: 'b' } },
+			];
 			const result = await runMixin(emu, 'send-many', input, { continueOnFail: true });
 			expect(result.output().map((o) => o.json.code)).toEqual([20116, 20116]);
 			expect(emu.http.requests.filter((r) => r.path === '/messages')).toHaveLength(1);
@@ -130,7 +179,9 @@ describe('Message › Send Many', () => {
 		];
 		const result = await runMixin(emu, 'send-many', input);
 		expect(result.status).toBe('error');
-		expect(result.error?.message).toBe('Item 1: "User ID" must be a user ID (UUID) or the Mixin ID the app shows (digits, e.g. 7000123456), got "not-a-uuid"');
+		expect(result.error?.message).toBe(
+			'Item 1: "User ID" must be a user ID (UUID) or the Mixin ID the app shows (digits, e.g. 7000123456), got "not-a-uuid"',
+		);
 		expect(emu.http.requests).toHaveLength(0);
 	});
 
@@ -150,8 +201,23 @@ describe('Message › Send Many', () => {
 	});
 
 	test('with continue on fail, an unusable credential gives every item an error item', async () => {
-		const input = [{ json: { userId: USER_ID, text: 'a' } }, { json: { userId: USER_ID, text: 'b' } }];
-		const result = await runMixin(emu, 'send-many', input, { continueOnFail: true }, { keyFormat: 'fields', appId: 'x', sessionId: 'y', sessionPrivateKey: 'z', baseUrl: emu.baseUrl });
+		const input = [
+			{ json: { userId: USER_ID, text: 'a' } },
+			{ json: { userId: USER_ID, text: 'b' } },
+		];
+		const result = await runMixin(
+			emu,
+			'send-many',
+			input,
+			{ continueOnFail: true },
+			{
+				keyFormat: 'fields',
+				appId: 'x',
+				sessionId: 'y',
+				sessionPrivateKey: 'z',
+				baseUrl: emu.baseUrl,
+			},
+		);
 		expect(result.status).toBe('success');
 		expect(result.output().map((o) => [o.pairedItem, o.json.error])).toEqual([
 			[{ item: 0 }, expect.stringMatching(/Mixin Messenger API › "App ID" must be a UUID/)],
@@ -162,7 +228,9 @@ describe('Message › Send Many', () => {
 
 	test('a batch retried after a dropped connection is not delivered twice', async () => {
 		emu.http.inject({ match: (r) => r.path === '/messages', fault: { kind: 'dropAfterHandling' } });
-		const input = Array.from({ length: 5 }, (_, n) => ({ json: { userId: USER_ID, text: `m${n}` } }));
+		const input = Array.from({ length: 5 }, (_, n) => ({
+			json: { userId: USER_ID, text: `m${n}` },
+		}));
 		const result = await runMixin(emu, 'send-many', input);
 		expect(result.error?.message).toBeUndefined();
 		const posts = batchPosts();
@@ -176,7 +244,11 @@ describe('Message › Send Many', () => {
 describe('Acknowledgement › Ack', () => {
 	test('150 acknowledgements go out as 100 + 50, one output per item', async () => {
 		const ids = Array.from({ length: 150 }, () => randomUUID());
-		const result = await runMixin(emu, 'ack', ids.map((messageId) => ({ json: { messageId } })));
+		const result = await runMixin(
+			emu,
+			'ack',
+			ids.map((messageId) => ({ json: { messageId } })),
+		);
 		expect(result.error?.message).toBeUndefined();
 		const posts = emu.http.requests.filter((r) => r.path === '/acknowledgements');
 		expect(posts.map((p) => (p.json as unknown[]).length)).toEqual([100, 50]);
@@ -192,7 +264,10 @@ describe('Acknowledgement › Ack', () => {
 	});
 
 	test('a malformed message id names the item and sends nothing', async () => {
-		const result = await runMixin(emu, 'ack', [{ json: { messageId: randomUUID() } }, { json: { messageId: '42' } }]);
+		const result = await runMixin(emu, 'ack', [
+			{ json: { messageId: randomUUID() } },
+			{ json: { messageId: '42' } },
+		]);
 		expect(result.error?.message).toBe('Item 1: "Message ID" must be a UUID, got "42"');
 		expect(emu.http.requests).toHaveLength(0);
 	});
@@ -204,7 +279,11 @@ describe('Conversation › Create', () => {
 		emu.addUser({ userId: user, hasConversation: false });
 		const result = await runMixin(emu, 'conversation-create', [{ json: { userId: user } }]);
 		expect(result.error?.message).toBeUndefined();
-		const body = emu.http.requests[0].json as { category: string; conversation_id: string; participants: unknown[] };
+		const body = emu.http.requests[0].json as {
+			category: string;
+			conversation_id: string;
+			participants: unknown[];
+		};
 		expect(body.category).toBe('CONTACT');
 		expect(body.participants).toEqual([{ user_id: user }]);
 		expect(result.output()[0].json.conversation_id).toBe(body.conversation_id);

@@ -19,17 +19,26 @@ export const CONVERSATION_ID = 'dd219235-e83a-3b85-a13f-d0f20fa0e833';
 
 export function publicKeyOf(seedHex: string): Buffer {
 	const key = createPrivateKey({
-		key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), Buffer.from(seedHex, 'hex')]),
+		key: Buffer.concat([
+			Buffer.from('302e020100300506032b657004220420', 'hex'),
+			Buffer.from(seedHex, 'hex'),
+		]),
 		format: 'der',
 		type: 'pkcs8',
 	});
 	return Buffer.from(createPublicKey(key).export({ format: 'jwk' }).x as string, 'base64url');
 }
 
-export async function startMixin(opts: ConstructorParameters<typeof MixinEmulator>[0] = {}): Promise<MixinEmulator> {
+export async function startMixin(
+	opts: ConstructorParameters<typeof MixinEmulator>[0] = {},
+): Promise<MixinEmulator> {
 	const emulator = new MixinEmulator(opts);
 	await emulator.start();
-	emulator.registerSession({ appId: BOT_ID, sessionId: SESSION_ID, publicKey: publicKeyOf(SEED_HEX) });
+	emulator.registerSession({
+		appId: BOT_ID,
+		sessionId: SESSION_ID,
+		publicKey: publicKeyOf(SEED_HEX),
+	});
 	// a user who already talks to the bot; tests of the first contact add their own
 	emulator.addUser({ userId: USER_ID, hasConversation: true });
 	return emulator;
@@ -48,8 +57,17 @@ export function keystoreCredentials(baseUrl: string): ICredentialDataDecryptedOb
 	};
 }
 
-export function fieldCredentials(baseUrl: string, privateKey = SEED_HEX): ICredentialDataDecryptedObject {
-	return { keyFormat: 'fields', appId: BOT_ID, sessionId: SESSION_ID, sessionPrivateKey: privateKey, baseUrl };
+export function fieldCredentials(
+	baseUrl: string,
+	privateKey = SEED_HEX,
+): ICredentialDataDecryptedObject {
+	return {
+		keyFormat: 'fields',
+		appId: BOT_ID,
+		sessionId: SESSION_ID,
+		sessionPrivateKey: privateKey,
+		baseUrl,
+	};
 }
 
 export function loadWorkflow(name: string): WorkflowJson {

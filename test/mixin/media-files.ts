@@ -55,10 +55,15 @@ export function png(width: number, height: number, opts: { cgbi?: boolean } = {}
 
 // ---- JPEG ----------------------------------------------------------------------------------------------------------
 
-const segment = (marker: number, data: Buffer) => Buffer.concat([Buffer.from([0xff, marker]), u16be(data.length + 2), data]);
+const segment = (marker: number, data: Buffer) =>
+	Buffer.concat([Buffer.from([0xff, marker]), u16be(data.length + 2), data]);
 
 /** A TIFF/EXIF block whose IFD0 holds the given orientation (and a second, unrelated tag before it). */
-export function exifBlock(orientation: number, order: 'II' | 'MM' = 'MM', opts: { ifdOffset?: number } = {}): Buffer {
+export function exifBlock(
+	orientation: number,
+	order: 'II' | 'MM' = 'MM',
+	opts: { ifdOffset?: number } = {},
+): Buffer {
 	const le = order === 'II';
 	const w16 = le ? u16le : u16be;
 	const w32 = le ? u32le : u32be;
@@ -91,17 +96,38 @@ export interface JpegOptions {
 
 export function jpeg(width: number, height: number, opts: JpegOptions = {}): Buffer {
 	const parts: Buffer[] = [Buffer.from([0xff, 0xd8])];
-	parts.push(segment(0xe0, Buffer.concat([ascii('JFIF\0'), Buffer.from([1, 2, 0]), u16be(72), u16be(72), Buffer.from([0, 0])])));
+	parts.push(
+		segment(
+			0xe0,
+			Buffer.concat([
+				ascii('JFIF\0'),
+				Buffer.from([1, 2, 0]),
+				u16be(72),
+				u16be(72),
+				Buffer.from([0, 0]),
+			]),
+		),
+	);
 	if (opts.app1) parts.push(segment(0xe1, opts.app1));
 	else if (opts.orientation !== undefined || opts.exifThumbnail) {
 		let app1 = exifBlock(opts.orientation ?? 1, opts.exifOrder);
-		if (opts.exifThumbnail) app1 = Buffer.concat([app1, jpeg(opts.exifThumbnail.width, opts.exifThumbnail.height)]);
+		if (opts.exifThumbnail)
+			app1 = Buffer.concat([app1, jpeg(opts.exifThumbnail.width, opts.exifThumbnail.height)]);
 		parts.push(segment(0xe1, app1));
 	}
 	parts.push(segment(0xdb, Buffer.concat([Buffer.from([0]), Buffer.alloc(64, 1)]))); // DQT
-	if (opts.tablesFirst) parts.push(segment(0xc4, Buffer.concat([Buffer.from([0x00, 0x08]), u16be(9999), u16be(7777), Buffer.alloc(12)])));
+	if (opts.tablesFirst)
+		parts.push(
+			segment(
+				0xc4,
+				Buffer.concat([Buffer.from([0x00, 0x08]), u16be(9999), u16be(7777), Buffer.alloc(12)]),
+			),
+		);
 	const components = Buffer.from([1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1]);
-	const sof = segment(opts.sof ?? 0xc0, Buffer.concat([Buffer.from([8]), u16be(height), u16be(width), Buffer.from([3]), components]));
+	const sof = segment(
+		opts.sof ?? 0xc0,
+		Buffer.concat([Buffer.from([8]), u16be(height), u16be(width), Buffer.from([3]), components]),
+	);
 	parts.push(Buffer.alloc(opts.fillBytes ?? 0, 0xff), sof);
 	parts.push(segment(0xc4, Buffer.concat([Buffer.from([0x00]), Buffer.alloc(16, 0)]))); // DHT
 	parts.push(segment(0xda, Buffer.from([3, 1, 0x00, 2, 0x11, 3, 0x11, 0, 0x3f, 0])));
@@ -140,16 +166,37 @@ function webpFile(...chunks: Buffer[]): Buffer {
 }
 
 /** Lossy: a VP8 key frame header (frame tag, start code, 14-bit sizes with scale bits). */
-export function webpLossy(width: number, height: number, opts: { interFrame?: boolean } = {}): Buffer {
+export function webpLossy(
+	width: number,
+	height: number,
+	opts: { interFrame?: boolean } = {},
+): Buffer {
 	const frameTag = Buffer.from([opts.interFrame ? 0x01 : 0x10, 0x02, 0x00]);
 	const scaled = (n: number) => u16le((n & 0x3fff) | (1 << 14)); // an upscale hint in the top bits, to be ignored
-	return webpFile(riffChunk('VP8 ', Buffer.concat([frameTag, Buffer.from([0x9d, 0x01, 0x2a]), scaled(width), scaled(height), Buffer.alloc(8)])));
+	return webpFile(
+		riffChunk(
+			'VP8 ',
+			Buffer.concat([
+				frameTag,
+				Buffer.from([0x9d, 0x01, 0x2a]),
+				scaled(width),
+				scaled(height),
+				Buffer.alloc(8),
+			]),
+		),
+	);
 }
 
 /** Lossless: the VP8L signature, then width-1 and height-1 in 14 bits each, alpha hint, version 0. */
-export function webpLossless(width: number, height: number, opts: { version?: number } = {}): Buffer {
+export function webpLossless(
+	width: number,
+	height: number,
+	opts: { version?: number } = {},
+): Buffer {
 	const bits = ((width - 1) | ((height - 1) << 14) | (1 << 28) | ((opts.version ?? 0) << 29)) >>> 0;
-	return webpFile(riffChunk('VP8L', Buffer.concat([Buffer.from([0x2f]), u32le(bits), Buffer.alloc(6)])));
+	return webpFile(
+		riffChunk('VP8L', Buffer.concat([Buffer.from([0x2f]), u32le(bits), Buffer.alloc(6)])),
+	);
 }
 
 /** Extended: VP8X with the canvas size (24 bits, minus one), then an (animated) frame of another size. */
@@ -171,7 +218,11 @@ export const largeBox = (type: string, ...content: Buffer[]) => {
 	return Buffer.concat([u32be(1), ascii(type), u64be(body.length + 16), body]);
 };
 const fullBox = (type: string, version: number, flags: number, ...content: Buffer[]) =>
-	box(type, Buffer.from([version, (flags >> 16) & 0xff, (flags >> 8) & 0xff, flags & 0xff]), ...content);
+	box(
+		type,
+		Buffer.from([version, (flags >> 16) & 0xff, (flags >> 8) & 0xff, flags & 0xff]),
+		...content,
+	);
 
 const IDENTITY = [0x00010000, 0, 0, 0, 0x00010000, 0, 0, 0, 0x40000000];
 /** The matrices phones write: rotate by 90°, 180°, 270° (a b u / c d v / x y w; 16.16 and 2.30 fixed point). */
@@ -184,8 +235,22 @@ export const ROTATION: Record<number, number[]> = {
 const matrix = (m: number[]) => Buffer.concat(m.map((v) => u32be(v >>> 0)));
 
 export function mvhd(timescale: number, duration: number | bigint, version: 0 | 1 = 0): Buffer {
-	const times = version === 1 ? Buffer.concat([u64be(0), u64be(0), u32be(timescale), u64be(duration)]) : Buffer.concat([u32be(0), u32be(0), u32be(timescale), u32be(Number(duration))]);
-	return fullBox('mvhd', version, 0, times, u32be(0x00010000), u16be(0x0100), Buffer.alloc(10), matrix(IDENTITY), Buffer.alloc(24), u32be(3));
+	const times =
+		version === 1
+			? Buffer.concat([u64be(0), u64be(0), u32be(timescale), u64be(duration)])
+			: Buffer.concat([u32be(0), u32be(0), u32be(timescale), u32be(Number(duration))]);
+	return fullBox(
+		'mvhd',
+		version,
+		0,
+		times,
+		u32be(0x00010000),
+		u16be(0x0100),
+		Buffer.alloc(10),
+		matrix(IDENTITY),
+		Buffer.alloc(24),
+		u32be(3),
+	);
 }
 
 export interface TrackOptions {
@@ -200,12 +265,50 @@ export interface TrackOptions {
 
 export function trak(t: TrackOptions): Buffer {
 	const v = t.version ?? 0;
-	const times = v === 1 ? Buffer.concat([u64be(0), u64be(0), u32be(1), u32be(0), u64be(1000)]) : Buffer.concat([u32be(0), u32be(0), u32be(1), u32be(0), u32be(1000)]);
+	const times =
+		v === 1
+			? Buffer.concat([u64be(0), u64be(0), u32be(1), u32be(0), u64be(1000)])
+			: Buffer.concat([u32be(0), u32be(0), u32be(1), u32be(0), u32be(1000)]);
 	const fixed = (n: number) => u32be(Math.round(n * 0x10000));
-	const tkhd = fullBox('tkhd', v, 3, times, Buffer.alloc(8), u16be(0), u16be(0), u16be(t.handler === 'soun' ? 0x0100 : 0), u16be(0), matrix(ROTATION[t.rotation ?? 0]), fixed(t.width ?? 0), fixed(t.height ?? 0));
-	const mdhd = fullBox('mdhd', 0, 0, u32be(0), u32be(0), u32be(48000), u32be(48000), u16be(0x55c4), u16be(0));
-	const hdlr = fullBox('hdlr', 0, 0, u32be(0), ascii(t.handler), Buffer.alloc(12), ascii('handler\0'));
-	return box('trak', tkhd, box('mdia', mdhd, ...(t.noHandler ? [] : [hdlr]), box('minf', box('stbl'))));
+	const tkhd = fullBox(
+		'tkhd',
+		v,
+		3,
+		times,
+		Buffer.alloc(8),
+		u16be(0),
+		u16be(0),
+		u16be(t.handler === 'soun' ? 0x0100 : 0),
+		u16be(0),
+		matrix(ROTATION[t.rotation ?? 0]),
+		fixed(t.width ?? 0),
+		fixed(t.height ?? 0),
+	);
+	const mdhd = fullBox(
+		'mdhd',
+		0,
+		0,
+		u32be(0),
+		u32be(0),
+		u32be(48000),
+		u32be(48000),
+		u16be(0x55c4),
+		u16be(0),
+	);
+	const hdlr = fullBox(
+		'hdlr',
+		0,
+		0,
+		u32be(0),
+		ascii(t.handler),
+		Buffer.alloc(12),
+		ascii('handler\0'),
+	);
+	return box(
+		'trak',
+		tkhd,
+		box('mdia', mdhd, ...(t.noHandler ? [] : [hdlr]), box('minf', box('stbl'))),
+	);
 }
 
 export interface Mp4Options {
@@ -225,17 +328,34 @@ export interface Mp4Options {
 	moovExtra?: Buffer[];
 }
 
-export function mp4(width: number, height: number, durationMs: number, opts: Mp4Options = {}): Buffer {
+export function mp4(
+	width: number,
+	height: number,
+	durationMs: number,
+	opts: Mp4Options = {},
+): Buffer {
 	const timescale = opts.timescale ?? 1000;
 	const duration = opts.duration ?? Math.round((durationMs * timescale) / 1000);
 	const tracks = opts.tracks ?? [{ handler: 'vide', width, height }];
-	const mvex = opts.fragmentDuration !== undefined ? [box('mvex', fullBox('mehd', 0, 0, u32be(opts.fragmentDuration)))] : [];
-	const moov = box('moov', ...(opts.moovExtra ?? []), mvhd(timescale, duration, opts.mvhdVersion), ...tracks.map(trak), ...mvex);
+	const mvex =
+		opts.fragmentDuration !== undefined
+			? [box('mvex', fullBox('mehd', 0, 0, u32be(opts.fragmentDuration)))]
+			: [];
+	const moov = box(
+		'moov',
+		...(opts.moovExtra ?? []),
+		mvhd(timescale, duration, opts.mvhdVersion),
+		...tracks.map(trak),
+		...mvex,
+	);
 	const ftyp = box('ftyp', ascii('isom'), u32be(0x200), ascii('isomiso2avc1mp41'));
 	const media = Buffer.alloc(64, 0xab);
-	if (opts.mdatToEnd) return Buffer.concat([ftyp, moov, Buffer.concat([u32be(0), ascii('mdat'), media])]);
+	if (opts.mdatToEnd)
+		return Buffer.concat([ftyp, moov, Buffer.concat([u32be(0), ascii('mdat'), media])]);
 	const mdat = opts.largeMdat ? largeBox('mdat', media) : box('mdat', media);
-	return Buffer.concat(opts.moovLast ? [ftyp, box('free'), mdat, moov] : [ftyp, moov, box('free'), mdat]);
+	return Buffer.concat(
+		opts.moovLast ? [ftyp, box('free'), mdat, moov] : [ftyp, moov, box('free'), mdat],
+	);
 }
 
 // ---- Ogg Opus ------------------------------------------------------------------------------------------------------
@@ -272,14 +392,29 @@ export function oggPage(spec: OggPageSpec, sequence: number): Buffer {
 	}
 	const granule = Buffer.alloc(8);
 	granule.writeBigInt64LE(BigInt(spec.granule));
-	const header = Buffer.concat([ascii('OggS'), Buffer.from([0, spec.headerType ?? 0]), granule, u32le(spec.serial ?? 0x1234abcd), u32le(sequence), u32le(0), Buffer.from([lacing.length, ...lacing])]);
+	const header = Buffer.concat([
+		ascii('OggS'),
+		Buffer.from([0, spec.headerType ?? 0]),
+		granule,
+		u32le(spec.serial ?? 0x1234abcd),
+		u32le(sequence),
+		u32le(0),
+		Buffer.from([lacing.length, ...lacing]),
+	]);
 	const page = Buffer.concat([header, ...spec.packets]);
 	page.writeUInt32LE(oggCrc(page), 22);
 	return page;
 }
 
 export function opusHead(preSkip: number, channels = 1): Buffer {
-	return Buffer.concat([ascii('OpusHead'), Buffer.from([1, channels]), u16le(preSkip), u32le(48000), u16le(0), Buffer.from([0])]);
+	return Buffer.concat([
+		ascii('OpusHead'),
+		Buffer.from([1, channels]),
+		u16le(preSkip),
+		u32le(48000),
+		u16le(0),
+		Buffer.from([0]),
+	]);
 }
 
 export const opusTags = () => Buffer.concat([ascii('OpusTags'), u32le(4), ascii('test'), u32le(0)]);
@@ -301,7 +436,11 @@ export function oggOpus(durationMs: number, opts: OggOptions = {}): Buffer {
 	const preSkip = opts.preSkip ?? 312;
 	const serial = opts.serial ?? 0x1234abcd;
 	const samples = durationMs * 48;
-	const granules = opts.granules ?? [samples / 4 + preSkip, samples / 2 + preSkip, samples + preSkip];
+	const granules = opts.granules ?? [
+		samples / 4 + preSkip,
+		samples / 2 + preSkip,
+		samples + preSkip,
+	];
 	const head: OggPageSpec = { granule: 0, packets: [opusHead(preSkip)], headerType: 0x02, serial };
 	const pages: OggPageSpec[] = [
 		head,
@@ -315,9 +454,18 @@ export function oggOpus(durationMs: number, opts: OggOptions = {}): Buffer {
 	];
 	if (opts.otherStream) {
 		const other = opts.otherStream;
-		const bos: OggPageSpec = { granule: 0, packets: [ascii('\x80theora-ish header')], headerType: 0x02, serial: other.serial };
+		const bos: OggPageSpec = {
+			granule: 0,
+			packets: [ascii('\x80theora-ish header')],
+			headerType: 0x02,
+			serial: other.serial,
+		};
 		pages.splice(other.bosFirst ? 0 : 1, 0, bos);
-		pages.splice(pages.length - 1, 0, { granule: other.granule, packets: [opusPacket(10)], serial: other.serial });
+		pages.splice(pages.length - 1, 0, {
+			granule: other.granule,
+			packets: [opusPacket(10)],
+			serial: other.serial,
+		});
 	}
 	const sequences = new Map<number, number>();
 	return Buffer.concat(

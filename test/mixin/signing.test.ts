@@ -9,7 +9,14 @@ import {
 	signRequestToken,
 	uniqueConversationId,
 } from '../../nodes/MixinMessenger/transport/signing';
-import { BOT_ID, CONVERSATION_ID, LEGACY_PRIVATE_KEY, SEED_HEX, SESSION_ID, USER_ID } from './fixtures';
+import {
+	BOT_ID,
+	CONVERSATION_ID,
+	LEGACY_PRIVATE_KEY,
+	SEED_HEX,
+	SESSION_ID,
+	USER_ID,
+} from './fixtures';
 
 // the reference's worked example (shared/reference/mixin.md §1.4)
 const BODY =
@@ -21,7 +28,9 @@ const session = { appId: BOT_ID, sessionId: SESSION_ID, seed: Buffer.from(SEED_H
 
 describe('Recall ids', () => {
 	test('name-based UUIDs follow RFC 4122 version 5 (the DNS namespace vector)', () => {
-		expect(nameBasedUuid('6ba7b810-9dad-11d1-80b4-00c04fd430c8', 'www.example.com')).toBe('2ed6657d-e927-568b-95e1-2665a8aea6a2');
+		expect(nameBasedUuid('6ba7b810-9dad-11d1-80b4-00c04fd430c8', 'www.example.com')).toBe(
+			'2ed6657d-e927-568b-95e1-2665a8aea6a2',
+		);
 	});
 
 	test('a recall id depends only on the recalled id, whatever its case', () => {
@@ -36,8 +45,12 @@ describe('Recall ids', () => {
 
 describe('Mixin signing', () => {
 	test('sig hashes method, path and the exact body (reference vectors)', () => {
-		expect(requestHash('POST', '/messages', BODY)).toBe('f3145a5d9d6f12fa9447c291a652adf401f10a3ffe9c564170983125e756b9ad');
-		expect(requestHash('GET', '/me', '')).toBe('5e6b58ffa10b3bc51724ff0bbd2afb91c4771ee340f5d685340dfa4c854bafba');
+		expect(requestHash('POST', '/messages', BODY)).toBe(
+			'f3145a5d9d6f12fa9447c291a652adf401f10a3ffe9c564170983125e756b9ad',
+		);
+		expect(requestHash('GET', '/me', '')).toBe(
+			'5e6b58ffa10b3bc51724ff0bbd2afb91c4771ee340f5d685340dfa4c854bafba',
+		);
 		expect(requestHash('POST', '/attachments', '')).toBe(
 			'c80412e583e2bffa51b464ea3fb47b86c2c0bb2a7e2f35500089a589f430d684',
 		);
@@ -73,7 +86,12 @@ describe('Mixin signing', () => {
 				JSON.stringify({ app_id: BOT_ID, session_id: SESSION_ID, session_private_key: SEED_HEX }),
 			);
 			const legacy = sessionFromKeystore(
-				JSON.stringify({ client_id: BOT_ID, session_id: SESSION_ID, private_key: LEGACY_PRIVATE_KEY, pin_token: 'x' }),
+				JSON.stringify({
+					client_id: BOT_ID,
+					session_id: SESSION_ID,
+					private_key: LEGACY_PRIVATE_KEY,
+					pin_token: 'x',
+				}),
 			);
 			expect(current.seed.toString('hex')).toBe(SEED_HEX);
 			expect(legacy.seed.toString('hex')).toBe(SEED_HEX);
@@ -109,17 +127,28 @@ describe('Mixin signing', () => {
 		test('malformed keystore JSON and a bad app id name their field', () => {
 			expect(() => sessionFromKeystore('{not json')).toThrow(/"Keystore JSON" is not valid JSON/);
 			expect(() =>
-				sessionFromKeystore(JSON.stringify({ app_id: 'bot', session_id: SESSION_ID, session_private_key: SEED_HEX })),
+				sessionFromKeystore(
+					JSON.stringify({ app_id: 'bot', session_id: SESSION_ID, session_private_key: SEED_HEX }),
+				),
 			).toThrow(/"Keystore JSON › app_id" must be a UUID/);
 		});
 	});
 
 	describe('credential authenticate', () => {
 		const credential = new MixinMessengerApi();
-		const creds = { keyFormat: 'fields', appId: BOT_ID, sessionId: SESSION_ID, sessionPrivateKey: SEED_HEX, baseUrl: 'http://127.0.0.1:9/' };
+		const creds = {
+			keyFormat: 'fields',
+			appId: BOT_ID,
+			sessionId: SESSION_ID,
+			sessionPrivateKey: SEED_HEX,
+			baseUrl: 'http://127.0.0.1:9/',
+		};
 
 		function claims(token: string) {
-			return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as Record<string, unknown>;
+			return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as Record<
+				string,
+				unknown
+			>;
 		}
 
 		test('query goes into the URL before signing; the body is signed as sent', async () => {
@@ -151,13 +180,19 @@ describe('Mixin signing', () => {
 		});
 
 		test('a malformed key fails naming the credential field, before any request', async () => {
-			await expect(credential.authenticate({ ...creds, sessionPrivateKey: 'zz' }, { method: 'GET', url: '/me' })).rejects.toThrow(
-				/Mixin Messenger API › "Session Private Key"/,
-			);
+			await expect(
+				credential.authenticate(
+					{ ...creds, sessionPrivateKey: 'zz' },
+					{ method: 'GET', url: '/me' },
+				),
+			).rejects.toThrow(/Mixin Messenger API › "Session Private Key"/);
 		});
 
 		test('the credential test fails on Mixin error bodies', () => {
-			const rule = credential.test.rules?.[0] as { type: string; properties: { key: string; value: unknown } };
+			const rule = credential.test.rules?.[0] as {
+				type: string;
+				properties: { key: string; value: unknown };
+			};
 			expect(rule.type).toBe('responseSuccessBody');
 			expect(rule.properties).toMatchObject({ key: 'error.status', value: 202 });
 			expect(credential.test.request.url).toBe('/me');

@@ -6,7 +6,11 @@ const limited = (headers: Record<string, string> = {}): HttpResponse => ({
 	headers,
 	body: '{"error":{"status":429,"code":429,"description":"Too Many Requests"}}',
 });
-const ok: HttpResponse = { statusCode: 200, headers: {}, body: '{"data":{"message_id":"m","conversation_id":"c"}}' };
+const ok: HttpResponse = {
+	statusCode: 200,
+	headers: {},
+	body: '{"data":{"message_id":"m","conversation_id":"c"}}',
+};
 
 async function waitsAfter(first: HttpResponse): Promise<number[]> {
 	const waits: number[] = [];

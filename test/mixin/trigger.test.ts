@@ -18,21 +18,62 @@ import {
 
 import { getEventListeners } from 'node:events';
 
-import { DEFAULT_BLAZE_TIMING, pause, reconnectDelay } from '../../nodes/MixinMessenger/transport/blaze';
-import { sessionFromKeystore, signRequestToken } from '../../nodes/MixinMessenger/transport/signing';
-import { MixinBlazeEmulator, SYSTEM_USER_ID, type MessageView, type MixinBlazeOptions } from '../emulators/mixin-blaze';
+import {
+	DEFAULT_BLAZE_TIMING,
+	pause,
+	reconnectDelay,
+} from '../../nodes/MixinMessenger/transport/blaze';
+import {
+	sessionFromKeystore,
+	signRequestToken,
+} from '../../nodes/MixinMessenger/transport/signing';
+import {
+	MixinBlazeEmulator,
+	SYSTEM_USER_ID,
+	type MessageView,
+	type MixinBlazeOptions,
+} from '../emulators/mixin-blaze';
 import type { MixinEmulator } from '../emulators/mixin';
 import { registerTestTypes, type WorkflowJson } from '../harness/engine';
-import { activateTrigger, runManualTrigger, type ActiveTrigger, type TriggerOptions } from '../harness/trigger';
-import { BOT_ID, CONVERSATION_ID, SEED_HEX, SESSION_ID, USER_ID, fieldCredentials, keystoreCredentials, startMixin } from './fixtures';
+import {
+	activateTrigger,
+	runManualTrigger,
+	type ActiveTrigger,
+	type TriggerOptions,
+} from '../harness/trigger';
+import {
+	BOT_ID,
+	CONVERSATION_ID,
+	SEED_HEX,
+	SESSION_ID,
+	USER_ID,
+	fieldCredentials,
+	keystoreCredentials,
+	startMixin,
+} from './fixtures';
 
 const TRIGGER = 'Mixin Trigger';
 const OTHER_SEED = 'a'.repeat(64);
 const SECOND_USER = '5c7a6b8e-1f2d-4e3a-9b8c-7d6e5f4a3b2c';
 const GROUP_ID = '9b1f4c2e-3d5a-4e6b-8c7d-1e2f3a4b5c6d';
 const ALL_EVENTS = [
-	'text', 'post', 'image', 'file', 'audio', 'video', 'sticker', 'contact', 'location', 'live', 'card', 'recall',
-	'conversation', 'transfer', 'delivered', 'read', 'other',
+	'text',
+	'post',
+	'image',
+	'file',
+	'audio',
+	'video',
+	'sticker',
+	'contact',
+	'location',
+	'live',
+	'card',
+	'recall',
+	'conversation',
+	'transfer',
+	'delivered',
+	'read',
+	'other',
 ];
 
 // ---- A node after the trigger that the tests hold, release and fail --------------------------------------------------
@@ -72,7 +113,8 @@ class Probe implements INodeType {
 			probed.push(item.json);
 			const text = String(item.json.text ?? '');
 			if (text.startsWith('hold')) await gate(text).promise;
-			if (text.startsWith('fail')) throw new NodeOperationError(this.getNode(), `failed on purpose: ${text}`);
+			if (text.startsWith('fail'))
+				throw new NodeOperationError(this.getNode(), `failed on purpose: ${text}`);
 		}
 		return [items];
 	}
@@ -109,11 +151,19 @@ async function setup(options: MixinBlazeOptions = {}): Promise<void> {
 }
 
 function credentials(overrides: IDataObject = {}) {
-	return { mixinMessengerApi: { ...keystoreCredentials(mixin.baseUrl), blazeUrl: blaze.url, ...overrides } };
+	return {
+		mixinMessengerApi: { ...keystoreCredentials(mixin.baseUrl), blazeUrl: blaze.url, ...overrides },
+	};
 }
 
-async function activate(parameters: Record<string, unknown> = {}, options: TriggerOptions = {}): Promise<ActiveTrigger> {
-	const trigger = await activateTrigger(workflow(parameters), { credentials: credentials(), ...options });
+async function activate(
+	parameters: Record<string, unknown> = {},
+	options: TriggerOptions = {},
+): Promise<ActiveTrigger> {
+	const trigger = await activateTrigger(workflow(parameters), {
+		credentials: credentials(),
+		...options,
+	});
 	active.push(trigger);
 	return trigger;
 }
@@ -137,7 +187,11 @@ afterEach(() => expect(mixin.violations).toEqual([]));
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function until<T>(probe: () => T | undefined | false, what: string, timeoutMs = 5000): Promise<T> {
+async function until<T>(
+	probe: () => T | undefined | false,
+	what: string,
+	timeoutMs = 5000,
+): Promise<T> {
 	const end = Date.now() + timeoutMs;
 	for (;;) {
 		const value = probe();
@@ -181,7 +235,11 @@ function acked(): string[] {
 function ackFrames(): string[][] {
 	return blaze.frames
 		.filter((f) => f.direction === 'in' && f.frame?.action === 'ACKNOWLEDGE_MESSAGE_RECEIPTS')
-		.map((f) => ((f.frame!.params as { messages: Array<{ message_id: string }> }).messages ?? []).map((m) => m.message_id));
+		.map((f) =>
+			((f.frame!.params as { messages: Array<{ message_id: string }> }).messages ?? []).map(
+				(m) => m.message_id,
+			),
+		);
 }
 
 /** A message the bot sends through POST /messages (so the emulator can report receipts for it). */
@@ -209,7 +267,11 @@ async function botSends(text: string): Promise<string> {
 function exposed(trigger: ActiveTrigger): string {
 	return JSON.stringify({
 		items: trigger.items(),
-		errors: trigger.errors.map((e) => ({ ...e, message: e.message, description: (e as { description?: string }).description })),
+		errors: trigger.errors.map((e) => ({
+			...e,
+			message: e.message,
+			description: (e as { description?: string }).description,
+		})),
 		failed: trigger.failedExecutions.map((e) => ({ ...e, message: e.message })),
 		runs: trigger.emits.map((e) => e.result?.run.data),
 	});
@@ -228,12 +290,21 @@ describe('connecting', () => {
 		await activate();
 		expect(blaze.handshakes).toHaveLength(1);
 		const [connection] = blaze.connections;
-		expect(connection).toMatchObject({ appId: BOT_ID, sessionId: SESSION_ID, protocol: 'Mixin-Blaze-1', listing: true });
+		expect(connection).toMatchObject({
+			appId: BOT_ID,
+			sessionId: SESSION_ID,
+			protocol: 'Mixin-Blaze-1',
+			listing: true,
+		});
 		expect(connection.protocols).toEqual(['Mixin-Blaze-1']);
 		expect(connection.claims).toMatchObject({ uid: BOT_ID, sid: SESSION_ID, scp: 'FULL' });
 		expect(connection.claims?.sig).toBe(crypto.createHash('sha256').update('GET/').digest('hex'));
 		const first = blaze.frames.find((f) => f.direction === 'in');
-		expect(first).toMatchObject({ binary: true, gzip: true, frame: { action: 'LIST_PENDING_MESSAGES' } });
+		expect(first).toMatchObject({
+			binary: true,
+			gzip: true,
+			frame: { action: 'LIST_PENDING_MESSAGES' },
+		});
 	});
 
 	test('every (re)connection signs a fresh token', async () => {
@@ -256,7 +327,9 @@ describe('connecting', () => {
 	});
 
 	test('a credential whose Blaze URL is not ws(s):// is refused before connecting', async () => {
-		const attempt = activateTrigger(workflow(), { credentials: credentials({ blazeUrl: 'https://blaze.mixin.one/' }) });
+		const attempt = activateTrigger(workflow(), {
+			credentials: credentials({ blazeUrl: 'https://blaze.mixin.one/' }),
+		});
 		await expect(attempt).rejects.toThrow(/Blaze WebSocket URL.*ws:\/\/ or wss:\/\//);
 		expect(blaze.handshakes).toHaveLength(0);
 	});
@@ -296,10 +369,27 @@ describe('items', () => {
 			conversation_type: 'CONTACT',
 			text: 'one',
 		});
-		expect(trigger.items()[4]).toEqual({ event: 'text', ...head(live[1], LIVE), conversation_type: 'CONTACT', text: 'five' });
+		expect(trigger.items()[4]).toEqual({
+			event: 'text',
+			...head(live[1], LIVE),
+			conversation_type: 'CONTACT',
+			text: 'five',
+		});
 		const runs = await trigger.settled();
-		expect(runs.map((r) => r.status)).toEqual(['success', 'success', 'success', 'success', 'success']);
-		expect(runs.map((r) => r.output('Probe')[0].json.text)).toEqual(['one', 'two', 'three', 'four', 'five']);
+		expect(runs.map((r) => r.status)).toEqual([
+			'success',
+			'success',
+			'success',
+			'success',
+			'success',
+		]);
+		expect(runs.map((r) => r.output('Probe')[0].json.text)).toEqual([
+			'one',
+			'two',
+			'three',
+			'four',
+			'five',
+		]);
 	});
 
 	test('each category is decoded into the whole item', async () => {
@@ -310,16 +400,30 @@ describe('items', () => {
 			text: blaze.pushText(USER_ID, '你好 👋', { quoteMessageId: crypto.randomUUID() }),
 			post: blaze.pushPost(USER_ID, '# Title\n\n**bold**'),
 			image: blaze.pushImage(USER_ID, { bytes: png, width: 32, height: 16, thumbnail: 'AAAA' }),
-			file: blaze.pushFile(USER_ID, { bytes: Buffer.from('a,b\n1,2\n'), mimeType: 'text/csv', name: 'table.csv' }),
+			file: blaze.pushFile(USER_ID, {
+				bytes: Buffer.from('a,b\n1,2\n'),
+				mimeType: 'text/csv',
+				name: 'table.csv',
+			}),
 			audio: blaze.pushAudio(USER_ID, { duration: 2500 }),
 			video: blaze.pushVideo(USER_ID, { width: 1280, height: 720, duration: 4000 }),
 			contact: blaze.pushContact(USER_ID, SECOND_USER),
-			location: blaze.pushLocation(USER_ID, { latitude: 31.2304, longitude: 121.4737, name: 'Bund', address: 'Shanghai' }),
+			location: blaze.pushLocation(USER_ID, {
+				latitude: 31.2304,
+				longitude: 121.4737,
+				name: 'Bund',
+				address: 'Shanghai',
+			}),
 			sticker: blaze.pushSticker(USER_ID, { name: 'wave' }),
 			live: blaze.pushMessage({
 				from: USER_ID,
 				category: 'PLAIN_LIVE',
-				data: { width: 640, height: 360, thumb_url: 'https://example.com/t.jpg', url: 'https://example.com/l.m3u8' },
+				data: {
+					width: 640,
+					height: 360,
+					thumb_url: 'https://example.com/t.jpg',
+					url: 'https://example.com/l.m3u8',
+				},
 			}),
 			card: blaze.pushMessage({
 				from: SECOND_USER,
@@ -327,17 +431,27 @@ describe('items', () => {
 				data: [{ label: 'Yes', color: '#00AA00', action: 'input:yes' }],
 			}),
 			group: blaze.pushText(SECOND_USER, 'in the group', { conversationId: GROUP_ID }),
-			conversation: blaze.pushSystemConversation({ conversationId: GROUP_ID, action: 'ADD', participantId: SECOND_USER }),
+			conversation: blaze.pushSystemConversation({
+				conversationId: GROUP_ID,
+				action: 'ADD',
+				participantId: SECOND_USER,
+			}),
 			transfer: blaze.pushSnapshot(USER_ID, { amount: '0.01', memo: 'thanks' }),
-			other: blaze.pushMessage({ from: USER_ID, category: 'PLAIN_TRANSCRIPT', data: Buffer.from([1, 2, 3]) }),
+			other: blaze.pushMessage({
+				from: USER_ID,
+				category: 'PLAIN_TRANSCRIPT',
+				data: Buffer.from([1, 2, 3]),
+			}),
 		};
 		const recall = blaze.pushRecall(USER_ID, views.text.message_id);
 		const count = Object.keys(views).length + 1;
 		const items = await trigger.waitForItems(count);
 		const byId = new Map(items.map((i) => [i.message_id, i]));
 		const item = (view: MessageView) => byId.get(view.message_id);
-		const json = (view: MessageView) => JSON.parse(Buffer.from(view.data, 'base64').toString('utf8'));
-		const viewUrl = (view: MessageView) => mixin.attachments.get(json(view).attachment_id)!.view_url;
+		const json = (view: MessageView) =>
+			JSON.parse(Buffer.from(view.data, 'base64').toString('utf8'));
+		const viewUrl = (view: MessageView) =>
+			mixin.attachments.get(json(view).attachment_id)!.view_url;
 		const message = (event: string, view: MessageView, type = 'CONTACT') => ({
 			event,
 			...head(view, LIVE),
@@ -346,7 +460,10 @@ describe('items', () => {
 
 		expect(item(views.text)).toEqual({ ...message('text', views.text), text: '你好 👋' });
 		expect(item(views.text)!.quote_message_id).toMatch(/^[0-9a-f-]{36}$/);
-		expect(item(views.post)).toEqual({ ...message('post', views.post), text: '# Title\n\n**bold**' });
+		expect(item(views.post)).toEqual({
+			...message('post', views.post),
+			text: '# Title\n\n**bold**',
+		});
 		expect(item(views.image)).toEqual({
 			...message('image', views.image),
 			content: {
@@ -367,15 +484,29 @@ describe('items', () => {
 		});
 		expect(item(views.audio)).toEqual({
 			...message('audio', views.audio),
-			content: { ...json(views.audio), mime_type: 'audio/ogg', duration: 2500, waveform: expect.any(String) },
+			content: {
+				...json(views.audio),
+				mime_type: 'audio/ogg',
+				duration: 2500,
+				waveform: expect.any(String),
+			},
 			view_url: viewUrl(views.audio),
 		});
 		expect(item(views.video)).toEqual({
 			...message('video', views.video),
-			content: { ...json(views.video), mime_type: 'video/mp4', width: 1280, height: 720, duration: 4000 },
+			content: {
+				...json(views.video),
+				mime_type: 'video/mp4',
+				width: 1280,
+				height: 720,
+				duration: 4000,
+			},
 			view_url: viewUrl(views.video),
 		});
-		expect(item(views.contact)).toEqual({ ...message('contact', views.contact), content: { user_id: SECOND_USER } });
+		expect(item(views.contact)).toEqual({
+			...message('contact', views.contact),
+			content: { user_id: SECOND_USER },
+		});
 		expect(item(views.location)).toEqual({
 			...message('location', views.location),
 			content: { latitude: 31.2304, longitude: 121.4737, name: 'Bund', address: 'Shanghai' },
@@ -389,7 +520,10 @@ describe('items', () => {
 			...message('card', views.card),
 			content: [{ label: 'Yes', color: '#00AA00', action: 'input:yes' }],
 		});
-		expect(item(views.group)).toEqual({ ...message('text', views.group, 'GROUP'), text: 'in the group' });
+		expect(item(views.group)).toEqual({
+			...message('text', views.group, 'GROUP'),
+			text: 'in the group',
+		});
 		expect(item(views.conversation)).toEqual({
 			...message('conversation', views.conversation, 'GROUP'),
 			content: { action: 'ADD', participant_id: SECOND_USER },
@@ -410,7 +544,10 @@ describe('items', () => {
 			},
 		});
 		expect(item(views.other)).toEqual({ ...message('other', views.other), data_base64: 'AQID' });
-		expect(item(recall)).toEqual({ ...message('recall', recall), content: { message_id: views.text.message_id } });
+		expect(item(recall)).toEqual({
+			...message('recall', recall),
+			content: { message_id: views.text.message_id },
+		});
 		// nothing else: every push once
 		expect(items).toHaveLength(count);
 	});
@@ -419,7 +556,11 @@ describe('items', () => {
 		const trigger = await activate();
 		const view = blaze.pushText(USER_ID, 'placeholder');
 		await trigger.waitForItems(1);
-		const legacy = { ...view, message_id: crypto.randomUUID(), data: Buffer.from('??>> legacy').toString('base64') };
+		const legacy = {
+			...view,
+			message_id: crypto.randomUUID(),
+			data: Buffer.from('??>> legacy').toString('base64'),
+		};
 		delete (legacy as Partial<MessageView>).data_base64;
 		blaze.sendRaw({ id: crypto.randomUUID(), action: 'CREATE_MESSAGE', data: legacy });
 		const items = await trigger.waitForItems(2);
@@ -430,7 +571,11 @@ describe('items', () => {
 	test('attachments: Download puts the file in binary "data"; IDs Only looks nothing up', async () => {
 		const bytes = Buffer.from('%PDF-1.4 pretend');
 		const download = await activate({ events: ['file'], options: { attachments: 'download' } });
-		const file = blaze.pushFile(USER_ID, { bytes, mimeType: 'application/pdf', name: 'report.pdf' });
+		const file = blaze.pushFile(USER_ID, {
+			bytes,
+			mimeType: 'application/pdf',
+			name: 'report.pdf',
+		});
 		await download.waitForItems(1);
 		const [run] = await download.settled();
 		const out = run.output(TRIGGER)[0];
@@ -440,12 +585,16 @@ describe('items', () => {
 		await download.close();
 		expect(blaze.isPending(file.message_id)).toBe(false);
 
-		const lookups = () => mixin.http.requests.filter((r) => r.path.startsWith('/attachments/')).length;
+		const lookups = () =>
+			mixin.http.requests.filter((r) => r.path.startsWith('/attachments/')).length;
 		const before = lookups();
 		const idsOnly = await activate({ events: ['image'], options: { attachments: 'none' } });
 		const image = blaze.pushImage(USER_ID);
 		const [item] = await idsOnly.waitForItems(1);
-		expect(item).toMatchObject({ message_id: image.message_id, content: { attachment_id: expect.any(String) } });
+		expect(item).toMatchObject({
+			message_id: image.message_id,
+			content: { attachment_id: expect.any(String) },
+		});
 		expect(item).not.toHaveProperty('view_url');
 		expect(lookups()).toBe(before);
 	});
@@ -455,15 +604,24 @@ describe('items', () => {
 		const view = blaze.pushMessage({
 			from: USER_ID,
 			category: 'PLAIN_IMAGE',
-			data: { attachment_id: crypto.randomUUID(), mime_type: 'image/png', width: 1, height: 1, size: 1 },
+			data: {
+				attachment_id: crypto.randomUUID(),
+				mime_type: 'image/png',
+				width: 1,
+				height: 1,
+				size: 1,
+			},
 		});
 		const [item] = await trigger.waitForItems(1);
-		expect(item).toMatchObject({ message_id: view.message_id, attachment_error: expect.stringMatching(/404/) });
+		expect(item).toMatchObject({
+			message_id: view.message_id,
+			attachment_error: expect.stringMatching(/404/),
+		});
 		expect(item).not.toHaveProperty('view_url');
 		takeViolations();
 	});
 
-	test('receipts of the bot\'s own messages are emitted only when chosen', async () => {
+	test("receipts of the bot's own messages are emitted only when chosen", async () => {
 		const quiet = await activate();
 		const first = await botSends('hello');
 		blaze.markDelivered(first);
@@ -479,8 +637,20 @@ describe('items', () => {
 		blaze.markRead(second);
 		const items = await listening.waitForItems(2);
 		expect(items).toEqual([
-			{ event: 'delivered', message_id: second, status: 'DELIVERED', source: 'ACKNOWLEDGE_MESSAGE_RECEIPT', updated_at: expect.any(String) },
-			{ event: 'read', message_id: second, status: 'READ', source: 'ACKNOWLEDGE_MESSAGE_RECEIPT', updated_at: expect.any(String) },
+			{
+				event: 'delivered',
+				message_id: second,
+				status: 'DELIVERED',
+				source: 'ACKNOWLEDGE_MESSAGE_RECEIPT',
+				updated_at: expect.any(String),
+			},
+			{
+				event: 'read',
+				message_id: second,
+				status: 'READ',
+				source: 'ACKNOWLEDGE_MESSAGE_RECEIPT',
+				updated_at: expect.any(String),
+			},
 		]);
 		// receipts are not messages: nothing to acknowledge
 		await sleep(400);
@@ -488,25 +658,40 @@ describe('items', () => {
 		expect(acked()).not.toContain(second);
 	});
 
-	test('messages of kinds not chosen, and the bot\'s own, are acknowledged and dropped', async () => {
+	test("messages of kinds not chosen, and the bot's own, are acknowledged and dropped", async () => {
 		const trigger = await activate({ events: ['text'] });
 		const sticker = blaze.pushSticker(USER_ID);
-		const own = { ...blaze.pushText(USER_ID, 'template'), message_id: crypto.randomUUID(), user_id: BOT_ID };
+		const own = {
+			...blaze.pushText(USER_ID, 'template'),
+			message_id: crypto.randomUUID(),
+			user_id: BOT_ID,
+		};
 		await trigger.waitForItems(1);
-		blaze.sendRaw({ id: crypto.randomUUID(), action: 'CREATE_MESSAGE', data: { ...own, data_base64: Buffer.from('mine').toString('base64url') } });
+		blaze.sendRaw({
+			id: crypto.randomUUID(),
+			action: 'CREATE_MESSAGE',
+			data: { ...own, data_base64: Buffer.from('mine').toString('base64url') },
+		});
 		blaze.pushText(USER_ID, 'last');
 		await trigger.waitForItems(2);
 		await trigger.settled();
 		await until(() => blaze.acks.length >= 4, 'four acks');
 		expect(texts(trigger)).toEqual(['template', 'last']);
-		expect(new Set(acked())).toEqual(new Set([sticker.message_id, own.message_id, ...trigger.items().map((i) => i.message_id)]));
+		expect(new Set(acked())).toEqual(
+			new Set([sticker.message_id, own.message_id, ...trigger.items().map((i) => i.message_id)]),
+		);
 	});
 
-	test('Ignore Own Messages off: the bot\'s own messages are emitted too', async () => {
+	test("Ignore Own Messages off: the bot's own messages are emitted too", async () => {
 		const trigger = await activate({ options: { ignoreOwn: false } });
 		const template = blaze.pushText(USER_ID, 'template');
 		await trigger.waitForItems(1);
-		const own = { ...template, message_id: crypto.randomUUID(), user_id: BOT_ID, data_base64: Buffer.from('mine').toString('base64url') };
+		const own = {
+			...template,
+			message_id: crypto.randomUUID(),
+			user_id: BOT_ID,
+			data_base64: Buffer.from('mine').toString('base64url'),
+		};
 		blaze.sendRaw({ id: crypto.randomUUID(), action: 'CREATE_MESSAGE', data: own });
 		const items = await trigger.waitForItems(2);
 		expect(items[1]).toMatchObject({ message_id: own.message_id, user_id: BOT_ID, text: 'mine' });
@@ -536,7 +721,10 @@ describe('acknowledgements', () => {
 	test('Acknowledge As Delivered', async () => {
 		await activate({ options: { ackStatus: 'DELIVERED' } });
 		const view = blaze.pushText(USER_ID, 'grey ticks');
-		expect(await blaze.waitForAck(view.message_id)).toMatchObject({ status: 'DELIVERED', matched: true });
+		expect(await blaze.waitForAck(view.message_id)).toMatchObject({
+			status: 'DELIVERED',
+			matched: true,
+		});
 	});
 
 	test('at most 100 acknowledgements per frame', async () => {
@@ -574,7 +762,12 @@ describe('acknowledgements', () => {
 		blaze.dropConnections();
 		await blaze.waitForConnections(2, 10_000);
 		await blaze.waitFor(
-			() => blaze.frames.some((f) => f.connectionId === 2 && (f.frame?.data as IDataObject)?.message_id === failed.message_id),
+			() =>
+				blaze.frames.some(
+					(f) =>
+						f.connectionId === 2 &&
+						(f.frame?.data as IDataObject)?.message_id === failed.message_id,
+				),
 			5000,
 			'the redelivery',
 		);
@@ -638,7 +831,9 @@ describe('reconnecting', () => {
 		await blaze.waitForConnections(2, 10_000);
 		await trigger.waitForItems(3);
 		// the server pushed hold-a and hold-b again on the new connection
-		const again = blaze.frames.filter((f) => f.connectionId === 2 && f.frame?.action === 'CREATE_MESSAGE');
+		const again = blaze.frames.filter(
+			(f) => f.connectionId === 2 && f.frame?.action === 'CREATE_MESSAGE',
+		);
 		expect(again.length).toBe(3);
 		gate('hold-a').open();
 		gate('hold-b').open();
@@ -669,7 +864,11 @@ describe('reconnecting', () => {
 		blaze.pauseReplies();
 		blaze.pushText(USER_ID, 'hold-quiet');
 		await until(() => probed.length === 1, 'the execution running');
-		const quiet = blaze.waitFor(() => blaze.connections[0].closedAt, 10_000, 'the first socket closed');
+		const quiet = blaze.waitFor(
+			() => blaze.connections[0].closedAt,
+			10_000,
+			'the first socket closed',
+		);
 		await quiet;
 		expect(blaze.connections[0]).toMatchObject({ closedBy: 'client', closeCode: 4000 });
 		blaze.resumeReplies();
@@ -690,7 +889,11 @@ function takeViolations(): string[] {
 describe('a refused key', () => {
 	test('at activation (401 ERROR frame): the trigger refuses to start, clearly, once, with nothing emitted', async () => {
 		blaze.pushText(USER_ID, 'never seen');
-		const attempt = activateTrigger(workflow(), { credentials: { mixinMessengerApi: { ...fieldCredentials(mixin.baseUrl, OTHER_SEED), blazeUrl: blaze.url } } });
+		const attempt = activateTrigger(workflow(), {
+			credentials: {
+				mixinMessengerApi: { ...fieldCredentials(mixin.baseUrl, OTHER_SEED), blazeUrl: blaze.url },
+			},
+		});
 		const error = (await attempt.catch((e: Error) => e)) as Error & { description?: string };
 		expect(error.message).toBe("Mixin refused the bot's key (401)");
 		expect(error.description).toMatch(/app ID, session ID and private key/);
@@ -705,21 +908,33 @@ describe('a refused key', () => {
 	test('at activation (HTTP 401 handshake): the API check tells a wrong key from a network problem', async () => {
 		await mixin.stop();
 		await setup({ authFailure: 'http' });
-		const attempt = activateTrigger(workflow(), { credentials: { mixinMessengerApi: { ...fieldCredentials(mixin.baseUrl, OTHER_SEED), blazeUrl: blaze.url } } });
+		const attempt = activateTrigger(workflow(), {
+			credentials: {
+				mixinMessengerApi: { ...fieldCredentials(mixin.baseUrl, OTHER_SEED), blazeUrl: blaze.url },
+			},
+		});
 		await expect(attempt).rejects.toThrow("Mixin refused the bot's key (401)");
 		await sleep(1500);
 		// one attempt (Node 24's WebSocket itself repeats a handshake answered 401 once)
 		const statuses = blaze.handshakes.map((h) => h.status);
-		expect(statuses.length === 1 || (statuses.length === 2 && Number(process.versions.node.split('.')[0]) >= 24)).toBe(true);
+		expect(
+			statuses.length === 1 ||
+				(statuses.length === 2 && Number(process.versions.node.split('.')[0]) >= 24),
+		).toBe(true);
 		expect(new Set(statuses)).toEqual(new Set([401]));
-		expect(mixin.http.requests.map((r) => `${r.method} ${r.path} ${r.status ?? ''}`.trim())).toEqual([expect.stringMatching(/^GET \/me/)]);
+		expect(
+			mixin.http.requests.map((r) => `${r.method} ${r.path} ${r.status ?? ''}`.trim()),
+		).toEqual([expect.stringMatching(/^GET \/me/)]);
 	});
 
 	test('on a reconnect: emitError with a clear message, the trigger stops and does not retry', async () => {
 		const trigger = await activate();
 		blaze.refuseHandshakes('unauthorized');
 		blaze.dropConnections();
-		const error = (await trigger.waitForError(10_000)) as Error & { description?: string; httpCode?: string };
+		const error = (await trigger.waitForError(10_000)) as Error & {
+			description?: string;
+			httpCode?: string;
+		};
 		expect(error.message).toBe("Mixin refused the bot's key (401)");
 		expect(error.description).toMatch(/does not retry/);
 		expect(error.httpCode).toBe('401');
@@ -734,7 +949,9 @@ describe('a refused key', () => {
 	});
 
 	test('an unreachable Blaze URL fails activation with a connection error, not a key error', async () => {
-		const attempt = activateTrigger(workflow(), { credentials: credentials({ blazeUrl: 'ws://127.0.0.1:1/' }) });
+		const attempt = activateTrigger(workflow(), {
+			credentials: credentials({ blazeUrl: 'ws://127.0.0.1:1/' }),
+		});
 		await expect(attempt).rejects.toThrow(/Could not connect to Mixin Blaze/);
 	});
 });
@@ -752,8 +969,12 @@ describe('frames that cannot be read', () => {
 		await until(() => trigger.failedExecutions.length === 3, 'three failed executions');
 		expect(trigger.failedExecutions.map((e) => e.message)).toEqual([
 			expect.stringMatching(/^Mixin sent a frame that cannot be read: 6 bytes of broken gzip/),
-			expect.stringMatching(/^Mixin sent a frame that cannot be read: .*neither gzip JSON nor JSON/),
-			expect.stringMatching(/^Mixin sent a frame that cannot be read: JSON that is not a Blaze message/),
+			expect.stringMatching(
+				/^Mixin sent a frame that cannot be read: .*neither gzip JSON nor JSON/,
+			),
+			expect.stringMatching(
+				/^Mixin sent a frame that cannot be read: JSON that is not a Blaze message/,
+			),
 		]);
 		expect(trigger.items()[1]).toMatchObject({ message_id: after.message_id, text: 'after' });
 		expect(blaze.connectionCount).toBe(1);
@@ -763,7 +984,11 @@ describe('frames that cannot be read', () => {
 
 	test('a message whose payload is not the JSON its category needs is emitted with decode_error', async () => {
 		const trigger = await activate();
-		const broken = blaze.pushMessage({ from: USER_ID, category: 'PLAIN_CONTACT', data: Buffer.from('not json') });
+		const broken = blaze.pushMessage({
+			from: USER_ID,
+			category: 'PLAIN_CONTACT',
+			data: Buffer.from('not json'),
+		});
 		const [item] = await trigger.waitForItems(1);
 		expect(item).toEqual({
 			event: 'contact',
@@ -789,18 +1014,27 @@ describe('listening for a test event', () => {
 		await until(() => blaze.openConnections.length === 0, 'the socket closed');
 		expect(blaze.connections[0]).toMatchObject({ closedBy: 'client', closeCode: 1000 });
 		// the execution finished after the socket closed: its acknowledgement goes over HTTP
-		expect(await blaze.waitForAck(first.message_id)).toMatchObject({ channel: 'http', matched: true });
+		expect(await blaze.waitForAck(first.message_id)).toMatchObject({
+			channel: 'http',
+			matched: true,
+		});
 		await sleep(300);
 		expect(acked()).toEqual([first.message_id]);
 		expect(blaze.isPending(second.message_id)).toBe(true);
 	});
 
 	test('waits for a live message when none is pending; Immediately acknowledges it over the socket', async () => {
-		const running = runManualTrigger(workflow({ acknowledge: 'immediately' }), { credentials: credentials() });
+		const running = runManualTrigger(workflow({ acknowledge: 'immediately' }), {
+			credentials: credentials(),
+		});
 		await blaze.waitForListening();
 		const view = blaze.pushText(USER_ID, 'live test');
 		const run = await running;
-		expect(run.output(TRIGGER)[0].json).toMatchObject({ message_id: view.message_id, text: 'live test', source: LIVE });
+		expect(run.output(TRIGGER)[0].json).toMatchObject({
+			message_id: view.message_id,
+			text: 'live test',
+			source: LIVE,
+		});
 		expect(await blaze.waitForAck(view.message_id)).toMatchObject({ channel: 'socket-batch' });
 	});
 
@@ -821,13 +1055,19 @@ describe('listening for a test event', () => {
 		await blaze.waitFor(() => blaze.connections[0].closedAt, 5000, 'the socket closed');
 		expect(blaze.connections[0].closedBy).toBe('client');
 		// a test listen leaves everything else to the active workflow: the sticker is still pending
-		expect(blaze.pending().map((m) => m.category)).toEqual(['PLAIN_STICKER', 'PLAIN_TEXT', 'PLAIN_TEXT']);
+		expect(blaze.pending().map((m) => m.category)).toEqual([
+			'PLAIN_STICKER',
+			'PLAIN_TEXT',
+			'PLAIN_TEXT',
+		]);
 		expect(blaze.isPending(text.message_id)).toBe(true);
 	});
 
 	test('with a refused key the test run fails with the same clear error', async () => {
 		const run = await runManualTrigger(workflow(), {
-			credentials: { mixinMessengerApi: { ...fieldCredentials(mixin.baseUrl, OTHER_SEED), blazeUrl: blaze.url } },
+			credentials: {
+				mixinMessengerApi: { ...fieldCredentials(mixin.baseUrl, OTHER_SEED), blazeUrl: blaze.url },
+			},
 		});
 		expect(run.status).toBe('error');
 		expect(run.error?.message).toBe("Mixin refused the bot's key (401)");
@@ -865,7 +1105,9 @@ describe('transport', () => {
 	test('reconnect delays double from 1 s to at most 30 s, half of each random', () => {
 		const low = (attempt: number) => reconnectDelay(DEFAULT_BLAZE_TIMING, attempt, () => 0);
 		const high = (attempt: number) => reconnectDelay(DEFAULT_BLAZE_TIMING, attempt, () => 1);
-		expect([0, 1, 2, 3, 4, 5, 6, 20].map(high)).toEqual([1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000]);
+		expect([0, 1, 2, 3, 4, 5, 6, 20].map(high)).toEqual([
+			1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000,
+		]);
 		expect([0, 1, 5, 20].map(low)).toEqual([500, 1000, 15000, 15000]);
 		expect(reconnectDelay(DEFAULT_BLAZE_TIMING, 3, () => 0.5)).toBe(6000);
 	});

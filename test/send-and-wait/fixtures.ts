@@ -28,11 +28,21 @@ const NODE_NAMES: Record<string, string> = {
 };
 
 /** The platform node asking, then "After". The asking node's id is node-0, so its resume URLs end in /node-0. */
-export function answerWorkflow(type: string, credentialType: string, parameters: Record<string, unknown>): WorkflowJson {
+export function answerWorkflow(
+	type: string,
+	credentialType: string,
+	parameters: Record<string, unknown>,
+): WorkflowJson {
 	const name = NODE_NAMES[type];
 	return {
 		nodes: [
-			{ name, type, typeVersion: 1, parameters: parameters as never, credentials: { [credentialType]: { id: '1', name: 'c' } } },
+			{
+				name,
+				type,
+				typeVersion: 1,
+				parameters: parameters as never,
+				credentials: { [credentialType]: { id: '1', name: 'c' } },
+			},
 			{ name: 'After', type: 'test.after', typeVersion: 1, parameters: {} },
 		],
 		connections: { [name]: { main: [[{ node: 'After', type: 'main', index: 0 }]] } },

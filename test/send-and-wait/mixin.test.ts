@@ -29,7 +29,9 @@ function received() {
 	return emu.http.requests
 		.filter((r) => r.method === 'POST' && r.path === '/messages')
 		.map((r) => {
-			const { data_base64: data, ...envelope } = r.json as Record<string, unknown> & { message_id: string };
+			const { data_base64: data, ...envelope } = r.json as Record<string, unknown> & {
+				message_id: string;
+			};
 			const text = Buffer.from(String(data), 'base64url').toString('utf8');
 			return { ...envelope, payload: envelope.category === 'PLAIN_TEXT' ? text : JSON.parse(text) };
 		});
@@ -37,7 +39,11 @@ function received() {
 
 describe('Mixin Messenger › Send and Wait for Response', () => {
 	test('asks with a text and a button group of signed resume URLs, waits, and resumes with the click', async () => {
-		const waiting = await run({ approvalType: 'double', approveLabel: 'Ship it', disapproveLabel: 'Not now' });
+		const waiting = await run({
+			approvalType: 'double',
+			approveLabel: 'Ship it',
+			disapproveLabel: 'Not now',
+		});
 		expect(waiting.error?.message).toBeUndefined();
 		expect(waiting.status).toBe('waiting');
 		expect(waiting.run.waitTill).toEqual(WAIT_INDEFINITELY);
@@ -49,7 +55,11 @@ describe('Mixin Messenger › Send and Wait for Response', () => {
 				category: 'APP_BUTTON_GROUP',
 				payload: [
 					{ label: 'Ship it', color: '#27AE60', action: expect.stringMatching(SIGNED_URL('true')) },
-					{ label: 'Not now', color: '#EB5757', action: expect.stringMatching(SIGNED_URL('false')) },
+					{
+						label: 'Not now',
+						color: '#EB5757',
+						action: expect.stringMatching(SIGNED_URL('false')),
+					},
 				],
 			},
 		]);
@@ -57,17 +67,25 @@ describe('Mixin Messenger › Send and Wait for Response', () => {
 		const [approve, decline] = (buttons.payload as Array<{ action: string }>).map((b) => b.action);
 		expect(new Set(received().map((m) => m.message_id)).size).toBe(2);
 
-		const declined = await resumeWaiting(workflow({ approvalType: 'double' }), waiting, { url: decline });
+		const declined = await resumeWaiting(workflow({ approvalType: 'double' }), waiting, {
+			url: decline,
+		});
 		expect(declined.response.status).toBe(200);
 		expect(String(declined.response.body)).toContain('Got it, thanks');
 		expect(declined.run?.status).toBe('success');
 		const answer = [{ json: { data: { approved: false, respondedAt: expect.any(String) } } }];
 		expect(declined.run?.output('Mixin Messenger')).toMatchObject(answer);
-		expect(declined.run?.output('After').map((i) => i.json)).toEqual([{ data: { approved: false, respondedAt: expect.any(String) } }]);
+		expect(declined.run?.output('After').map((i) => i.json)).toEqual([
+			{ data: { approved: false, respondedAt: expect.any(String) } },
+		]);
 
 		// the same wait answered by the other button instead
-		const approved = await resumeWaiting(workflow({ approvalType: 'double' }), waiting, { url: approve });
-		expect(approved.run?.output('After').map((i) => i.json.data)).toEqual([{ approved: true, respondedAt: expect.any(String) }]);
+		const approved = await resumeWaiting(workflow({ approvalType: 'double' }), waiting, {
+			url: approve,
+		});
+		expect(approved.run?.output('After').map((i) => i.json.data)).toEqual([
+			{ approved: true, respondedAt: expect.any(String) },
+		]);
 		// once answered, a click changes nothing
 		const late = await resumeWaiting(workflow({}), approved.run!, { url: approve });
 		expect(late.response.body).toBe('send-and-wait-no-action-required');
@@ -86,23 +104,37 @@ describe('Mixin Messenger › Send and Wait for Response', () => {
 	});
 
 	test('free text: the link opens a form; the answer sent with it resumes the execution', async () => {
-		const waiting = await run({ responseType: 'freeText', sendAndWaitOptions: { respondLabel: 'Answer', formTitle: 'Release notes' } });
+		const waiting = await run({
+			responseType: 'freeText',
+			sendAndWaitOptions: { respondLabel: 'Answer', formTitle: 'Release notes' },
+		});
 		const [text, buttons] = received();
 		expect(text.payload).toBe('Deploy v2 to production?');
-		expect(buttons.payload).toEqual([{ label: 'Answer', color: '#2F80ED', action: expect.stringMatching(SIGNED_URL()) }]);
+		expect(buttons.payload).toEqual([
+			{ label: 'Answer', color: '#2F80ED', action: expect.stringMatching(SIGNED_URL()) },
+		]);
 		const url = (buttons.payload as Array<{ action: string }>)[0].action;
-		const wf = workflow({ responseType: 'freeText', sendAndWaitOptions: { formTitle: 'Release notes' } });
+		const wf = workflow({
+			responseType: 'freeText',
+			sendAndWaitOptions: { formTitle: 'Release notes' },
+		});
 
 		const form = await resumeWaiting(wf, waiting, { url });
 		expect(form.run).toBeUndefined();
 		expect(String(form.response.body)).toMatch(/<form method="post">/);
-		expect(String(form.response.body)).toContain('<h1>Release notes</h1><p>Deploy v2 to production?</p>');
+		expect(String(form.response.body)).toContain(
+			'<h1>Release notes</h1><p>Deploy v2 to production?</p>',
+		);
 
 		const empty = await resumeWaiting(wf, waiting, formPost(url, '   '));
 		expect(empty.run).toBeUndefined();
 		expect(String(empty.response.body)).toContain('Please write an answer.');
 
-		const answered = await resumeWaiting(wf, waiting, formPost(url, 'Ship on Monday <b>please</b>'));
+		const answered = await resumeWaiting(
+			wf,
+			waiting,
+			formPost(url, 'Ship on Monday <b>please</b>'),
+		);
 		expect(answered.run?.output('After').map((i) => i.json)).toEqual([
 			{ data: { text: 'Ship on Monday <b>please</b>', respondedAt: expect.any(String) } },
 		]);
@@ -113,13 +145,21 @@ describe('Mixin Messenger › Send and Wait for Response', () => {
 		const waiting = await run({
 			message: 'Is <script>alert(1)</script> ok?',
 			responseType: 'freeText',
-			sendAndWaitOptions: { limitWaitTime: { values: { limitType: 'afterTimeInterval', resumeAmount: 2, resumeUnit: 'hours' } } },
+			sendAndWaitOptions: {
+				limitWaitTime: {
+					values: { limitType: 'afterTimeInterval', resumeAmount: 2, resumeUnit: 'hours' },
+				},
+			},
 		});
 		const till = waiting.run.waitTill!.getTime();
 		expect(till).toBeGreaterThanOrEqual(before + 2 * 3_600_000);
 		expect(till).toBeLessThan(Date.now() + 2 * 3_600_000 + 1000);
 		const url = resumeUrl(received()[1].payload);
-		const form = await resumeWaiting(workflow({ message: 'Is <script>alert(1)</script> ok?', responseType: 'freeText' }), waiting, { url });
+		const form = await resumeWaiting(
+			workflow({ message: 'Is <script>alert(1)</script> ok?', responseType: 'freeText' }),
+			waiting,
+			{ url },
+		);
 		expect(String(form.response.body)).not.toContain('<script>');
 		expect(String(form.response.body)).toContain('Is &lt;script&gt;alert(1)&lt;/script&gt; ok?');
 
@@ -134,7 +174,13 @@ describe('Mixin Messenger › Send and Wait for Response', () => {
 			[{ approveLabel: 'x'.repeat(37) }, /"Approve Button Label" may be at most 36 characters/],
 			[{ userId: 'not-a-uuid' }, /"User ID" must be a user ID \(UUID\) or the Mixin ID/],
 			[
-				{ sendAndWaitOptions: { limitWaitTime: { values: { limitType: 'atSpecifiedTime', maxDateAndTime: '2020-01-01T00:00:00Z' } } } },
+				{
+					sendAndWaitOptions: {
+						limitWaitTime: {
+							values: { limitType: 'atSpecifiedTime', maxDateAndTime: '2020-01-01T00:00:00Z' },
+						},
+					},
+				},
 				/"Max Date and Time" is in the past/,
 			],
 		];

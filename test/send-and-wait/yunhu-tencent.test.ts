@@ -1,7 +1,14 @@
 import { resumeWaiting, runWorkflow } from '../harness/engine';
 import { emulatorPerTest } from '../harness/run';
 import { startTencent, tencentCredentials } from '../tencent-im/fixtures';
-import { BOT_ID, FRIEND_ID, GROUP_ID, botCredentials, startYunhu, userCredentials } from '../yunhu/fixtures';
+import {
+	BOT_ID,
+	FRIEND_ID,
+	GROUP_ID,
+	botCredentials,
+	startYunhu,
+	userCredentials,
+} from '../yunhu/fixtures';
 import { answerWorkflow, formPost, SIGNED_URL } from './fixtures';
 
 const URL_OF = (approved?: 'true' | 'false') => expect.stringMatching(SIGNED_URL(approved));
@@ -22,7 +29,10 @@ describe('Yunhu › Send and Wait for Response', () => {
 	const run = async (api: 'botApi' | 'userApi', parameters: Record<string, unknown> = {}) =>
 		await runWorkflow(workflow(api, parameters), {
 			input: [{ json: { pr: 7 } }],
-			credentials: api === 'botApi' ? { yunhuBotApi: botCredentials(emu) } : { yunhuUserApi: userCredentials(emu) },
+			credentials:
+				api === 'botApi'
+					? { yunhuBotApi: botCredentials(emu) }
+					: { yunhuUserApi: userCredentials(emu) },
 		});
 
 	test('as a bot: a text with a row of link buttons; a click resumes the execution', async () => {
@@ -46,15 +56,22 @@ describe('Yunhu › Send and Wait for Response', () => {
 				},
 			},
 		]);
-		const url = (sends[0].json as { content: { buttons: Array<Array<{ url: string }>> } }).content.buttons[0][0].url;
+		const url = (sends[0].json as { content: { buttons: Array<Array<{ url: string }>> } }).content
+			.buttons[0][0].url;
 		const resumed = await resumeWaiting(workflow('botApi'), waiting, { url });
-		expect(resumed.run?.output('After').map((i) => i.json)).toEqual([{ data: { approved: true, respondedAt: expect.any(String) } }]);
+		expect(resumed.run?.output('After').map((i) => i.json)).toEqual([
+			{ data: { approved: true, respondedAt: expect.any(String) } },
+		]);
 		const stored = emu.messages.filter((m) => m.senderId === BOT_ID);
 		expect(stored).toHaveLength(1);
 	});
 
 	test('as a user: the protobuf send carries a msg_id made once and the buttons as JSON; free text works', async () => {
-		const waiting = await run('userApi', { chatType: 'user', chatId: FRIEND_ID, responseType: 'freeText' });
+		const waiting = await run('userApi', {
+			chatType: 'user',
+			chatId: FRIEND_ID,
+			responseType: 'freeText',
+		});
 		expect(waiting.error?.message).toBeUndefined();
 		const sends = emu.http.requests.filter((r) => r.path === '/v1/msg/send-message');
 		expect(sends.map((r) => r.decoded)).toEqual([
@@ -66,11 +83,19 @@ describe('Yunhu › Send and Wait for Response', () => {
 				content: { text: 'Merge the release branch?', buttons: expect.any(String) },
 			},
 		]);
-		const buttons = JSON.parse((sends[0].decoded as { content: { buttons: string } }).content.buttons) as Array<Array<{ url: string }>>;
+		const buttons = JSON.parse(
+			(sends[0].decoded as { content: { buttons: string } }).content.buttons,
+		) as Array<Array<{ url: string }>>;
 		expect(buttons).toEqual([[{ text: 'Respond', actionType: 1, url: URL_OF() }]]);
 		const wf = workflow('userApi', { responseType: 'freeText' });
-		const answered = await resumeWaiting(wf, waiting, formPost(buttons[0][0].url, 'after the tests pass'));
-		expect(answered.run?.output('After').map((i) => i.json)).toEqual([{ data: { text: 'after the tests pass', respondedAt: expect.any(String) } }]);
+		const answered = await resumeWaiting(
+			wf,
+			waiting,
+			formPost(buttons[0][0].url, 'after the tests pass'),
+		);
+		expect(answered.run?.output('After').map((i) => i.json)).toEqual([
+			{ data: { text: 'after the tests pass', respondedAt: expect.any(String) } },
+		]);
 	});
 
 	test('a bot cannot ask a bot, and a label too long is refused before sending', async () => {
@@ -98,7 +123,10 @@ describe('Tencent Cloud IM › Send and Wait for Response', () => {
 		});
 
 	test('a text message with each answer on its own line; the link resumes the execution', async () => {
-		const waiting = await runWorkflow(workflow(), { input: [{ json: {} }], credentials: { tencentImApi: tencentCredentials(emu.baseUrl) } });
+		const waiting = await runWorkflow(workflow(), {
+			input: [{ json: {} }],
+			credentials: { tencentImApi: tencentCredentials(emu.baseUrl) },
+		});
 		expect(waiting.error?.message).toBeUndefined();
 		expect(waiting.status).toBe('waiting');
 		const sends = emu.http.requests.filter((r) => r.path === '/v4/openim/sendmsg');
@@ -111,17 +139,26 @@ describe('Tencent Cloud IM › Send and Wait for Response', () => {
 				MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: expect.any(String) } }],
 			},
 		]);
-		const text = (sends[0].json as { MsgBody: Array<{ MsgContent: { Text: string } }> }).MsgBody[0].MsgContent.Text;
+		const text = (sends[0].json as { MsgBody: Array<{ MsgContent: { Text: string } }> }).MsgBody[0]
+			.MsgContent.Text;
 		const [question, blank, refund, keep] = text.split('\n');
 		expect([question, blank]).toEqual(['Refund order 1042?', '']);
-		expect(refund).toMatch(/^Refund: http:\/\/localhost:5678\/webhook-waiting\/test-execution\/node-0\?approved=true&signature=[0-9a-f]{64}$/);
-		expect(keep).toMatch(/^Keep: http:\/\/localhost:5678\/webhook-waiting\/test-execution\/node-0\?approved=false&signature=[0-9a-f]{64}$/);
+		expect(refund).toMatch(
+			/^Refund: http:\/\/localhost:5678\/webhook-waiting\/test-execution\/node-0\?approved=true&signature=[0-9a-f]{64}$/,
+		);
+		expect(keep).toMatch(
+			/^Keep: http:\/\/localhost:5678\/webhook-waiting\/test-execution\/node-0\?approved=false&signature=[0-9a-f]{64}$/,
+		);
 		const resumed = await resumeWaiting(workflow(), waiting, { url: keep.slice('Keep: '.length) });
-		expect(resumed.run?.output('After').map((i) => i.json.data)).toEqual([{ approved: false, respondedAt: expect.any(String) }]);
+		expect(resumed.run?.output('After').map((i) => i.json.data)).toEqual([
+			{ approved: false, respondedAt: expect.any(String) },
+		]);
 	});
 
 	test('an account that is not a valid UserID is refused before sending', async () => {
-		const result = await runWorkflow(workflow({ toAccount: 'x'.repeat(33) }), { credentials: { tencentImApi: tencentCredentials(emu.baseUrl) } });
+		const result = await runWorkflow(workflow({ toAccount: 'x'.repeat(33) }), {
+			credentials: { tencentImApi: tencentCredentials(emu.baseUrl) },
+		});
 		expect(result.error?.message).toMatch(/To Account/);
 		expect(result.error?.message).toMatch(/32/);
 		expect(emu.http.requests).toEqual([]);

@@ -9,14 +9,22 @@ export const SDK_APP_ID = 1400000000;
 export const SECRET_KEY = '5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e';
 export const ADMIN = 'administrator';
 
-export async function startTencent(opts: Partial<TencentImEmulatorOptions> = {}): Promise<TencentImEmulator> {
-	const emulator = new TencentImEmulator({ apps: [{ sdkAppId: SDK_APP_ID, secretKey: SECRET_KEY, admin: ADMIN }], ...opts });
+export async function startTencent(
+	opts: Partial<TencentImEmulatorOptions> = {},
+): Promise<TencentImEmulator> {
+	const emulator = new TencentImEmulator({
+		apps: [{ sdkAppId: SDK_APP_ID, secretKey: SECRET_KEY, admin: ADMIN }],
+		...opts,
+	});
 	await emulator.start();
 	for (const id of ['alice', 'bob', 'carol']) emulator.importAccount(id);
 	return emulator;
 }
 
-export function tencentCredentials(baseUrl: string, overrides: ICredentialDataDecryptedObject = {}): ICredentialDataDecryptedObject {
+export function tencentCredentials(
+	baseUrl: string,
+	overrides: ICredentialDataDecryptedObject = {},
+): ICredentialDataDecryptedObject {
 	return {
 		sdkAppId: SDK_APP_ID,
 		adminIdentifier: ADMIN,
@@ -40,7 +48,11 @@ export async function runTencent(
 	parameters: Record<string, unknown> = {},
 	credentials: ICredentialDataDecryptedObject = tencentCredentials(emulator.baseUrl),
 ): Promise<RunResult> {
-	return await runNode(loadWorkflow(workflow), { input, parameters, credentials: { tencentImApi: credentials } });
+	return await runNode(loadWorkflow(workflow), {
+		input,
+		parameters,
+		credentials: { tencentImApi: credentials },
+	});
 }
 
 export function calls(emulator: TencentImEmulator, api?: string) {

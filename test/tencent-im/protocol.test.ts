@@ -27,19 +27,40 @@ describe('Times are Unix seconds', () => {
 	});
 
 	test('a number is Unix seconds, never milliseconds; a millisecond value is refused', async () => {
-		await runTencent(emu, 'list', [{ json: { account: 'alice', peer: 'bob' } }], { minTime: 1_700_000_000, maxTime: 1_700_086_400 });
-		expect(calls(emu, 'openim/admin_getroammsg')[0].json).toMatchObject({ MinTime: 1_700_000_000, MaxTime: 1_700_086_400 });
+		await runTencent(emu, 'list', [{ json: { account: 'alice', peer: 'bob' } }], {
+			minTime: 1_700_000_000,
+			maxTime: 1_700_086_400,
+		});
+		expect(calls(emu, 'openim/admin_getroammsg')[0].json).toMatchObject({
+			MinTime: 1_700_000_000,
+			MaxTime: 1_700_086_400,
+		});
 		emu.http.clearRecord();
-		const ms = await runTencent(emu, 'list', [{ json: { account: 'alice', peer: 'bob' } }], { minTime: 1_700_000_000_000 });
-		expect(ms.error?.message).toBe('Item 0: "From" looks like milliseconds; give Unix seconds or a date');
+		const ms = await runTencent(emu, 'list', [{ json: { account: 'alice', peer: 'bob' } }], {
+			minTime: 1_700_000_000_000,
+		});
+		expect(ms.error?.message).toBe(
+			'Item 0: "From" looks like milliseconds; give Unix seconds or a date',
+		);
 		expect(emu.http.requests).toHaveLength(0);
 	});
 
 	test('Mark as Read takes Unix seconds (or a date) and sends MsgReadTime in seconds', async () => {
-		const result = await runTencent(emu, 'mark-read', [{ json: { reader: 'alice', peer: 'bob' } }], { readTime: 1_700_000_000 });
+		const result = await runTencent(
+			emu,
+			'mark-read',
+			[{ json: { reader: 'alice', peer: 'bob' } }],
+			{ readTime: 1_700_000_000 },
+		);
 		expect(result.error?.message).toBeUndefined();
-		expect(calls(emu, 'openim/admin_set_msg_read')[0].json).toEqual({ Report_Account: 'alice', Peer_Account: 'bob', MsgReadTime: 1_700_000_000 });
-		await runTencent(emu, 'mark-read', [{ json: { reader: 'alice', peer: 'bob' } }], { readTime: '2026-11-01T00:00:00Z' });
+		expect(calls(emu, 'openim/admin_set_msg_read')[0].json).toEqual({
+			Report_Account: 'alice',
+			Peer_Account: 'bob',
+			MsgReadTime: 1_700_000_000,
+		});
+		await runTencent(emu, 'mark-read', [{ json: { reader: 'alice', peer: 'bob' } }], {
+			readTime: '2026-11-01T00:00:00Z',
+		});
 		expect(calls(emu, 'openim/admin_set_msg_read')[1].json).toEqual({
 			Report_Account: 'alice',
 			Peer_Account: 'bob',
@@ -59,19 +80,36 @@ describe('Message fields', () => {
 					CompatibleText: 'Upgrade to view',
 					AbstractList: ['bob: hi', 'alice: hello'],
 					MsgList: [
-						{ From_Account: 'bob', To_Account: 'alice', MsgTimeStamp: 1_700_000_000, MsgRandom: 1, MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'hi' } }] },
-						{ From_Account: 'alice', To_Account: 'bob', MsgTimeStamp: 1_700_000_001, MsgRandom: 2, MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'hello' } }] },
+						{
+							From_Account: 'bob',
+							To_Account: 'alice',
+							MsgTimeStamp: 1_700_000_000,
+							MsgRandom: 1,
+							MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'hi' } }],
+						},
+						{
+							From_Account: 'alice',
+							To_Account: 'bob',
+							MsgTimeStamp: 1_700_000_001,
+							MsgRandom: 2,
+							MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'hello' } }],
+						},
 					],
 				},
 			},
 		];
-		const result = await runTencent(emu, 'send', hi(), { bodyInput: 'json', msgBodyJson: JSON.stringify(msgBody) });
+		const result = await runTencent(emu, 'send', hi(), {
+			bodyInput: 'json',
+			msgBodyJson: JSON.stringify(msgBody),
+		});
 		expect(result.error?.message).toBeUndefined();
 		expect((calls(emu, 'openim/sendmsg')[0].json as { MsgBody: unknown }).MsgBody).toEqual(msgBody);
 	});
 
 	test('push sounds for iOS and Android are set separately', async () => {
-		await runTencent(emu, 'send', hi(), { messageOptions: { apnsSound: 'bell.caf', androidSound: 'bell.mp3', msgRandom: 9, msgSeq: 3 } });
+		await runTencent(emu, 'send', hi(), {
+			messageOptions: { apnsSound: 'bell.caf', androidSound: 'bell.mp3', msgRandom: 9, msgSeq: 3 },
+		});
 		expect(calls(emu, 'openim/sendmsg')[0].json).toEqual({
 			To_Account: 'alice',
 			MsgRandom: 9,
@@ -143,15 +181,36 @@ describe('Message fields', () => {
 	const TEXT_HI = [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'hi' } }];
 
 	test('every documented push field is reachable: Send puts each option where OfflinePushInfo has it', async () => {
-		const result = await runTencent(emu, 'send', hi(), { messageOptions: { ...ALL_PUSH_OPTIONS, msgRandom: 9, msgSeq: 3 } });
+		const result = await runTencent(emu, 'send', hi(), {
+			messageOptions: { ...ALL_PUSH_OPTIONS, msgRandom: 9, msgSeq: 3 },
+		});
 		expect(result.error?.message).toBeUndefined();
-		expect(calls(emu, 'openim/sendmsg').map((c) => c.json)).toEqual([{ To_Account: 'alice', MsgRandom: 9, MsgSeq: 3, MsgBody: TEXT_HI, OfflinePushInfo: ALL_PUSH_INFO }]);
+		expect(calls(emu, 'openim/sendmsg').map((c) => c.json)).toEqual([
+			{
+				To_Account: 'alice',
+				MsgRandom: 9,
+				MsgSeq: 3,
+				MsgBody: TEXT_HI,
+				OfflinePushInfo: ALL_PUSH_INFO,
+			},
+		]);
 	});
 
 	test('Send to Many carries the same OfflinePushInfo; push disabled is PushFlag 1', async () => {
-		const result = await runTencent(emu, 'send-to-many', [{ json: { to: 'alice,bob', text: 'hi' } }], {
-			messageOptions: { ...ALL_PUSH_OPTIONS, pushDisabled: true, vivoClassification: 1, msgRandom: 9, msgSeq: 3 },
-		});
+		const result = await runTencent(
+			emu,
+			'send-to-many',
+			[{ json: { to: 'alice,bob', text: 'hi' } }],
+			{
+				messageOptions: {
+					...ALL_PUSH_OPTIONS,
+					pushDisabled: true,
+					vivoClassification: 1,
+					msgRandom: 9,
+					msgSeq: 3,
+				},
+			},
+		);
 		expect(result.error?.message).toBeUndefined();
 		expect(calls(emu, 'openim/batchsendmsg').map((c) => c.json)).toEqual([
 			{
@@ -159,7 +218,11 @@ describe('Message fields', () => {
 				MsgRandom: 9,
 				MsgSeq: 3,
 				MsgBody: TEXT_HI,
-				OfflinePushInfo: { PushFlag: 1, ...ALL_PUSH_INFO, AndroidInfo: { ...ALL_PUSH_INFO.AndroidInfo, VIVOClassification: 1 } },
+				OfflinePushInfo: {
+					PushFlag: 1,
+					...ALL_PUSH_INFO,
+					AndroidInfo: { ...ALL_PUSH_INFO.AndroidInfo, VIVOClassification: 1 },
+				},
 			},
 		]);
 	});
@@ -194,13 +257,21 @@ describe('Message fields', () => {
 			apnsInterruptionLevel: '',
 			apnsContentAvailable: false,
 		};
-		await runTencent(emu, 'send', hi(), { messageOptions: { ...defaults, msgRandom: 9, msgSeq: 3 } });
-		expect(calls(emu, 'openim/sendmsg').map((c) => c.json)).toEqual([{ To_Account: 'alice', MsgRandom: 9, MsgSeq: 3, MsgBody: TEXT_HI }]);
+		await runTencent(emu, 'send', hi(), {
+			messageOptions: { ...defaults, msgRandom: 9, msgSeq: 3 },
+		});
+		expect(calls(emu, 'openim/sendmsg').map((c) => c.json)).toEqual([
+			{ To_Account: 'alice', MsgRandom: 9, MsgSeq: 3, MsgBody: TEXT_HI },
+		]);
 	});
 
 	test('one sound for both platforms, overridden per platform', async () => {
-		await runTencent(emu, 'send', hi(), { messageOptions: { pushSound: 'ding', apnsSound: 'ding.caf', msgRandom: 9, msgSeq: 3 } });
-		expect((calls(emu, 'openim/sendmsg')[0].json as { OfflinePushInfo: unknown }).OfflinePushInfo).toEqual({
+		await runTencent(emu, 'send', hi(), {
+			messageOptions: { pushSound: 'ding', apnsSound: 'ding.caf', msgRandom: 9, msgSeq: 3 },
+		});
+		expect(
+			(calls(emu, 'openim/sendmsg')[0].json as { OfflinePushInfo: unknown }).OfflinePushInfo,
+		).toEqual({
 			AndroidInfo: { Sound: 'ding' },
 			ApnsInfo: { Sound: 'ding.caf' },
 		});
@@ -209,16 +280,30 @@ describe('Message fields', () => {
 	test('a set MsgRandom keeps MsgSeq the same too, so a resend in another run is the same message to Tencent', async () => {
 		await runTencent(emu, 'send', hi(), { messageOptions: { msgRandom: 777 } });
 		await runTencent(emu, 'send', hi(), { messageOptions: { msgRandom: 777 } });
-		const sends = calls(emu, 'openim/sendmsg').map((c) => c.json as { MsgRandom: number; MsgSeq: number });
-		expect(sends).toEqual([expect.objectContaining({ MsgRandom: 777, MsgSeq: 777 }), expect.objectContaining({ MsgRandom: 777, MsgSeq: 777 })]);
+		const sends = calls(emu, 'openim/sendmsg').map(
+			(c) => c.json as { MsgRandom: number; MsgSeq: number },
+		);
+		expect(sends).toEqual([
+			expect.objectContaining({ MsgRandom: 777, MsgSeq: 777 }),
+			expect.objectContaining({ MsgRandom: 777, MsgSeq: 777 }),
+		]);
 		expect(emu.messages).toHaveLength(1);
 	});
 });
 
 describe('Failures', () => {
 	test('a network error in Send to Many gives each recipient the error code and text, not NaN', async () => {
-		emu.http.inject({ match: (r) => r.path.endsWith('batchsendmsg'), times: Infinity, fault: { kind: 'drop' } });
-		const result = await runTencent(emu, 'send-to-many', [{ json: { to: 'alice,bob', text: 'x' } }], { continueOnFail: true });
+		emu.http.inject({
+			match: (r) => r.path.endsWith('batchsendmsg'),
+			times: Infinity,
+			fault: { kind: 'drop' },
+		});
+		const result = await runTencent(
+			emu,
+			'send-to-many',
+			[{ json: { to: 'alice,bob', text: 'x' } }],
+			{ continueOnFail: true },
+		);
 		const [out] = result.output();
 		expect(out.json.code).toMatch(/^(ECONNRESET|NETWORK_ERROR)$/);
 		expect(out.json.error).toMatch(/^Tencent IM error (ECONNRESET|NETWORK_ERROR): /);
@@ -231,13 +316,24 @@ describe('Failures', () => {
 			answered++;
 			const limited = answered % 2 === 1;
 			const body = limited
-				? { ActionStatus: 'FAIL', ErrorCode: 60007, ErrorInfo: 'REST API call frequency exceeds the limit' }
+				? {
+						ActionStatus: 'FAIL',
+						ErrorCode: 60007,
+						ErrorInfo: 'REST API call frequency exceeds the limit',
+					}
 				: { ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '', MsgKey: '1_2_3', MsgTime: 3 };
 			void request;
 			return { statusCode: 200, headers: {}, body: JSON.stringify(body) };
 		};
-		const client = new TencentImClient({ http, sleep: async (ms) => void waits.push(ms), retry: { attempts: 3, baseDelayMs: 5 } });
-		const message = { MsgRandom: 1, MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'x' } }] };
+		const client = new TencentImClient({
+			http,
+			sleep: async (ms) => void waits.push(ms),
+			retry: { attempts: 3, baseDelayMs: 5 },
+		});
+		const message = {
+			MsgRandom: 1,
+			MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'x' } }],
+		};
 		await client.sendMessage('alice', message);
 		await client.batchSendMessage(['alice'], message);
 		expect(waits).toEqual([1100, 61_000]);

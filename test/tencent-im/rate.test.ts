@@ -11,7 +11,9 @@ afterAll(async () => {
 
 describe('Rate limit: 200 requests per second per API, held across the items of a run', () => {
 	test('2,000 sends finish with zero rate-limit refusals and all 2,000 accepted', async () => {
-		const input = Array.from({ length: 2000 }, (_, n) => ({ json: { to: 'alice', text: `n${n}` } }));
+		const input = Array.from({ length: 2000 }, (_, n) => ({
+			json: { to: 'alice', text: `n${n}` },
+		}));
 		const result = await runTencent(emu, 'send', input);
 		expect(result.error?.message).toBeUndefined();
 		expect(emu.rateLimited).toBe(0);
@@ -22,7 +24,7 @@ describe('Rate limit: 200 requests per second per API, held across the items of 
 		expect(new Set(out.map((o) => o.json.MsgKey)).size).toBe(2000);
 	}, 120_000);
 
-	test('Import › Many Accounts keeps to multiaccount_import\'s 100 calls a second: 15,000 accounts in 150 calls, no refusal', async () => {
+	test("Import › Many Accounts keeps to multiaccount_import's 100 calls a second: 15,000 accounts in 150 calls, no refusal", async () => {
 		emu.http.clearRecord();
 		const before = emu.rateLimited;
 		const userIds = Array.from({ length: 15_000 }, (_, n) => `bulk${n}`);
@@ -42,8 +44,14 @@ describe('Rate limit: 200 requests per second per API, held across the items of 
 		recipients.forEach((id) => emu.importAccount(id));
 		emu.http.clearRecord();
 		const before = emu.messages.length;
-		const input = (tag: string) => Array.from({ length: 300 }, (_, n) => ({ json: { to: recipients[n % 40], text: `${tag}${n}` } }));
-		const [a, b] = await Promise.all([runTencent(emu, 'send', input('a')), runTencent(emu, 'send', input('b'))]);
+		const input = (tag: string) =>
+			Array.from({ length: 300 }, (_, n) => ({
+				json: { to: recipients[n % 40], text: `${tag}${n}` },
+			}));
+		const [a, b] = await Promise.all([
+			runTencent(emu, 'send', input('a')),
+			runTencent(emu, 'send', input('b')),
+		]);
 		expect(a.error?.message).toBeUndefined();
 		expect(b.error?.message).toBeUndefined();
 		// Shared, the two runs keep to one budget; each on its own budget would send twice the rate and be refused
@@ -52,7 +60,15 @@ describe('Rate limit: 200 requests per second per API, held across the items of 
 		expect(emu.rateLimited).toBeLessThanOrEqual(20);
 		expect(emu.messages.length - before).toBe(600);
 		// messages to each recipient arrived in item order
-		const toR0 = emu.messages.slice(before).filter((m) => m.To_Account === 'r0' && (m.MsgBody[0] as { MsgContent: { Text: string } }).MsgContent.Text.startsWith('a'));
-		expect(toR0.map((m) => (m.MsgBody[0] as { MsgContent: { Text: string } }).MsgContent.Text)).toEqual(Array.from({ length: 8 }, (_, k) => `a${k * 40}`));
+		const toR0 = emu.messages
+			.slice(before)
+			.filter(
+				(m) =>
+					m.To_Account === 'r0' &&
+					(m.MsgBody[0] as { MsgContent: { Text: string } }).MsgContent.Text.startsWith('a'),
+			);
+		expect(
+			toR0.map((m) => (m.MsgBody[0] as { MsgContent: { Text: string } }).MsgContent.Text),
+		).toEqual(Array.from({ length: 8 }, (_, k) => `a${k * 40}`));
 	}, 120_000);
 });

@@ -8,7 +8,13 @@ import {
 
 // Reference §1.6 vectors (computed with Tencent's official npm package).
 const KEY = '5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e';
-const VEC = { sdkAppId: 1400000000, secretKey: KEY, identifier: 'administrator', expireSeconds: 86400, now: 1700000000 };
+const VEC = {
+	sdkAppId: 1400000000,
+	secretKey: KEY,
+	identifier: 'administrator',
+	expireSeconds: 86400,
+	now: 1700000000,
+};
 const EXPECTED_SIG = 'yLAe+w7WUeUuqbV9h/TX78u21oTGi+i9Zp1u3PpnY60=';
 const NPM_USERSIG =
 	'eJyrVgrxCdYrSy1SslIy0jNQ0gHzM1NS80oy0zLBwokpuZl5mcUlRYkl*UVQBcUp2YkFBZkpSlaGJgZQAJEpycxNVbIyNEcVTa0oyCxKVbKyMDOBCRVnpitZKVX6OKZql5uHh6aGlhYmhVlm6IdEmFuUGhnmh7hnamdaRhUYlhoHFORFmhnYKtUCAK0SM5I_';
@@ -16,7 +22,10 @@ const STORED_USERSIG =
 	'eAEBrgBR-3siVExTLnZlciI6IjIuMCIsIlRMUy5pZGVudGlmaWVyIjoiYWRtaW5pc3RyYXRvciIsIlRMUy5zZGthcHBpZCI6MTQwMDAwMDAwMCwiVExTLnRpbWUiOjE3MDAwMDAwMDAsIlRMUy5leHBpcmUiOjg2NDAwLCJUTFMuc2lnIjoieUxBZSt3N1dVZVV1cWJWOWgvVFg3OHUyMW9UR2kraTlacDF1M1Bwblk2MD0ifa0SM5I_';
 
 function decodeDoc(userSig: string): Record<string, unknown> {
-	return JSON.parse(inflateSync(tencentBase64Decode(userSig)).toString('utf8')) as Record<string, unknown>;
+	return JSON.parse(inflateSync(tencentBase64Decode(userSig)).toString('utf8')) as Record<
+		string,
+		unknown
+	>;
 }
 
 const EXPECTED_DOC = {
@@ -78,7 +87,9 @@ describe('Tencent IM UserSig signing', () => {
 		expect([...tencentBase64Decode(enc)]).toEqual([...bytes]);
 		// a view into a larger buffer encodes only its own bytes
 		const big = Uint8Array.from([1, 2, 3, 4, 5, 6]);
-		expect(tencentBase64Encode(big.subarray(2, 4))).toBe(tencentBase64Encode(Uint8Array.from([3, 4])));
+		expect(tencentBase64Encode(big.subarray(2, 4))).toBe(
+			tencentBase64Encode(Uint8Array.from([3, 4])),
+		);
 	});
 
 	it('tencentBase64Decode rejects standard-alphabet and foreign characters', () => {

@@ -1,6 +1,10 @@
 import { SlidingWindowLimiter } from '../../nodes/common/rateLimit';
 import type { HttpRequest, HttpResponse } from '../../nodes/common/http';
-import { BATCH_RECIPIENTS_PER_MINUTE, TencentImClient, parseEnvelope } from '../../nodes/TencentIm/transport/api';
+import {
+	BATCH_RECIPIENTS_PER_MINUTE,
+	TencentImClient,
+	parseEnvelope,
+} from '../../nodes/TencentIm/transport/api';
 
 /** A fake clock that only moves when the code under test sleeps. */
 function fakeClock() {
@@ -38,7 +42,11 @@ describe('SlidingWindowLimiter', () => {
 
 describe('Tencent IM transport', () => {
 	test('HTTP 200 with ActionStatus FAIL is an error, never a success', () => {
-		const response: HttpResponse = { statusCode: 200, headers: {}, body: '{"ActionStatus":"FAIL","ErrorCode":20003,"ErrorInfo":"bad"}' };
+		const response: HttpResponse = {
+			statusCode: 200,
+			headers: {},
+			body: '{"ActionStatus":"FAIL","ErrorCode":20003,"ErrorInfo":"bad"}',
+		};
 		expect(() => parseEnvelope(response)).toThrow('Tencent IM error 20003: bad');
 	});
 
@@ -48,16 +56,25 @@ describe('Tencent IM transport', () => {
 		const http = async (request: HttpRequest): Promise<HttpResponse> => {
 			const body = JSON.parse(String(request.body)) as { To_Account: string[] };
 			sent.push({ at: clock.now(), count: body.To_Account.length });
-			return { statusCode: 200, headers: {}, body: '{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","MsgKey":"1_2_3"}' };
+			return {
+				statusCode: 200,
+				headers: {},
+				body: '{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","MsgKey":"1_2_3"}',
+			};
 		};
 		const client = new TencentImClient({ http, now: clock.now, sleep: clock.sleep });
 		const recipients = Array.from({ length: 30_000 }, (_, n) => `u${n}`);
 		// the request limit (200/s) also applies; a 30,000-recipient send needs 60 calls
-		const outcomes = await client.batchSendMessage(recipients, { MsgRandom: 7, MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'x' } }] });
+		const outcomes = await client.batchSendMessage(recipients, {
+			MsgRandom: 7,
+			MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'x' } }],
+		});
 		expect(outcomes.every((o) => o.ok)).toBe(true);
 		expect(sent).toHaveLength(60);
 		for (const first of sent) {
-			const inMinute = sent.filter((s) => s.at >= first.at && s.at < first.at + 60_000).reduce((n, s) => n + s.count, 0);
+			const inMinute = sent
+				.filter((s) => s.at >= first.at && s.at < first.at + 60_000)
+				.reduce((n, s) => n + s.count, 0);
 			expect(inMinute).toBeLessThanOrEqual(BATCH_RECIPIENTS_PER_MINUTE);
 		}
 		// 30,000 recipients at 12,000 a minute need a little over two minutes
@@ -72,9 +89,12 @@ describe('Tencent IM transport', () => {
 				return { statusCode: 200, headers: {}, body: '{}' };
 			},
 		});
-		await expect(client.sendMessage('a', { MsgRandom: 1, MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'x'.repeat(8200) } }] })).rejects.toThrow(
-			/accepts at most 8192/,
-		);
+		await expect(
+			client.sendMessage('a', {
+				MsgRandom: 1,
+				MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'x'.repeat(8200) } }],
+			}),
+		).rejects.toThrow(/accepts at most 8192/);
 		expect(called).toBe(false);
 	});
 });

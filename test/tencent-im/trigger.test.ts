@@ -23,7 +23,11 @@ const decide: INodeType = {
 		properties: [],
 	},
 	async execute(this: IExecuteFunctions) {
-		return [this.getInputData().map((item) => ({ json: { ErrorCode: String(item.json.text).includes('spam') ? 1 : 0, ErrorInfo: '' } }))];
+		return [
+			this.getInputData().map((item) => ({
+				json: { ErrorCode: String(item.json.text).includes('spam') ? 1 : 0, ErrorInfo: '' },
+			})),
+		];
 	},
 };
 registerTestTypes({ nodes: [decide] });
@@ -40,16 +44,34 @@ const triggerWorkflow = (parameters: Record<string, unknown> = {}, next = false)
 		},
 		...(next ? [{ name: 'Decide', type: 'test.decide', typeVersion: 1, parameters: {} }] : []),
 	],
-	connections: next ? { 'Tencent Cloud IM Trigger': { main: [[{ node: 'Decide', type: 'main' as const, index: 0 }]] } } : {},
+	connections: next
+		? {
+				'Tencent Cloud IM Trigger': {
+					main: [[{ node: 'Decide', type: 'main' as const, index: 0 }]],
+				},
+			}
+		: {},
 });
 
-const sign = (token: string, time: number | string) => createHash('sha256').update(`${token}${time}`).digest('hex');
+const sign = (token: string, time: number | string) =>
+	createHash('sha256').update(`${token}${time}`).digest('hex');
 
 function query(command: string, extra: Record<string, string> = {}): Record<string, string> {
-	return { SdkAppid: String(SDK_APP_ID), CallbackCommand: command, contenttype: 'json', ClientIP: '203.0.113.7', OptPlatform: 'iOS', ...extra };
+	return {
+		SdkAppid: String(SDK_APP_ID),
+		CallbackCommand: command,
+		contenttype: 'json',
+		ClientIP: '203.0.113.7',
+		OptPlatform: 'iOS',
+		...extra,
+	};
 }
 
-function signed(command: string, time = Math.floor(Date.now() / 1000), token = TOKEN): Record<string, string> {
+function signed(
+	command: string,
+	time = Math.floor(Date.now() / 1000),
+	token = TOKEN,
+): Record<string, string> {
 	return query(command, { RequestTime: String(time), Sign: sign(token, time) });
 }
 
@@ -76,7 +98,11 @@ const afterSend = (from = 'alice', text = 'hello') => ({
 const HANDLED = { ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 };
 
 async function post(workflow: WorkflowJson, q: Record<string, string>, body: unknown) {
-	return await runWebhook(workflow, { headers: { 'content-type': 'application/json' }, query: q, body: JSON.stringify(body) }, { credentials });
+	return await runWebhook(
+		workflow,
+		{ headers: { 'content-type': 'application/json' }, query: q, body: JSON.stringify(body) },
+		{ credentials },
+	);
 }
 
 afterEach(() => {
@@ -85,7 +111,9 @@ afterEach(() => {
 
 describe('Tencent Cloud IM Trigger', () => {
 	test("Tencent's published Sign vector verifies (token xxxxyyyy, RequestTime 1669872112)", async () => {
-		expect(sign('xxxxyyyy', 1669872112)).toBe('17773bc39a671d7b9aa835458704d2a6db81360a5940292b587d6d760d484061');
+		expect(sign('xxxxyyyy', 1669872112)).toBe(
+			'17773bc39a671d7b9aa835458704d2a6db81360a5940292b587d6d760d484061',
+		);
 		jest.spyOn(Date, 'now').mockReturnValue(1669872112 * 1000 + 30_000);
 		const q = query('C2C.CallbackAfterSendMsg', {
 			RequestTime: '1669872112',
@@ -98,10 +126,21 @@ describe('Tencent Cloud IM Trigger', () => {
 
 	test('an after-send callback becomes one item: the body, the query facts and the text joined', async () => {
 		const body = afterSend();
-		const result = await post(triggerWorkflow({ callbackToken: TOKEN }), signed('C2C.CallbackAfterSendMsg'), body);
+		const result = await post(
+			triggerWorkflow({ callbackToken: TOKEN }),
+			signed('C2C.CallbackAfterSendMsg'),
+			body,
+		);
 		expect(result.response).toEqual({ status: 200, headers: {}, body: HANDLED });
 		expect(result.run?.output('Tencent Cloud IM Trigger').map((i) => i.json)).toEqual([
-			{ ...body, callbackCommand: 'C2C.CallbackAfterSendMsg', sdkAppId: SDK_APP_ID, clientIp: '203.0.113.7', optPlatform: 'iOS', text: 'hello!' },
+			{
+				...body,
+				callbackCommand: 'C2C.CallbackAfterSendMsg',
+				sdkAppId: SDK_APP_ID,
+				clientIp: '203.0.113.7',
+				optPlatform: 'iOS',
+				text: 'hello!',
+			},
 		]);
 	});
 
@@ -124,66 +163,144 @@ describe('Tencent Cloud IM Trigger', () => {
 			});
 			expect(result.run).toBeUndefined();
 		}
-		const fresh = await post(triggerWorkflow({ callbackToken: TOKEN }), signed('C2C.CallbackAfterSendMsg', now - 59), afterSend());
+		const fresh = await post(
+			triggerWorkflow({ callbackToken: TOKEN }),
+			signed('C2C.CallbackAfterSendMsg', now - 59),
+			afterSend(),
+		);
 		expect(fresh.response.status).toBe(200);
 	});
 
-	test("a callback for another SdkAppid is refused, whatever its Sign", async () => {
+	test('a callback for another SdkAppid is refused, whatever its Sign', async () => {
 		const q = { ...signed('C2C.CallbackAfterSendMsg'), SdkAppid: '1400000001' };
 		const result = await post(triggerWorkflow({ callbackToken: TOKEN }), q, afterSend());
-		expect(result.response).toEqual({ status: 401, headers: {}, body: { ActionStatus: 'FAIL', ErrorCode: 401, ErrorInfo: 'SdkAppid is not this app' } });
+		expect(result.response).toEqual({
+			status: 401,
+			headers: {},
+			body: { ActionStatus: 'FAIL', ErrorCode: 401, ErrorInfo: 'SdkAppid is not this app' },
+		});
 		expect(result.run).toBeUndefined();
 	});
 
 	test("the admin's own messages and REST API sends are answered but start nothing, unless asked for", async () => {
 		const own = await post(triggerWorkflow(), query('C2C.CallbackAfterSendMsg'), afterSend(ADMIN));
-		const rest = await post(triggerWorkflow(), query('C2C.CallbackAfterSendMsg', { OptPlatform: 'RESTAPI' }), afterSend());
+		const rest = await post(
+			triggerWorkflow(),
+			query('C2C.CallbackAfterSendMsg', { OptPlatform: 'RESTAPI' }),
+			afterSend(),
+		);
 		for (const result of [own, rest]) {
 			expect(result.response.body).toEqual(HANDLED);
 			expect(result.run).toBeUndefined();
 		}
-		const kept = await post(triggerWorkflow({ ignoreOwn: false }), query('C2C.CallbackAfterSendMsg'), afterSend(ADMIN));
-		expect(kept.run?.output('Tencent Cloud IM Trigger').map((i) => i.json.From_Account)).toEqual([ADMIN]);
+		const kept = await post(
+			triggerWorkflow({ ignoreOwn: false }),
+			query('C2C.CallbackAfterSendMsg'),
+			afterSend(ADMIN),
+		);
+		expect(kept.run?.output('Tencent Cloud IM Trigger').map((i) => i.json.From_Account)).toEqual([
+			ADMIN,
+		]);
 	});
 
 	test('callbacks not chosen are answered OK and dropped; chosen ones keep their own fields', async () => {
-		const report = { CallbackCommand: 'C2C.CallbackAfterMsgReport', Report_Account: 'bob', Peer_Account: 'alice', LastReadTime: 1669872200, UnreadMsgNum: 0 };
+		const report = {
+			CallbackCommand: 'C2C.CallbackAfterMsgReport',
+			Report_Account: 'bob',
+			Peer_Account: 'alice',
+			LastReadTime: 1669872200,
+			UnreadMsgNum: 0,
+		};
 		const dropped = await post(triggerWorkflow(), query('C2C.CallbackAfterMsgReport'), report);
 		expect(dropped.response.body).toEqual(HANDLED);
 		expect(dropped.run).toBeUndefined();
-		const taken = await post(triggerWorkflow({ events: ['C2C.CallbackAfterMsgReport'] }), query('C2C.CallbackAfterMsgReport'), report);
+		const taken = await post(
+			triggerWorkflow({ events: ['C2C.CallbackAfterMsgReport'] }),
+			query('C2C.CallbackAfterMsgReport'),
+			report,
+		);
 		expect(taken.run?.output('Tencent Cloud IM Trigger').map((i) => i.json)).toEqual([
-			{ ...report, callbackCommand: 'C2C.CallbackAfterMsgReport', sdkAppId: SDK_APP_ID, clientIp: '203.0.113.7', optPlatform: 'iOS' },
+			{
+				...report,
+				callbackCommand: 'C2C.CallbackAfterMsgReport',
+				sdkAppId: SDK_APP_ID,
+				clientIp: '203.0.113.7',
+				optPlatform: 'iOS',
+			},
 		]);
 	});
 
 	test('state changes are kept even when they name the admin (they are not messages)', async () => {
-		const state = { CallbackCommand: 'State.StateChange', EventTime: 1669872112000, Info: { Action: 'Login', To_Account: ADMIN, Reason: 'Register' } };
-		const result = await post(triggerWorkflow({ events: ['State.StateChange'] }), query('State.StateChange', { OptPlatform: 'IOS' }), state);
-		expect(result.run?.output('Tencent Cloud IM Trigger').map((i) => i.json.Info)).toEqual([state.Info]);
+		const state = {
+			CallbackCommand: 'State.StateChange',
+			EventTime: 1669872112000,
+			Info: { Action: 'Login', To_Account: ADMIN, Reason: 'Register' },
+		};
+		const result = await post(
+			triggerWorkflow({ events: ['State.StateChange'] }),
+			query('State.StateChange', { OptPlatform: 'IOS' }),
+			state,
+		);
+		expect(result.run?.output('Tencent Cloud IM Trigger').map((i) => i.json.Info)).toEqual([
+			state.Info,
+		]);
 	});
 
 	test('a body that is not JSON is refused with 400', async () => {
-		const result = await runWebhook(triggerWorkflow(), { headers: { 'content-type': 'text/plain' }, query: query('C2C.CallbackAfterSendMsg'), body: 'not json' }, { credentials });
+		const result = await runWebhook(
+			triggerWorkflow(),
+			{
+				headers: { 'content-type': 'text/plain' },
+				query: query('C2C.CallbackAfterSendMsg'),
+				body: 'not json',
+			},
+			{ credentials },
+		);
 		expect(result.response.status).toBe(400);
 		expect(result.run).toBeUndefined();
 	});
 
 	describe('Before-send callbacks', () => {
-		const beforeSend = (text: string) => ({ ...afterSend('alice', text), CallbackCommand: 'C2C.CallbackBeforeSendMsg', SendMsgResult: undefined, ErrorInfo: undefined });
+		const beforeSend = (text: string) => ({
+			...afterSend('alice', text),
+			CallbackCommand: 'C2C.CallbackBeforeSendMsg',
+			SendMsgResult: undefined,
+			ErrorInfo: undefined,
+		});
 
 		test('by default they are allowed at once and the workflow only learns of them', async () => {
-			const result = await post(triggerWorkflow({ events: ['C2C.CallbackBeforeSendMsg'] }, true), query('C2C.CallbackBeforeSendMsg'), beforeSend('spam here'));
+			const result = await post(
+				triggerWorkflow({ events: ['C2C.CallbackBeforeSendMsg'] }, true),
+				query('C2C.CallbackBeforeSendMsg'),
+				beforeSend('spam here'),
+			);
 			expect(result.response.body).toEqual(HANDLED);
-			expect(result.run?.output('Decide').map((i) => i.json)).toEqual([{ ErrorCode: 1, ErrorInfo: '' }]);
+			expect(result.run?.output('Decide').map((i) => i.json)).toEqual([
+				{ ErrorCode: 1, ErrorInfo: '' },
+			]);
 		});
 
 		test('"From the Workflow" answers with the last node\'s first item: refuse or allow', async () => {
-			const workflow = triggerWorkflow({ events: ['C2C.CallbackBeforeSendMsg'], beforeSendReply: 'workflow' }, true);
-			const refused = await post(workflow, query('C2C.CallbackBeforeSendMsg'), beforeSend('buy spam'));
-			expect(refused.response).toEqual({ status: 200, headers: {}, body: { ErrorCode: 1, ErrorInfo: '' } });
+			const workflow = triggerWorkflow(
+				{ events: ['C2C.CallbackBeforeSendMsg'], beforeSendReply: 'workflow' },
+				true,
+			);
+			const refused = await post(
+				workflow,
+				query('C2C.CallbackBeforeSendMsg'),
+				beforeSend('buy spam'),
+			);
+			expect(refused.response).toEqual({
+				status: 200,
+				headers: {},
+				body: { ErrorCode: 1, ErrorInfo: '' },
+			});
 			const allowed = await post(workflow, query('C2C.CallbackBeforeSendMsg'), beforeSend('hello'));
-			expect(allowed.response).toEqual({ status: 200, headers: {}, body: { ErrorCode: 0, ErrorInfo: '' } });
+			expect(allowed.response).toEqual({
+				status: 200,
+				headers: {},
+				body: { ErrorCode: 0, ErrorInfo: '' },
+			});
 		});
 	});
 });
@@ -196,20 +313,28 @@ describe('Tencent Cloud IM Trigger, called back by the emulator', () => {
 		receiver = undefined;
 	});
 
-	const listen = async (workflow: WorkflowJson, token = TOKEN, commands = ['C2C.CallbackAfterSendMsg']) => {
+	const listen = async (
+		workflow: WorkflowJson,
+		token = TOKEN,
+		commands = ['C2C.CallbackAfterSendMsg'],
+	) => {
 		receiver = await startWebhookReceiver(workflow, { credentials }, 'Tencent Cloud IM Trigger');
 		emu.setCallback(SDK_APP_ID, { url: receiver.url, token, commands });
 		return receiver;
 	};
 	const send = async (text: string) =>
-		await runTencent(emu, 'send', [{ json: { to: 'bob', text } }], { messageOptions: { fromAccount: 'alice' } });
+		await runTencent(emu, 'send', [{ json: { to: 'bob', text } }], {
+			messageOptions: { fromAccount: 'alice' },
+		});
 
 	test("a send's signed after-send callback becomes an item; by default REST sends are dropped as the loop guard", async () => {
 		const guarded = await listen(triggerWorkflow({ callbackToken: TOKEN }));
 		await send('first');
 		await emu.settle();
 		await guarded.settle();
-		expect(guarded.results.map((r) => r.response)).toEqual([{ status: 200, headers: {}, body: HANDLED }]);
+		expect(guarded.results.map((r) => r.response)).toEqual([
+			{ status: 200, headers: {}, body: HANDLED },
+		]);
 		expect(guarded.items()).toEqual([]);
 		await guarded.stop();
 
@@ -243,7 +368,10 @@ describe('Tencent Cloud IM Trigger, called back by the emulator', () => {
 	});
 
 	test('a callback signed with another token is refused with 401 and starts nothing', async () => {
-		const wrong = await listen(triggerWorkflow({ callbackToken: TOKEN, ignoreOwn: false }), 'not-the-token');
+		const wrong = await listen(
+			triggerWorkflow({ callbackToken: TOKEN, ignoreOwn: false }),
+			'not-the-token',
+		);
 		await send('hello');
 		await emu.settle();
 		await wrong.settle();
@@ -255,14 +383,21 @@ describe('Tencent Cloud IM Trigger, called back by the emulator', () => {
 	});
 
 	test('before-send decided by the workflow: a refused message never arrives and its sender gets 20006', async () => {
-		await listen(triggerWorkflow({ events: ['C2C.CallbackBeforeSendMsg'], beforeSendReply: 'workflow', ignoreOwn: false }, true), TOKEN, [
-			'C2C.CallbackBeforeSendMsg',
-		]);
+		await listen(
+			triggerWorkflow(
+				{ events: ['C2C.CallbackBeforeSendMsg'], beforeSendReply: 'workflow', ignoreOwn: false },
+				true,
+			),
+			TOKEN,
+			['C2C.CallbackBeforeSendMsg'],
+		);
 		const refused = await send('buy spam now');
 		expect(refused.error?.message).toMatch(/20006/);
 		const allowed = await send('hello bob');
 		expect(allowed.error?.message).toBeUndefined();
-		expect(emu.messages.map((m) => (m.MsgBody[0] as { MsgContent: { Text: string } }).MsgContent.Text)).toEqual(['hello bob']);
+		expect(
+			emu.messages.map((m) => (m.MsgBody[0] as { MsgContent: { Text: string } }).MsgContent.Text),
+		).toEqual(['hello bob']);
 		expect(emu.callbacks.map((c) => c.answer)).toEqual([
 			{ ErrorCode: 1, ErrorInfo: '' },
 			{ ErrorCode: 0, ErrorInfo: '' },

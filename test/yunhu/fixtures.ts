@@ -16,16 +16,28 @@ export async function startYunhu(): Promise<YunhuEmulator> {
 	await emulator.start();
 	emulator.addUser({ token: USER_TOKEN, id: USER_ID, name: 'Ann' });
 	emulator.addUser({ token: 'friend-token', id: FRIEND_ID, name: 'Bo Li' });
-	emulator.addBot({ token: BOT_TOKEN, botId: BOT_ID, name: 'Helper Bot', friends: [USER_ID, FRIEND_ID], groups: [GROUP_ID] });
+	emulator.addBot({
+		token: BOT_TOKEN,
+		botId: BOT_ID,
+		name: 'Helper Bot',
+		friends: [USER_ID, FRIEND_ID],
+		groups: [GROUP_ID],
+	});
 	emulator.addGroup({ groupId: GROUP_ID, name: 'Team', members: [USER_ID, FRIEND_ID] });
 	return emulator;
 }
 
-export function userCredentials(emulator: YunhuEmulator, token = USER_TOKEN): ICredentialDataDecryptedObject {
+export function userCredentials(
+	emulator: YunhuEmulator,
+	token = USER_TOKEN,
+): ICredentialDataDecryptedObject {
 	return { token, baseUrl: emulator.baseUrl, uploadUrl: emulator.qiniuUploadUrl };
 }
 
-export function botCredentials(emulator: YunhuEmulator, token = BOT_TOKEN): ICredentialDataDecryptedObject {
+export function botCredentials(
+	emulator: YunhuEmulator,
+	token = BOT_TOKEN,
+): ICredentialDataDecryptedObject {
 	return { token, baseUrl: emulator.openApiBaseUrl };
 }
 
@@ -39,7 +51,9 @@ export function yunhuWorkflow(api: Api, parameters: Record<string, unknown>): Wo
 				type: 'yunhu',
 				typeVersion: 1,
 				parameters: { authentication: api, resource: 'message', ...parameters } as never,
-				credentials: { [api === 'userApi' ? 'yunhuUserApi' : 'yunhuBotApi']: { id: '1', name: 'Yunhu' } },
+				credentials: {
+					[api === 'userApi' ? 'yunhuUserApi' : 'yunhuBotApi']: { id: '1', name: 'Yunhu' },
+				},
 			},
 		],
 	};
@@ -54,12 +68,16 @@ export async function runYunhu(
 	credentials?: ICredentialDataDecryptedObject,
 ): Promise<RunResult> {
 	const type = api === 'userApi' ? 'yunhuUserApi' : 'yunhuBotApi';
-	const data = credentials ?? (api === 'userApi' ? userCredentials(emulator) : botCredentials(emulator));
-	return await runNode(yunhuWorkflow(api, {}), { input, parameters, credentials: { [type]: data } });
+	const data =
+		credentials ?? (api === 'userApi' ? userCredentials(emulator) : botCredentials(emulator));
+	return await runNode(yunhuWorkflow(api, {}), {
+		input,
+		parameters,
+		credentials: { [type]: data },
+	});
 }
 
 /** Requests to one path of the emulator. */
 export function calls(emulator: YunhuEmulator, path: string) {
 	return emulator.http.requests.filter((r) => r.path === path);
 }
-

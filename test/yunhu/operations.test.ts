@@ -10,7 +10,13 @@ const emu = emulatorPerTest(startYunhu);
 /** n messages from `sender` in the group, oldest first. */
 function seedGroup(n: number, sender = FRIEND_ID) {
 	return Array.from({ length: n }, (_, k) =>
-		emu.addMessage({ senderId: sender, chatType: 2, chatId: GROUP_ID, text: `m${k}`, sendTime: 1_700_000_000_000 + k }),
+		emu.addMessage({
+			senderId: sender,
+			chatType: 2,
+			chatId: GROUP_ID,
+			text: `m${k}`,
+			sendTime: 1_700_000_000_000 + k,
+		}),
 	);
 }
 
@@ -26,7 +32,12 @@ describe('Message › Send to Many (bot)', () => {
 		});
 		expect(result.error?.message).toBeUndefined();
 		expect(calls(emu, '/open-apis/v1/bot/batch_send').map((r) => r.json)).toEqual([
-			{ recvIds: [USER_ID, '9000001', FRIEND_ID], recvType: 'user', contentType: 'markdown', content: { text: '**news**' } },
+			{
+				recvIds: [USER_ID, '9000001', FRIEND_ID],
+				recvType: 'user',
+				contentType: 'markdown',
+				content: { text: '**news**' },
+			},
 		]);
 		expect(result.output().map((o) => o.json)).toEqual([
 			{ recvId: USER_ID, recvType: 'user', sent: true, msgId: HEX32 },
@@ -56,16 +67,45 @@ describe('Message › Edit', () => {
 			content_type: 3,
 			content: { text: '**fixed**' },
 		});
-		expect(emu.message(m.msgId)).toMatchObject({ contentType: 3, content: { text: '**fixed**' }, editTime: expect.any(Number) });
-		expect(result.output()[0].json).toEqual({ msgId: m.msgId, chatId: GROUP_ID, chatType: 'group', contentType: 'markdown', edited: true });
+		expect(emu.message(m.msgId)).toMatchObject({
+			contentType: 3,
+			content: { text: '**fixed**' },
+			editTime: expect.any(Number),
+		});
+		expect(result.output()[0].json).toEqual({
+			msgId: m.msgId,
+			chatId: GROUP_ID,
+			chatType: 'group',
+			contentType: 'markdown',
+			edited: true,
+		});
 	});
 
 	test('bot API: /bot/edit with msgId, recvId, recvType, contentType and content', async () => {
-		const sent = await runYunhu(emu, 'botApi', { operation: 'send', chatType: 'user', chatId: USER_ID, contentType: 'text', text: 'v1' });
+		const sent = await runYunhu(emu, 'botApi', {
+			operation: 'send',
+			chatType: 'user',
+			chatId: USER_ID,
+			contentType: 'text',
+			text: 'v1',
+		});
 		const msgId = sent.output()[0].json.msgId as string;
-		await runYunhu(emu, 'botApi', { operation: 'edit', messageId: msgId, chatType: 'user', chatId: USER_ID, contentType: 'html', text: '<b>v2</b>' });
+		await runYunhu(emu, 'botApi', {
+			operation: 'edit',
+			messageId: msgId,
+			chatType: 'user',
+			chatId: USER_ID,
+			contentType: 'html',
+			text: '<b>v2</b>',
+		});
 		expect(calls(emu, '/open-apis/v1/bot/edit').map((r) => r.json)).toEqual([
-			{ msgId, recvId: USER_ID, recvType: 'user', contentType: 'html', content: { text: '<b>v2</b>' } },
+			{
+				msgId,
+				recvId: USER_ID,
+				recvType: 'user',
+				contentType: 'html',
+				content: { text: '<b>v2</b>' },
+			},
 		]);
 		expect(emu.message(msgId)?.content.text).toBe('<b>v2</b>');
 	});
@@ -74,7 +114,12 @@ describe('Message › Edit', () => {
 describe('Message › Recall and Recall Many', () => {
 	test('client API: one message by recall-msg, several of a chat by recall-msg-batch in one call', async () => {
 		const mine = seedGroup(3, USER_ID);
-		await runYunhu(emu, 'userApi', { operation: 'recall', messageId: mine[0].msgId, chatType: 'group', chatId: GROUP_ID });
+		await runYunhu(emu, 'userApi', {
+			operation: 'recall',
+			messageId: mine[0].msgId,
+			chatType: 'group',
+			chatId: GROUP_ID,
+		});
 		const many = await runYunhu(emu, 'userApi', {
 			operation: 'recallMany',
 			messageIds: `${mine[1].msgId},${mine[2].msgId}`,
@@ -87,7 +132,11 @@ describe('Message › Recall and Recall Many', () => {
 		expect(calls(emu, '/v1/msg/recall-msg-batch').map((r) => r.decoded)).toEqual([
 			{ msg_id: [mine[1].msgId, mine[2].msgId], chat_id: GROUP_ID, chat_type: 2 },
 		]);
-		expect(mine.map((m) => emu.message(m.msgId)?.recallTime)).toEqual([expect.any(Number), expect.any(Number), expect.any(Number)]);
+		expect(mine.map((m) => emu.message(m.msgId)?.recallTime)).toEqual([
+			expect.any(Number),
+			expect.any(Number),
+			expect.any(Number),
+		]);
 		expect(many.output().map((o) => o.json)).toEqual([
 			{ msgId: mine[1].msgId, chatId: GROUP_ID, chatType: 'group', recalled: true },
 			{ msgId: mine[2].msgId, chatId: GROUP_ID, chatType: 'group', recalled: true },
@@ -97,7 +146,13 @@ describe('Message › Recall and Recall Many', () => {
 	test('bot API: /bot/recall names the chat chatId/chatType; Recall Many reports each message', async () => {
 		const ids: string[] = [];
 		for (const text of ['a', 'b']) {
-			const r = await runYunhu(emu, 'botApi', { operation: 'send', chatType: 'group', chatId: GROUP_ID, contentType: 'text', text });
+			const r = await runYunhu(emu, 'botApi', {
+				operation: 'send',
+				chatType: 'group',
+				chatId: GROUP_ID,
+				contentType: 'text',
+				text,
+			});
 			ids.push(r.output()[0].json.msgId as string);
 		}
 		const result = await runYunhu(emu, 'botApi', {
@@ -111,7 +166,9 @@ describe('Message › Recall and Recall Many', () => {
 			{ msgId: 'f'.repeat(32), chatId: GROUP_ID, chatType: 'group' },
 			{ msgId: ids[1], chatId: GROUP_ID, chatType: 'group' },
 		]);
-		expect(result.output().map((o) => ({ msgId: o.json.msgId, recalled: o.json.recalled }))).toEqual([
+		expect(
+			result.output().map((o) => ({ msgId: o.json.msgId, recalled: o.json.recalled })),
+		).toEqual([
 			{ msgId: ids[0], recalled: true },
 			{ msgId: 'f'.repeat(32), recalled: false },
 			{ msgId: ids[1], recalled: true },
@@ -123,7 +180,13 @@ describe('Message › Recall and Recall Many', () => {
 describe('Message › List', () => {
 	test('client API, latest: pages back with list-message until done; one item per message, newest first, decoded', async () => {
 		const seeded = seedGroup(70);
-		const result = await runYunhu(emu, 'userApi', { operation: 'list', chatType: 'group', chatId: GROUP_ID, window: 'before', returnAll: true });
+		const result = await runYunhu(emu, 'userApi', {
+			operation: 'list',
+			chatType: 'group',
+			chatId: GROUP_ID,
+			window: 'before',
+			returnAll: true,
+		});
 		expect(result.error?.message).toBeUndefined();
 		const pages = calls(emu, '/v1/msg/list-message').map((r) => r.decoded);
 		expect(pages).toEqual([
@@ -151,9 +214,17 @@ describe('Message › List', () => {
 
 	test('client API, a limit stops paging early and asks only for what is left', async () => {
 		seedGroup(40);
-		const result = await runYunhu(emu, 'userApi', { operation: 'list', chatType: 'group', chatId: GROUP_ID, window: 'before', limit: 35 });
+		const result = await runYunhu(emu, 'userApi', {
+			operation: 'list',
+			chatType: 'group',
+			chatId: GROUP_ID,
+			window: 'before',
+			limit: 35,
+		});
 		expect(result.output()).toHaveLength(35);
-		expect(calls(emu, '/v1/msg/list-message').map((r) => (r.decoded as { msg_count: number }).msg_count)).toEqual([30, 5]);
+		expect(
+			calls(emu, '/v1/msg/list-message').map((r) => (r.decoded as { msg_count: number }).msg_count),
+		).toEqual([30, 5]);
 	});
 
 	test('client API, after a sequence number: list-message-by-seq forward (that message itself excluded)', async () => {
@@ -190,21 +261,36 @@ describe('Message › List', () => {
 		expect(calls(emu, '/v1/msg/list-message-by-mid-seq').map((r) => r.decoded)).toEqual([
 			{ msg_count: 3, chat_type: 2, chat_id: GROUP_ID, msg_id: seeded[6].msgId },
 		]);
-		expect(result.output().map((o) => o.json.msgId)).toEqual(seeded.slice(3, 7).map((m) => m.msgId));
+		expect(result.output().map((o) => o.json.msgId)).toEqual(
+			seeded.slice(3, 7).map((m) => m.msgId),
+		);
 	});
 
 	test('bot API: /bot/messages pages back with message-id + before, dropping the anchor it repeats', async () => {
 		const seeded = seedGroup(45);
-		const result = await runYunhu(emu, 'botApi', { operation: 'list', chatType: 'group', chatId: GROUP_ID, window: 'before', returnAll: true });
+		const result = await runYunhu(emu, 'botApi', {
+			operation: 'list',
+			chatType: 'group',
+			chatId: GROUP_ID,
+			window: 'before',
+			returnAll: true,
+		});
 		expect(result.error?.message).toBeUndefined();
-		const queries = calls(emu, '/open-apis/v1/bot/messages').map((r) => Object.fromEntries([...r.query].filter(([k]) => k !== 'token')));
+		const queries = calls(emu, '/open-apis/v1/bot/messages').map((r) =>
+			Object.fromEntries([...r.query].filter(([k]) => k !== 'token')),
+		);
 		expect(queries).toEqual([
 			{ 'chat-id': GROUP_ID, 'chat-type': 'group', before: '30' },
 			{ 'chat-id': GROUP_ID, 'chat-type': 'group', 'message-id': seeded[15].msgId, before: '30' },
 		]);
 		const out = result.output().map((o) => o.json);
 		expect(out.map((m) => m.msgId)).toEqual(seeded.map((m) => m.msgId).reverse());
-		expect(out[0]).toMatchObject({ msgId: seeded[44].msgId, senderId: FRIEND_ID, contentType: 'text', content: { text: 'm44' } });
+		expect(out[0]).toMatchObject({
+			msgId: seeded[44].msgId,
+			senderId: FRIEND_ID,
+			contentType: 'text',
+			content: { text: 'm44' },
+		});
 	});
 
 	test('bot API, around a message: before + the message + after', async () => {
@@ -218,7 +304,9 @@ describe('Message › List', () => {
 			countBefore: 2,
 			countAfter: 1,
 		});
-		expect(result.output().map((o) => o.json.msgId)).toEqual(seeded.slice(2, 6).map((m) => m.msgId));
+		expect(result.output().map((o) => o.json.msgId)).toEqual(
+			seeded.slice(2, 6).map((m) => m.msgId),
+		);
 	});
 });
 
@@ -226,13 +314,29 @@ describe('Message › edit history, button clicks and downloads (client API)', (
 	test('Get Edit History pages list-message-edit-record and parses each old content', async () => {
 		const [m] = seedGroup(1, USER_ID);
 		for (const text of ['v2', 'v3']) {
-			await runYunhu(emu, 'userApi', { operation: 'edit', messageId: m.msgId, chatType: 'group', chatId: GROUP_ID, contentType: 'text', text });
+			await runYunhu(emu, 'userApi', {
+				operation: 'edit',
+				messageId: m.msgId,
+				chatType: 'group',
+				chatId: GROUP_ID,
+				contentType: 'text',
+				text,
+			});
 		}
-		const result = await runYunhu(emu, 'userApi', { operation: 'getEditHistory', messageId: m.msgId, returnAll: true });
-		expect(calls(emu, '/v1/msg/list-message-edit-record').map((r) => r.json)).toEqual([{ msgId: m.msgId, size: 50, page: 1 }]);
+		const result = await runYunhu(emu, 'userApi', {
+			operation: 'getEditHistory',
+			messageId: m.msgId,
+			returnAll: true,
+		});
+		expect(calls(emu, '/v1/msg/list-message-edit-record').map((r) => r.json)).toEqual([
+			{ msgId: m.msgId, size: 50, page: 1 },
+		]);
 		expect(result.output().map((o) => o.json.contentOld)).toEqual(
 			// newest first, as Yunhu lists them
-			emu.editRecordsOf(m.msgId).map((r) => JSON.parse(r.contentOld)).reverse(),
+			emu
+				.editRecordsOf(m.msgId)
+				.map((r) => JSON.parse(r.contentOld))
+				.reverse(),
 		);
 		expect(result.output()).toHaveLength(2);
 	});
@@ -248,18 +352,50 @@ describe('Message › edit history, button clicks and downloads (client API)', (
 			buttonValue: 'approve',
 		});
 		expect(calls(emu, '/v1/msg/button-report').map((r) => r.decoded)).toEqual([
-			{ msg_id: m.msgId, chat_type: 2, chat_id: GROUP_ID, user_id: USER_ID, button_value: 'approve' },
+			{
+				msg_id: m.msgId,
+				chat_type: 2,
+				chat_id: GROUP_ID,
+				user_id: USER_ID,
+				button_value: 'approve',
+			},
 		]);
-		expect(emu.buttonReports).toEqual([expect.objectContaining({ msgId: m.msgId, userId: USER_ID, buttonValue: 'approve' })]);
+		expect(emu.buttonReports).toEqual([
+			expect.objectContaining({ msgId: m.msgId, userId: USER_ID, buttonValue: 'approve' }),
+		]);
 	});
 
 	test('Record File Download sends the message and the path', async () => {
-		emu.uploads.set('doc.pdf', { key: 'doc.pdf', kind: 'file', bytes: Buffer.from('x'), fsize: 1, hash: 'h', mimeType: 'application/pdf', via: 'qiniu', uploaderId: FRIEND_ID, uploadedAt: 0 });
-		const m = emu.addMessage({ senderId: FRIEND_ID, chatType: 2, chatId: GROUP_ID, contentType: 4, content: { file_url: 'doc.pdf', file_name: 'doc.pdf' } });
-		const result = await runYunhu(emu, 'userApi', { operation: 'recordFileDownload', messageId: m.msgId, downloadPath: '/sdcard/doc.pdf' });
+		emu.uploads.set('doc.pdf', {
+			key: 'doc.pdf',
+			kind: 'file',
+			bytes: Buffer.from('x'),
+			fsize: 1,
+			hash: 'h',
+			mimeType: 'application/pdf',
+			via: 'qiniu',
+			uploaderId: FRIEND_ID,
+			uploadedAt: 0,
+		});
+		const m = emu.addMessage({
+			senderId: FRIEND_ID,
+			chatType: 2,
+			chatId: GROUP_ID,
+			contentType: 4,
+			content: { file_url: 'doc.pdf', file_name: 'doc.pdf' },
+		});
+		const result = await runYunhu(emu, 'userApi', {
+			operation: 'recordFileDownload',
+			messageId: m.msgId,
+			downloadPath: '/sdcard/doc.pdf',
+		});
 		expect(result.error?.message).toBeUndefined();
-		expect(calls(emu, '/v1/msg/file-download-record').map((r) => r.json)).toEqual([{ msgId: m.msgId, downloadPath: '/sdcard/doc.pdf' }]);
-		expect(emu.downloadRecords).toEqual([expect.objectContaining({ msgId: m.msgId, downloadPath: '/sdcard/doc.pdf', userId: USER_ID })]);
+		expect(calls(emu, '/v1/msg/file-download-record').map((r) => r.json)).toEqual([
+			{ msgId: m.msgId, downloadPath: '/sdcard/doc.pdf' },
+		]);
+		expect(emu.downloadRecords).toEqual([
+			expect.objectContaining({ msgId: m.msgId, downloadPath: '/sdcard/doc.pdf', userId: USER_ID }),
+		]);
 	});
 });
 
@@ -268,7 +404,12 @@ describe('File › Upload', () => {
 	const md5 = createHash('md5').update(bytes).digest('hex');
 
 	test('client API: the key (MD5 + extension) and the public URL of an image', async () => {
-		const result = await runYunhu(emu, 'userApi', { resource: 'file', operation: 'upload', fileKind: 'image' }, [binaryItem(bytes, 'a.png', 'image/png')]);
+		const result = await runYunhu(
+			emu,
+			'userApi',
+			{ resource: 'file', operation: 'upload', fileKind: 'image' },
+			[binaryItem(bytes, 'a.png', 'image/png')],
+		);
 		expect(result.output()[0].json).toEqual({
 			key: `${md5}.png`,
 			url: `https://chat-img.jwznb.com/${md5}.png`,
@@ -281,9 +422,22 @@ describe('File › Upload', () => {
 	});
 
 	test('bot API: the Open API upload of the kind chosen; a .jpeg name is sent as .jpg', async () => {
-		const result = await runYunhu(emu, 'botApi', { resource: 'file', operation: 'upload', fileKind: 'image' }, [binaryItem(bytes, 'photo.jpeg', 'image/jpeg')]);
+		const result = await runYunhu(
+			emu,
+			'botApi',
+			{ resource: 'file', operation: 'upload', fileKind: 'image' },
+			[binaryItem(bytes, 'photo.jpeg', 'image/jpeg')],
+		);
 		expect(result.error?.message).toBeUndefined();
-		expect(result.output()[0].json).toMatchObject({ key: `${md5}.jpg`, kind: 'image', size: bytes.length });
-		expect(emu.uploads.get(`${md5}.jpg`)).toMatchObject({ fileName: 'photo.jpg', via: 'bot', uploaderId: BOT_ID });
+		expect(result.output()[0].json).toMatchObject({
+			key: `${md5}.jpg`,
+			kind: 'image',
+			size: bytes.length,
+		});
+		expect(emu.uploads.get(`${md5}.jpg`)).toMatchObject({
+			fileName: 'photo.jpg',
+			via: 'bot',
+			uploaderId: BOT_ID,
+		});
 	});
 });

@@ -8,21 +8,36 @@ import { runNode } from '../harness/run';
 export const APP_ID = 'yzj-app-0001';
 export const APP_SECRET = 'app-secret-7a6b5c4d3e2f';
 /** A 43-character EncodingAESKey (base64 of 32 bytes without the trailing =). */
-export const AES_KEY = Buffer.from('0123456789abcdef0123456789abcdef').toString('base64').replace(/=$/, '');
+export const AES_KEY = Buffer.from('0123456789abcdef0123456789abcdef')
+	.toString('base64')
+	.replace(/=$/, '');
 export const ACCOUNT = '1688850320220535';
 export const CUSTOMER = '7881300000000001';
 export const GROUP = 'R:10950860258535721';
 
-export async function startYunzhenji(opts: Partial<YunzhenjiEmulatorOptions> = {}): Promise<YunzhenjiEmulator> {
-	const emulator = new YunzhenjiEmulator({ apps: [{ appId: APP_ID, appSecret: APP_SECRET, encodingAesKey: AES_KEY }], ...opts });
+export async function startYunzhenji(
+	opts: Partial<YunzhenjiEmulatorOptions> = {},
+): Promise<YunzhenjiEmulator> {
+	const emulator = new YunzhenjiEmulator({
+		apps: [{ appId: APP_ID, appSecret: APP_SECRET, encodingAesKey: AES_KEY }],
+		...opts,
+	});
 	await emulator.start();
 	emulator.addAccount({ wxid: ACCOUNT, nickname: 'Sales 1' });
-	emulator.addCustomer({ wxid: CUSTOMER, nickname: 'Wang', relWxids: [ACCOUNT], roomWxids: [GROUP] });
+	emulator.addCustomer({
+		wxid: CUSTOMER,
+		nickname: 'Wang',
+		relWxids: [ACCOUNT],
+		roomWxids: [GROUP],
+	});
 	emulator.addGroup({ wxid: GROUP, name: 'VIP', relWxids: [ACCOUNT], memberWxids: [CUSTOMER] });
 	return emulator;
 }
 
-export function yunzhenjiCredentials(emulator: YunzhenjiEmulator, overrides: ICredentialDataDecryptedObject = {}): ICredentialDataDecryptedObject {
+export function yunzhenjiCredentials(
+	emulator: YunzhenjiEmulator,
+	overrides: ICredentialDataDecryptedObject = {},
+): ICredentialDataDecryptedObject {
 	return {
 		appId: APP_ID,
 		accessMode: 'fetch',
@@ -43,7 +58,13 @@ export function yunzhenjiWorkflow(parameters: Record<string, unknown>): Workflow
 				name: 'Yunzhenji',
 				type: 'yunzhenji',
 				typeVersion: 1,
-				parameters: { resource: 'message', operation: 'send', wxid: ACCOUNT, targetWxid: CUSTOMER, ...parameters } as never,
+				parameters: {
+					resource: 'message',
+					operation: 'send',
+					wxid: ACCOUNT,
+					targetWxid: CUSTOMER,
+					...parameters,
+				} as never,
 				credentials: { yunzhenjiApi: { id: '1', name: 'Yunzhenji' } },
 			},
 		],
@@ -51,7 +72,10 @@ export function yunzhenjiWorkflow(parameters: Record<string, unknown>): Workflow
 }
 
 /** A store per test, so a fetched token is kept between runs as n8n keeps it. */
-export function storeFor(emulator: YunzhenjiEmulator, overrides: ICredentialDataDecryptedObject = {}): CredentialStore {
+export function storeFor(
+	emulator: YunzhenjiEmulator,
+	overrides: ICredentialDataDecryptedObject = {},
+): CredentialStore {
 	return new CredentialStore({ yunzhenjiApi: yunzhenjiCredentials(emulator, overrides) });
 }
 

@@ -8,7 +8,12 @@ import * as message from './message';
 import type { MixinMessengerType } from './node.type';
 
 const operations: OperationMap<MixinMessengerType> = {
-	message: { send: message.send, sendMany: message.sendMany, sendAndWait: message.sendAndWait, recall: message.recall },
+	message: {
+		send: message.send,
+		sendMany: message.sendMany,
+		sendAndWait: message.sendAndWait,
+		recall: message.recall,
+	},
 	attachment: { upload: attachment.upload, get: attachment.get },
 	acknowledgement: { ack: acknowledgement.ack },
 	conversation: {

@@ -4,7 +4,11 @@ import { clientPerRun, type ClientFactory } from '../../common/context';
 import { signedHttp, unsignedHttp } from '../../common/http';
 import { requestOptionsProperty as requestOptions } from '../../common/options';
 import { MixinClient, PLATFORM } from '../transport/api';
-import { MIXIN_CREDENTIAL_TYPE, readMixinCredential, type MixinAccess } from '../transport/credential';
+import {
+	MIXIN_CREDENTIAL_TYPE,
+	readMixinCredential,
+	type MixinAccess,
+} from '../transport/credential';
 
 export const requestOptionsProperty = requestOptions(
 	'Mixin',

@@ -7,7 +7,12 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { InputError } from '../../common/errors';
 import { optionalUuid, requireNumber } from '../../common/validate';
-import { MAX_MESSAGE_BYTES, messageBytes, type MixinClient, type OutgoingMessage } from '../transport/api';
+import {
+	MAX_MESSAGE_BYTES,
+	messageBytes,
+	type MixinClient,
+	type OutgoingMessage,
+} from '../transport/api';
 import { encodeMessageData } from '../transport/signing';
 import { kindAdditionalOptions, kindProperties, messageTypeProperty, readKind } from './kinds';
 import type { KindPayload, PendingUpload } from './kinds/types';
@@ -76,7 +81,11 @@ export interface MessageDraft {
 }
 
 /** Read and check one item's message; nothing is sent or uploaded here. */
-export async function readMessageDraft(ctx: IExecuteFunctions, i: number, botUserId: string): Promise<MessageDraft> {
+export async function readMessageDraft(
+	ctx: IExecuteFunctions,
+	i: number,
+	botUserId: string,
+): Promise<MessageDraft> {
 	const extra = ctx.getNodeParameter('additionalFields', i, {}) as IDataObject;
 	const recipient = await resolveRecipient(ctx, i, botUserId);
 	const type = ctx.getNodeParameter('messageType', i) as string;
@@ -100,7 +109,11 @@ export async function readMessageDraft(ctx: IExecuteFunctions, i: number, botUse
 /** Expire In (Seconds): a whole number of seconds, or undefined when empty or 0 (no expire_in is sent). */
 function readExpireIn(value: unknown): number | undefined {
 	if (value === undefined || value === null || value === '' || value === 0) return undefined;
-	const seconds = requireNumber(value, 'Expire In (Seconds)', { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true });
+	const seconds = requireNumber(value, 'Expire In (Seconds)', {
+		min: 0,
+		max: Number.MAX_SAFE_INTEGER,
+		integer: true,
+	});
 	return seconds === 0 ? undefined : seconds;
 }
 
@@ -120,7 +133,10 @@ function assembleMessage(draft: MessageDraft): OutgoingMessage {
 }
 
 /** Upload the draft's media, if any, and produce the message to send. */
-export async function finalizeMessage(client: MixinClient, draft: MessageDraft): Promise<OutgoingMessage> {
+export async function finalizeMessage(
+	client: MixinClient,
+	draft: MessageDraft,
+): Promise<OutgoingMessage> {
 	if (draft.assembled) return draft.assembled;
 	if (draft.upload && typeof draft.payload === 'object' && !Array.isArray(draft.payload)) {
 		const attachment = await client.uploadAttachment(draft.upload.bytes);

@@ -39,7 +39,8 @@ export const EVENT_KINDS: EventKind[] = [
 		name: 'App Card or Buttons',
 		value: 'card',
 		categories: ['APP_CARD', 'APP_BUTTON_GROUP'],
-		description: 'Cards and button groups other bots send (taps on "input:" buttons arrive as text)',
+		description:
+			'Cards and button groups other bots send (taps on "input:" buttons arrive as text)',
 	},
 	{ name: 'Message Recalled', value: 'recall', categories: ['MESSAGE_RECALL'] },
 	{
@@ -54,20 +55,44 @@ export const EVENT_KINDS: EventKind[] = [
 		categories: ['SYSTEM_ACCOUNT_SNAPSHOT', 'SYSTEM_SAFE_SNAPSHOT'],
 		description: 'A payment to the bot (a snapshot)',
 	},
-	{ name: 'Delivery Receipt', value: 'delivered', categories: [], description: 'A message the bot sent reached the user' },
-	{ name: 'Read Receipt', value: 'read', categories: [], description: 'The user read a message the bot sent' },
+	{
+		name: 'Delivery Receipt',
+		value: 'delivered',
+		categories: [],
+		description: 'A message the bot sent reached the user',
+	},
+	{
+		name: 'Read Receipt',
+		value: 'read',
+		categories: [],
+		description: 'The user read a message the bot sent',
+	},
 	{
 		name: 'Any Other Message',
 		value: 'other',
 		categories: [],
-		description: 'Categories not listed above (transcripts, pins, encrypted messages …), with their raw data_base64',
+		description:
+			'Categories not listed above (transcripts, pins, encrypted messages …), with their raw data_base64',
 	},
 ];
 
 /** What a new trigger listens for: everything a user can send the bot. */
-export const DEFAULT_EVENTS = ['text', 'post', 'image', 'file', 'audio', 'video', 'sticker', 'contact', 'location', 'live'];
+export const DEFAULT_EVENTS = [
+	'text',
+	'post',
+	'image',
+	'file',
+	'audio',
+	'video',
+	'sticker',
+	'contact',
+	'location',
+	'live',
+];
 
-const KIND_OF_CATEGORY = new Map(EVENT_KINDS.flatMap((kind) => kind.categories.map((c) => [c, kind] as const)));
+const KIND_OF_CATEGORY = new Map(
+	EVENT_KINDS.flatMap((kind) => kind.categories.map((c) => [c, kind] as const)),
+);
 const OTHER = EVENT_KINDS.find((kind) => kind.value === 'other')!;
 
 export function kindOfCategory(category: string): EventKind {
@@ -83,7 +108,8 @@ export interface DecodedMessage {
 
 /** The payload bytes: `data_base64` (base64url) or the legacy `data` (standard base64); Node reads both alphabets. */
 function payloadOf(view: IDataObject): Buffer {
-	const encoded = typeof view.data_base64 === 'string' && view.data_base64 !== '' ? view.data_base64 : view.data;
+	const encoded =
+		typeof view.data_base64 === 'string' && view.data_base64 !== '' ? view.data_base64 : view.data;
 	return Buffer.from(typeof encoded === 'string' ? encoded : '', 'base64');
 }
 
@@ -102,7 +128,9 @@ export function decodeMessage(view: IDataObject, botUserId: string): DecodedMess
 		event: kind.value,
 		...fields,
 		conversation_type:
-			String(view.conversation_id ?? '').toLowerCase() === uniqueConversationId(botUserId, userId) ? 'CONTACT' : 'GROUP',
+			String(view.conversation_id ?? '').toLowerCase() === uniqueConversationId(botUserId, userId)
+				? 'CONTACT'
+				: 'GROUP',
 	};
 	if (kind.text) {
 		json.text = payload.toString('utf8');
@@ -135,7 +163,11 @@ export function decodeReceipt(data: IDataObject): { event: string; json: IDataOb
 }
 
 /** A file name for a downloaded attachment: the file's own name, else its id with an extension from the type. */
-export function attachmentFileName(content: IDataObject, attachmentId: string, mimeType?: string): string {
+export function attachmentFileName(
+	content: IDataObject,
+	attachmentId: string,
+	mimeType?: string,
+): string {
 	if (typeof content.name === 'string' && content.name.trim() !== '') return content.name;
 	const subtype = /^[\w.+-]+\/([\w.+-]+)/.exec(mimeType ?? String(content.mime_type ?? ''))?.[1];
 	const extension = subtype ? `.${subtype.replace(/^x-/, '').replace(/\+.*$/, '')}` : '';

@@ -4,7 +4,13 @@
  * dropped, and failures reported the n8n way (a 401 stops the trigger, an unreadable frame is saved as a failed
  * execution, anything else reconnects quietly).
  */
-import type { IBinaryKeyData, IDataObject, INodeExecutionData, IRun, ITriggerFunctions } from 'n8n-workflow';
+import type {
+	IBinaryKeyData,
+	IDataObject,
+	INodeExecutionData,
+	IRun,
+	ITriggerFunctions,
+} from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { PlatformApiError } from '../../common/errors';
@@ -27,7 +33,8 @@ import {
 import { signRequestToken, type MixinSession } from '../transport/signing';
 import { attachmentFileName, decodeMessage, decodeReceipt, type DecodedMessage } from './inbound';
 
-export type AckMode = 'immediately' | 'executionFinishes' | 'executionFinishesSuccessfully' | 'never';
+export type AckMode =
+	'immediately' | 'executionFinishes' | 'executionFinishesSuccessfully' | 'never';
 export type AttachmentMode = 'url' | 'download' | 'none';
 
 export interface ListenerSettings {
@@ -63,7 +70,8 @@ class RememberedMessages {
 
 	set(id: string, state: MessageState): void {
 		this.states.set(id, state);
-		if (this.states.size > this.limit) this.states.delete(this.states.keys().next().value as string);
+		if (this.states.size > this.limit)
+			this.states.delete(this.states.keys().next().value as string);
 	}
 }
 
@@ -145,10 +153,14 @@ export class MixinListener {
 		await this.close();
 		const error = started.error as Error;
 		if (error instanceof BlazeUnauthorizedError) throw this.unauthorized(error);
-		throw new NodeOperationError(this.ctx.getNode(), `Could not connect to Mixin Blaze: ${redact(error.message)}`, {
-			description:
-				"Check the credential's Blaze WebSocket URL (wss://blaze.mixin.one/ unless you use another host) and that n8n can reach it. An active workflow is activated again later by n8n.",
-		});
+		throw new NodeOperationError(
+			this.ctx.getNode(),
+			`Could not connect to Mixin Blaze: ${redact(error.message)}`,
+			{
+				description:
+					"Check the credential's Blaze WebSocket URL (wss://blaze.mixin.one/ unless you use another host) and that n8n can reach it. An active workflow is activated again later by n8n.",
+			},
+		);
 	}
 
 	/** "Listen for test event": connect, emit the first matching push, and stop. */
@@ -166,7 +178,9 @@ export class MixinListener {
 		const waited = await settle(
 			Promise.race([
 				first,
-				pause(timeoutMs, this.control.signal, timer.signal).then((full) => (full ? 'timeout' : 'stopped')),
+				pause(timeoutMs, this.control.signal, timer.signal).then((full) =>
+					full ? 'timeout' : 'stopped',
+				),
 			]),
 		);
 		timer.abort();
@@ -174,7 +188,10 @@ export class MixinListener {
 		await this.close();
 		if (!waited.ok) throw waited.error;
 		if (waited.value === 'stopped') {
-			throw new NodeOperationError(this.ctx.getNode(), 'Stopped listening before a Mixin message arrived');
+			throw new NodeOperationError(
+				this.ctx.getNode(),
+				'Stopped listening before a Mixin message arrived',
+			);
 		}
 		throw new NodeOperationError(
 			this.ctx.getNode(),
@@ -203,7 +220,11 @@ export class MixinListener {
 		return new NodeApiError(
 			this.ctx.getNode(),
 			{ platform: 'Mixin', code: 401, text: redact(error.detail) },
-			{ message: "Mixin refused the bot's key (401)", description: KEY_REFUSED_DESCRIPTION, httpCode: '401' },
+			{
+				message: "Mixin refused the bot's key (401)",
+				description: KEY_REFUSED_DESCRIPTION,
+				httpCode: '401',
+			},
 		);
 	}
 
@@ -232,7 +253,8 @@ export class MixinListener {
 			return;
 		}
 		const decoded = decodeMessage(view, this.botUserId);
-		const own = this.settings.ignoreOwn && String(view.user_id ?? '').toLowerCase() === this.botUserId;
+		const own =
+			this.settings.ignoreOwn && String(view.user_id ?? '').toLowerCase() === this.botUserId;
 		if (own || !this.settings.events.has(decoded.event)) {
 			// nothing else will ever acknowledge it; a test listen leaves it for the active workflow
 			if (this.manual) return;
@@ -274,7 +296,9 @@ export class MixinListener {
 				(run) => this.finished(messageId, run),
 				(error: Error) => {
 					this.seen.set(messageId, 'kept');
-					this.log.warn(`Mixin: message ${messageId} is not acknowledged, its execution did not run: ${error?.message}`);
+					this.log.warn(
+						`Mixin: message ${messageId} is not acknowledged, its execution did not run: ${error?.message}`,
+					);
 				},
 			);
 		}
@@ -303,7 +327,9 @@ export class MixinListener {
 		if (!attachmentId || this.settings.attachments === 'none') return { json };
 		const attachment = await settle(this.api.getAttachment(attachmentId));
 		if (!attachment.ok || typeof attachment.value?.view_url !== 'string') {
-			json.attachment_error = attachment.ok ? 'Mixin returned no view_url' : errorText(attachment.error);
+			json.attachment_error = attachment.ok
+				? 'Mixin returned no view_url'
+				: errorText(attachment.error);
 			return { json };
 		}
 		const viewUrl = attachment.value.view_url;
@@ -315,7 +341,8 @@ export class MixinListener {
 			return { json };
 		}
 		const content = (json.content ?? {}) as IDataObject;
-		const mimeType = typeof content.mime_type === 'string' ? content.mime_type : file.value.contentType;
+		const mimeType =
+			typeof content.mime_type === 'string' ? content.mime_type : file.value.contentType;
 		const binary: IBinaryKeyData = {
 			data: await this.ctx.helpers.prepareBinaryData(
 				file.value.bytes,
@@ -336,7 +363,9 @@ export class MixinListener {
 			// n8n-workflow 2.x: a failed execution is recorded and the trigger keeps listening
 			if (typeof this.ctx.saveFailedExecution === 'function') this.ctx.saveFailedExecution(failure);
 		} catch (saveError) {
-			this.log.warn(`Mixin: could not record the unreadable frame: ${(saveError as Error)?.message}`);
+			this.log.warn(
+				`Mixin: could not record the unreadable frame: ${(saveError as Error)?.message}`,
+			);
 		}
 	}
 }

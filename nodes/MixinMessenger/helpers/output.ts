@@ -15,7 +15,8 @@ export function sentMessageOutput(
 	};
 	if (message.recipient_id) out.recipient_id = message.recipient_id;
 	if (response) {
-		for (const [k, v] of Object.entries(response)) if (!(k in out)) out[k] = v as IDataObject[string];
+		for (const [k, v] of Object.entries(response))
+			if (!(k in out)) out[k] = v as IDataObject[string];
 	}
 	return { ...out, ...extra };
 }

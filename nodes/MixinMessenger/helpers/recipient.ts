@@ -11,7 +11,8 @@ import { mixinClient } from './client';
 const MIXIN_ID_RE = /^[0-9]+$/;
 
 /** What a user-id field accepts, for its description. */
-export const USER_ID_HINT = 'a user ID (UUID) or the Mixin ID the app shows (digits, e.g. 7000123456)';
+export const USER_ID_HINT =
+	'a user ID (UUID) or the Mixin ID the app shows (digits, e.g. 7000123456)';
 
 /** Who a message goes to: a user (the 1:1 conversation id is derived) or a conversation (groups). */
 export const recipientProperties: INodeProperties[] = [
@@ -20,8 +21,16 @@ export const recipientProperties: INodeProperties[] = [
 		name: 'recipientType',
 		type: 'options',
 		options: [
-			{ name: 'User', value: 'user', description: 'A user ID; the 1:1 conversation is derived from it' },
-			{ name: 'Conversation', value: 'conversation', description: 'A conversation ID, e.g. a group' },
+			{
+				name: 'User',
+				value: 'user',
+				description: 'A user ID; the 1:1 conversation is derived from it',
+			},
+			{
+				name: 'Conversation',
+				value: 'conversation',
+				description: 'A conversation ID, e.g. a group',
+			},
 		],
 		default: 'user',
 	},
@@ -74,7 +83,11 @@ export async function resolveUserId(
 	if (!MIXIN_ID_RE.test(text)) {
 		throw new InputError(field, `"${field}" must be ${USER_ID_HINT}, got "${text.slice(0, 60)}"`);
 	}
-	const user: UserView | undefined = await oncePerRun(ctx, `mixin:search:${text}`, async () => await client.searchUser(text));
+	const user: UserView | undefined = await oncePerRun(
+		ctx,
+		`mixin:search:${text}`,
+		async () => await client.searchUser(text),
+	);
 	if (!user?.user_id || !isUuid(user.user_id)) {
 		throw new InputError(field, `"${field}": no Mixin user has Mixin ID ${text}`);
 	}
@@ -82,16 +95,29 @@ export async function resolveUserId(
 }
 
 /** Who an item's message goes to: a user by UUID or by Mixin ID (looked up once per run), or a conversation. */
-export async function resolveRecipient(ctx: IExecuteFunctions, i: number, botUserId: string): Promise<Recipient> {
+export async function resolveRecipient(
+	ctx: IExecuteFunctions,
+	i: number,
+	botUserId: string,
+): Promise<Recipient> {
 	const type = ctx.getNodeParameter('recipientType', i) as string;
 	if (type !== 'user') {
-		const conversationId = requireUuid(ctx.getNodeParameter('conversationId', i), 'Conversation ID');
+		const conversationId = requireUuid(
+			ctx.getNodeParameter('conversationId', i),
+			'Conversation ID',
+		);
 		const raw = ctx.getNodeParameter('groupRecipientId', i, '');
-		if (raw === undefined || raw === null || String(raw).trim() === '') return { conversation_id: conversationId };
+		if (raw === undefined || raw === null || String(raw).trim() === '')
+			return { conversation_id: conversationId };
 		const member = await resolveUserId(ctx, await mixinClient(ctx), raw, 'Only To Member');
 		return { conversation_id: conversationId, recipient_id: member };
 	}
-	const userId = await resolveUserId(ctx, await mixinClient(ctx), ctx.getNodeParameter('userId', i), 'User ID');
+	const userId = await resolveUserId(
+		ctx,
+		await mixinClient(ctx),
+		ctx.getNodeParameter('userId', i),
+		'User ID',
+	);
 	if (userId === botUserId) throw new InputError('User ID', '"User ID" is the bot itself');
 	return { conversation_id: uniqueConversationId(botUserId, userId), recipient_id: userId };
 }
@@ -99,6 +125,8 @@ export async function resolveRecipient(ctx: IExecuteFunctions, i: number, botUse
 /** The conversation an item's message goes to, for keeping messages to it in order (no checks, no request). */
 export function recipientKey(ctx: IExecuteFunctions, i: number): string {
 	const type = ctx.getNodeParameter('recipientType', i) as string;
-	const id = String(ctx.getNodeParameter(type === 'user' ? 'userId' : 'conversationId', i, '') ?? '');
+	const id = String(
+		ctx.getNodeParameter(type === 'user' ? 'userId' : 'conversationId', i, '') ?? '',
+	);
 	return `${type}:${id.trim().toLowerCase()}`;
 }

@@ -85,7 +85,13 @@ export interface Acknowledgement {
 }
 
 export type SendOutcome =
-	| { ok: true; message: OutgoingMessage; response?: MessageView; batchSize: number; createdConversation: boolean }
+	| {
+			ok: true;
+			message: OutgoingMessage;
+			response?: MessageView;
+			batchSize: number;
+			createdConversation: boolean;
+	  }
 	| { ok: false; message: OutgoingMessage; error: unknown };
 
 const HINTS: Record<number, string> = {
@@ -128,7 +134,8 @@ export function parseEnvelope<T>(response: HttpResponse): T {
 		});
 	}
 	const doc = parsed.value;
-	const error = (doc as { error?: { code?: number; description?: string; extra?: unknown } } | null)?.error;
+	const error = (doc as { error?: { code?: number; description?: string; extra?: unknown } } | null)
+		?.error;
 	const wait = rateLimitWait(response);
 	if (error && typeof error === 'object') {
 		const code = Number(error.code ?? response.statusCode);
@@ -224,8 +231,15 @@ export class MixinClient {
 	constructor(private readonly options: MixinClientOptions) {
 		this.retry = options.retry ?? DEFAULT_RETRY;
 		if (options.sharedQuota) {
-			const limit = Math.max(MAX_MESSAGES_PER_REQUEST, Math.floor(MESSAGES_PER_MINUTE * (options.limitShare ?? 1)));
-			this.quota = processLimiter(`mixin|${options.botUserId}|messages`, limit, RATE_WINDOW_SECONDS * 1000 + 1000);
+			const limit = Math.max(
+				MAX_MESSAGES_PER_REQUEST,
+				Math.floor(MESSAGES_PER_MINUTE * (options.limitShare ?? 1)),
+			);
+			this.quota = processLimiter(
+				`mixin|${options.botUserId}|messages`,
+				limit,
+				RATE_WINDOW_SECONDS * 1000 + 1000,
+			);
 		}
 	}
 
@@ -291,7 +305,7 @@ export class MixinClient {
 		if (found.ok) return found.value;
 		if (hasCode(found.error, 404)) return undefined;
 		throw withHint(found.error, {
-			429: "Mixin limits user searches strictly and asks to wait up to 12 hours after a 429; give user IDs (UUIDs) instead of Mixin IDs, or try later.",
+			429: 'Mixin limits user searches strictly and asks to wait up to 12 hours after a 429; give user IDs (UUIDs) instead of Mixin IDs, or try later.',
 		});
 	}
 
@@ -310,14 +324,21 @@ export class MixinClient {
 		if (group.randomId) body.random_id = group.randomId;
 		const created = await settle(this.call<ConversationView>('POST', '/conversations', body));
 		if (created.ok) return created.value;
-		throw withHint(created.error, { 403: 'A participant does not accept being added to groups by the bot.' });
+		throw withHint(created.error, {
+			403: 'A participant does not accept being added to groups by the bot.',
+		});
 	}
 
 	/** A conversation the bot is in, with its participants. */
 	async getConversation(conversationId: string): Promise<ConversationView> {
-		const read = await settle(this.call<ConversationView>('GET', `/conversations/${encodeURIComponent(conversationId)}`));
+		const read = await settle(
+			this.call<ConversationView>('GET', `/conversations/${encodeURIComponent(conversationId)}`),
+		);
 		if (read.ok) return read.value;
-		throw withHint(read.error, { ...GROUP_HINTS, 403: 'The bot is not a participant of this conversation.' });
+		throw withHint(read.error, {
+			...GROUP_HINTS,
+			403: 'The bot is not a participant of this conversation.',
+		});
 	}
 
 	/** Add users to or remove them from a group the bot owns or administers; returns the updated conversation. */
@@ -327,26 +348,40 @@ export class MixinClient {
 		userIds: string[],
 	): Promise<ConversationView> {
 		const path = `/conversations/${encodeURIComponent(conversationId)}/participants/${action}`;
-		const done = await settle(this.call<ConversationView>('POST', path, userIds.map((user_id) => ({ user_id }))));
+		const done = await settle(
+			this.call<ConversationView>(
+				'POST',
+				path,
+				userIds.map((user_id) => ({ user_id })),
+			),
+		);
 		if (done.ok) return done.value;
 		throw withHint(done.error, GROUP_HINTS);
 	}
 
 	private isContactMessage(message: OutgoingMessage): boolean {
-		return !!message.recipient_id && message.conversation_id === this.conversationIdWith(message.recipient_id);
+		return (
+			!!message.recipient_id &&
+			message.conversation_id === this.conversationIdWith(message.recipient_id)
+		);
 	}
 
 	/**
 	 * Send one message in the single-object form, which returns the created message. On 403 to a user, create
 	 * the CONTACT conversation once and send again with the same message id.
 	 */
-	async sendMessage(message: OutgoingMessage): Promise<{ response: MessageView; createdConversation: boolean }> {
+	async sendMessage(
+		message: OutgoingMessage,
+	): Promise<{ response: MessageView; createdConversation: boolean }> {
 		await this.quota?.acquire(1);
 		const first = await settle(this.call<MessageView>('POST', '/messages', message));
 		if (first.ok) return { response: first.value, createdConversation: false };
 		if (!isForbidden(first.error) || !this.isContactMessage(message)) throw first.error;
 		await this.createContactConversation(message.recipient_id!);
-		return { response: await this.call<MessageView>('POST', '/messages', message), createdConversation: true };
+		return {
+			response: await this.call<MessageView>('POST', '/messages', message),
+			createdConversation: true,
+		};
 	}
 
 	/**
@@ -356,19 +391,31 @@ export class MixinClient {
 	 */
 	async sendMessages(messages: OutgoingMessage[]): Promise<SendOutcome[]> {
 		const outcomes = new Map<OutgoingMessage, SendOutcome>();
-		const batches = chunkByCountAndBytes(messages, MAX_MESSAGES_PER_REQUEST, MAX_REQUEST_BYTES, messageBytes);
+		const batches = chunkByCountAndBytes(
+			messages,
+			MAX_MESSAGES_PER_REQUEST,
+			MAX_REQUEST_BYTES,
+			messageBytes,
+		);
 		for (const batch of batches) {
 			await this.quota?.acquire(batch.length);
 			const sent = await settle(this.call('POST', '/messages', batch));
 			if (sent.ok) {
 				for (const message of batch) {
-					outcomes.set(message, { ok: true, message, batchSize: batch.length, createdConversation: false });
+					outcomes.set(message, {
+						ok: true,
+						message,
+						batchSize: batch.length,
+						createdConversation: false,
+					});
 				}
 				continue;
 			}
-			const oneByOne = isForbidden(sent.error) || (batch.length > 1 && isInvalidRequest(sent.error));
+			const oneByOne =
+				isForbidden(sent.error) || (batch.length > 1 && isInvalidRequest(sent.error));
 			if (!oneByOne) {
-				for (const message of batch) outcomes.set(message, { ok: false, message, error: sent.error });
+				for (const message of batch)
+					outcomes.set(message, { ok: false, message, error: sent.error });
 				continue;
 			}
 			for (const message of batch) {
@@ -406,7 +453,11 @@ export class MixinClient {
 		// no body, signed over an empty string, as Mixin's own clients send it
 		const attachment = await this.call<Attachment>('POST', '/attachments');
 		if (!attachment?.upload_url) {
-			throw new PlatformApiError({ platform: PLATFORM, code: 'NO_UPLOAD_URL', text: 'attachment has no upload_url' });
+			throw new PlatformApiError({
+				platform: PLATFORM,
+				code: 'NO_UPLOAD_URL',
+				text: 'attachment has no upload_url',
+			});
 		}
 		const uploadUrl = attachment.upload_url;
 		await withRetry(
@@ -424,7 +475,8 @@ export class MixinClient {
 					timeoutMs: this.options.timeoutMs,
 				});
 				if (response.statusCode >= 300) {
-					const code = /<Code>([^<]+)<\/Code>/.exec(response.body)?.[1] ?? String(response.statusCode);
+					const code =
+						/<Code>([^<]+)<\/Code>/.exec(response.body)?.[1] ?? String(response.statusCode);
 					throw new PlatformApiError({
 						platform: PLATFORM,
 						code,
@@ -462,7 +514,10 @@ export class MixinClient {
 						retryable: response.statusCode >= 500,
 					});
 				}
-				return { bytes: response.bytes ?? Buffer.alloc(0), contentType: header(response, 'content-type') };
+				return {
+					bytes: response.bytes ?? Buffer.alloc(0),
+					contentType: header(response, 'content-type'),
+				};
 			},
 			undefined,
 			this.options.sleep,

@@ -110,23 +110,32 @@ export class BlazeRequestError extends Error {
 
 // ---- Frames -------------------------------------------------------------------------------------------------------
 
-async function through(bytes: Uint8Array, transform: CompressionStream | DecompressionStream): Promise<Uint8Array> {
+async function through(
+	bytes: Uint8Array,
+	transform: CompressionStream | DecompressionStream,
+): Promise<Uint8Array> {
 	const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(transform);
 	return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
 /** A frame as Blaze wants it: gzip of the UTF-8 JSON, sent as a binary message. */
 export async function encodeFrame(frame: BlazeFrame): Promise<Uint8Array> {
-	return await through(new TextEncoder().encode(JSON.stringify(frame)), new CompressionStream('gzip'));
+	return await through(
+		new TextEncoder().encode(JSON.stringify(frame)),
+		new CompressionStream('gzip'),
+	);
 }
 
 async function bytesOf(data: unknown): Promise<Uint8Array | undefined> {
 	if (typeof data === 'string') return new TextEncoder().encode(data);
 	// a socket left at binaryType 'blob' hands over Blobs
-	if (Object.prototype.toString.call(data) === '[object Blob]') return new Uint8Array(await (data as Blob).arrayBuffer());
+	if (Object.prototype.toString.call(data) === '[object Blob]')
+		return new Uint8Array(await (data as Blob).arrayBuffer());
 	// the WebSocket may come from another realm (a test runner's), so no instanceof
-	if (Object.prototype.toString.call(data) === '[object ArrayBuffer]') return new Uint8Array(data as ArrayBuffer);
-	if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+	if (Object.prototype.toString.call(data) === '[object ArrayBuffer]')
+		return new Uint8Array(data as ArrayBuffer);
+	if (ArrayBuffer.isView(data))
+		return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 	return undefined;
 }
 
@@ -143,9 +152,15 @@ export async function decodeFrame(data: unknown): Promise<BlazeFrame> {
 		text = new TextDecoder().decode(bytes);
 	}
 	const parsed = parseJsonOrUndefined(text);
-	if (!parsed) throw new BlazeFrameError(`${bytes.length} bytes that are neither gzip JSON nor JSON`);
+	if (!parsed)
+		throw new BlazeFrameError(`${bytes.length} bytes that are neither gzip JSON nor JSON`);
 	const frame = parsed.value as Partial<BlazeFrame> | null;
-	if (!frame || typeof frame !== 'object' || typeof frame.action !== 'string' || typeof frame.id !== 'string') {
+	if (
+		!frame ||
+		typeof frame !== 'object' ||
+		typeof frame.action !== 'string' ||
+		typeof frame.id !== 'string'
+	) {
 		throw new BlazeFrameError('JSON that is not a Blaze message {id, action, data}');
 	}
 	return frame as BlazeFrame;
@@ -170,7 +185,10 @@ export async function pause(ms: number, ...signals: AbortSignal[]): Promise<bool
 }
 
 /** A controller that also aborts with `parent`; `unlink()` lets go of the parent when it is no longer needed. */
-function linkedController(parent: AbortSignal): { controller: AbortController; unlink: () => void } {
+function linkedController(parent: AbortSignal): {
+	controller: AbortController;
+	unlink: () => void;
+} {
 	const controller = new AbortController();
 	const abort = () => controller.abort();
 	if (parent.aborted) controller.abort();
@@ -179,8 +197,15 @@ function linkedController(parent: AbortSignal): { controller: AbortController; u
 }
 
 /** Reconnect delay before attempt `attempt` (0-based): doubling from the initial delay, half of it random. */
-export function reconnectDelay(timing: BlazeTiming, attempt: number, random: () => number = Math.random): number {
-	const ceiling = Math.min(timing.backoffMaxMs, timing.backoffInitialMs * 2 ** Math.min(attempt, 30));
+export function reconnectDelay(
+	timing: BlazeTiming,
+	attempt: number,
+	random: () => number = Math.random,
+): number {
+	const ceiling = Math.min(
+		timing.backoffMaxMs,
+		timing.backoffInitialMs * 2 ** Math.min(attempt, 30),
+	);
 	return Math.round(ceiling / 2 + (ceiling / 2) * random());
 }
 
@@ -193,10 +218,17 @@ export interface WebSocketLike {
 	readonly protocol: string;
 	send(data: Uint8Array): void;
 	close(code?: number, reason?: string): void;
-	addEventListener(type: 'open' | 'message' | 'close' | 'error', listener: (event: unknown) => void): void;
+	addEventListener(
+		type: 'open' | 'message' | 'close' | 'error',
+		listener: (event: unknown) => void,
+	): void;
 }
 
-export type WebSocketFactory = (url: string, protocols: string[], headers: Record<string, string>) => WebSocketLike;
+export type WebSocketFactory = (
+	url: string,
+	protocols: string[],
+	headers: Record<string, string>,
+) => WebSocketLike;
 
 type WebSocketWithHeaders = new (
 	url: string,
@@ -274,7 +306,9 @@ class BlazeConnection {
 			ws.addEventListener('close', (event) => {
 				resolve(false);
 				const { code, reason } = (event ?? {}) as { code?: number; reason?: string };
-				this.queue(() => this.finish({ reason: `closed (${code ?? '?'}${reason ? ` ${redact(reason)}` : ''})` }));
+				this.queue(() =>
+					this.finish({ reason: `closed (${code ?? '?'}${reason ? ` ${redact(reason)}` : ''})` }),
+				);
 			});
 		});
 		ws.addEventListener('message', (event) => {
@@ -302,7 +336,9 @@ class BlazeConnection {
 	}
 
 	private queue(step: () => void | Promise<void>): void {
-		this.incoming = this.incoming.then(step).catch((error: Error) => this.hooks.log.warn(redact(String(error?.message))));
+		this.incoming = this.incoming
+			.then(step)
+			.catch((error: Error) => this.hooks.log.warn(redact(String(error?.message))));
 	}
 
 	private async receive(data: unknown): Promise<void> {
@@ -326,7 +362,9 @@ class BlazeConnection {
 		}
 		if (frame.action === BLAZE_ACTIONS.error) {
 			if (frame.error?.code !== UNAUTHORIZED) {
-				this.hooks.log.warn(`Mixin Blaze sent an error: ${frame.error?.code ?? '?'} ${redact(frame.error?.description ?? '')}`);
+				this.hooks.log.warn(
+					`Mixin Blaze sent an error: ${frame.error?.code ?? '?'} ${redact(frame.error?.description ?? '')}`,
+				);
 			}
 			return;
 		}
@@ -340,7 +378,9 @@ class BlazeConnection {
 		this.lifetime.abort();
 		this.unlink();
 		for (const waiter of this.waiters.values()) {
-			waiter.reject(new BlazeConnectError(`the connection ended before Mixin answered ${waiter.action}`));
+			waiter.reject(
+				new BlazeConnectError(`the connection ended before Mixin answered ${waiter.action}`),
+			);
 		}
 		this.waiters.clear();
 		this.endWith(ended);
@@ -372,11 +412,15 @@ class BlazeConnection {
 	/** Send a request and resolve with the frame that answers it (same id), or reject after `timeoutMs`. */
 	async request(action: string, params: unknown, timeoutMs: number): Promise<BlazeFrame> {
 		const id = randomUUID();
-		const reply = new Promise<BlazeFrame>((resolve, reject) => this.waiters.set(id, { action, resolve, reject }));
+		const reply = new Promise<BlazeFrame>((resolve, reject) =>
+			this.waiters.set(id, { action, resolve, reject }),
+		);
 		const timer = new AbortController();
 		const expired = pause(timeoutMs, this.lifetime.signal, timer.signal).then((full) => {
 			if (!full || !this.waiters.delete(id)) return;
-			throw new BlazeConnectError(`Mixin did not answer ${action} within ${Math.round(timeoutMs / 1000)} s`);
+			throw new BlazeConnectError(
+				`Mixin did not answer ${action} within ${Math.round(timeoutMs / 1000)} s`,
+			);
 		});
 		reply.catch(() => undefined);
 		try {
@@ -472,7 +516,8 @@ export class BlazeClient {
 	/** A request on the current connection; rejects when there is none or Blaze answers with an error. */
 	async request(action: string, params?: unknown): Promise<BlazeFrame> {
 		const connection = this.current;
-		if (!connection || connection.isDone) throw new BlazeConnectError(`not connected; ${action} was not sent`);
+		if (!connection || connection.isDone)
+			throw new BlazeConnectError(`not connected; ${action} was not sent`);
 		return await connection.request(action, params, this.timing.requestTimeoutMs);
 	}
 
@@ -480,7 +525,9 @@ export class BlazeClient {
 		if (this.stopped) throw new BlazeConnectError('the client was stopped');
 		this.attempts += 1;
 		const host = new URL(this.options.url).host;
-		const ws = this.createSocket(this.options.url, [BLAZE_PROTOCOL], { Authorization: this.options.authorization() });
+		const ws = this.createSocket(this.options.url, [BLAZE_PROTOCOL], {
+			Authorization: this.options.authorization(),
+		});
 		const connection = new BlazeConnection(ws, this.control.signal, {
 			onPush: (frame) => this.push(frame),
 			onBadFrame: (error) => this.options.onBadFrame?.(error),
@@ -488,7 +535,11 @@ export class BlazeClient {
 			log: this.log,
 		});
 		const handshake = new AbortController();
-		const timedOut = pause(this.timing.handshakeTimeoutMs, connection.lifetime.signal, handshake.signal);
+		const timedOut = pause(
+			this.timing.handshakeTimeoutMs,
+			connection.lifetime.signal,
+			handshake.signal,
+		);
 		const opened = await Promise.race([connection.opened, timedOut.then(() => false)]);
 		handshake.abort();
 		if (!opened) {
@@ -496,7 +547,9 @@ export class BlazeClient {
 			return await this.refused(`the WebSocket handshake with ${host} failed or timed out`);
 		}
 		if (connection.protocol && connection.protocol !== BLAZE_PROTOCOL) {
-			this.log.warn(`Mixin Blaze chose the subprotocol ${connection.protocol}, not ${BLAZE_PROTOCOL}`);
+			this.log.warn(
+				`Mixin Blaze chose the subprotocol ${connection.protocol}, not ${BLAZE_PROTOCOL}`,
+			);
 		}
 		// nothing is pushed until the client asks for it
 		const listed = await settle(
@@ -522,7 +575,8 @@ export class BlazeClient {
 	private async refused(message: string): Promise<never> {
 		if (!this.stopped && this.options.keyRefused) {
 			const refused = await settle(this.options.keyRefused());
-			if (refused.ok && refused.value) throw new BlazeUnauthorizedError('the API refuses the same key');
+			if (refused.ok && refused.value)
+				throw new BlazeUnauthorizedError('the API refuses the same key');
 		}
 		throw new BlazeConnectError(message);
 	}
@@ -530,7 +584,9 @@ export class BlazeClient {
 	private push(frame: BlazeFrame): void {
 		this.pushes = this.pushes
 			.then(async () => await this.options.onPush(frame))
-			.catch((error: Error) => this.log.warn(`Mixin Blaze: a push was not handled: ${redact(String(error?.message))}`));
+			.catch((error: Error) =>
+				this.log.warn(`Mixin Blaze: a push was not handled: ${redact(String(error?.message))}`),
+			);
 	}
 
 	private async keepAlive(connection: BlazeConnection): Promise<void> {
@@ -543,7 +599,9 @@ export class BlazeClient {
 				return;
 			}
 			// any frame proves the connection alive; the reply itself is not awaited
-			void connection.request(BLAZE_ACTIONS.listPending, undefined, interval).catch(() => undefined);
+			void connection
+				.request(BLAZE_ACTIONS.listPending, undefined, interval)
+				.catch(() => undefined);
 		}
 	}
 
@@ -570,7 +628,9 @@ export class BlazeClient {
 			connection = undefined;
 			if (next.error instanceof BlazeUnauthorizedError) return this.fail(next.error);
 			if (this.stopped) return;
-			this.log.warn(`Mixin Blaze: ${redact(String((next.error as Error)?.message))}; retrying in a while`);
+			this.log.warn(
+				`Mixin Blaze: ${redact(String((next.error as Error)?.message))}; retrying in a while`,
+			);
 		}
 	}
 

@@ -8,7 +8,13 @@ import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-wo
 import { CredentialInputError } from '../../common/errors';
 import { settleSync } from '../../common/settle';
 import './secrets';
-import { MixinKeyError, sessionFromFields, sessionFromKeystore, signRequestToken, type MixinSession } from './signing';
+import {
+	MixinKeyError,
+	sessionFromFields,
+	sessionFromKeystore,
+	signRequestToken,
+	type MixinSession,
+} from './signing';
 
 export const MIXIN_CREDENTIAL_TYPE = 'mixinMessengerApi';
 export const MIXIN_CREDENTIAL_NAME = 'Mixin Messenger API';
@@ -29,23 +35,34 @@ export function readMixinCredential(credentials: ICredentialDataDecryptedObject)
 	);
 	if (!read.ok) {
 		const { error } = read;
-		if (error instanceof MixinKeyError) throw new CredentialInputError(MIXIN_CREDENTIAL_NAME, error.field, error.detail);
+		if (error instanceof MixinKeyError)
+			throw new CredentialInputError(MIXIN_CREDENTIAL_NAME, error.field, error.detail);
 		throw new CredentialInputError(MIXIN_CREDENTIAL_NAME, 'Keystore JSON', 'could not be read');
 	}
 	const session = read.value;
 	const baseUrl = String(credentials.baseUrl || MIXIN_DEFAULT_BASE_URL).replace(/\/+$/, '');
 	if (!/^https?:\/\/\S+$/i.test(baseUrl)) {
-		throw new CredentialInputError(MIXIN_CREDENTIAL_NAME, 'API Base URL', 'must be an http(s):// URL');
+		throw new CredentialInputError(
+			MIXIN_CREDENTIAL_NAME,
+			'API Base URL',
+			'must be an http(s):// URL',
+		);
 	}
 	return { session, baseUrl };
 }
 
 /** The bot session and the Blaze WebSocket URL, for the trigger; the URL is checked only where it is used. */
-export function readMixinBlazeAccess(credentials: ICredentialDataDecryptedObject): MixinAccess & { blazeUrl: string } {
+export function readMixinBlazeAccess(
+	credentials: ICredentialDataDecryptedObject,
+): MixinAccess & { blazeUrl: string } {
 	const access = readMixinCredential(credentials);
 	const blazeUrl = String(credentials.blazeUrl || MIXIN_DEFAULT_BLAZE_URL).trim();
 	if (!/^wss?:\/\/[^\s/]+/i.test(blazeUrl) || !settleSync(() => new URL(blazeUrl)).ok) {
-		throw new CredentialInputError(MIXIN_CREDENTIAL_NAME, 'Blaze WebSocket URL', 'must be a ws:// or wss:// URL');
+		throw new CredentialInputError(
+			MIXIN_CREDENTIAL_NAME,
+			'Blaze WebSocket URL',
+			'must be a ws:// or wss:// URL',
+		);
 	}
 	return { ...access, blazeUrl };
 }
@@ -65,7 +82,10 @@ function joinQuery(url: string, qs: IHttpRequestOptions['qs']): string {
 function signedUri(baseUrl: string, url: string): string {
 	const full = new URL(url, baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
 	const basePath = new URL(baseUrl).pathname.replace(/\/+$/, '');
-	const path = basePath && full.pathname.startsWith(basePath) ? full.pathname.slice(basePath.length) : full.pathname;
+	const path =
+		basePath && full.pathname.startsWith(basePath)
+			? full.pathname.slice(basePath.length)
+			: full.pathname;
 	return (path.startsWith('/') ? path : `/${path}`) + full.search;
 }
 
@@ -79,9 +99,14 @@ export function signMixinRequest(
 	const url = joinQuery(requestOptions.url, requestOptions.qs);
 	let body = '';
 	if (typeof requestOptions.body === 'string') body = requestOptions.body;
-	else if (requestOptions.body !== undefined && requestOptions.body !== null) body = JSON.stringify(requestOptions.body);
+	else if (requestOptions.body !== undefined && requestOptions.body !== null)
+		body = JSON.stringify(requestOptions.body);
 	const method = (requestOptions.method ?? 'GET').toUpperCase();
-	const { token, jti } = signRequestToken(access.session, { method, uri: signedUri(baseUrl, url), body });
+	const { token, jti } = signRequestToken(access.session, {
+		method,
+		uri: signedUri(baseUrl, url),
+		body,
+	});
 	return {
 		...requestOptions,
 		baseURL: baseUrl,

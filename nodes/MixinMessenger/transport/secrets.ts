@@ -3,5 +3,12 @@ import { registerSecretShapes } from '../../common/redact';
 
 registerSecretShapes({
 	parameters: ['X-Amz-Signature', 'X-Amz-Credential', 'X-Amz-Security-Token'],
-	jsonFields: ['session_private_key', 'private_key', 'privateKey', 'sessionPrivateKey', 'pin_token', 'keystoreSecret'],
+	jsonFields: [
+		'session_private_key',
+		'private_key',
+		'privateKey',
+		'sessionPrivateKey',
+		'pin_token',
+		'keystoreSecret',
+	],
 });

@@ -4,7 +4,14 @@
  */
 import { parseJsonOrUndefined } from '../../common/settle';
 import { isUuid } from '../../common/validate';
-import { createHash, createPrivateKey, createPublicKey, randomUUID, sign, type KeyObject } from 'node:crypto';
+import {
+	createHash,
+	createPrivateKey,
+	createPublicKey,
+	randomUUID,
+	sign,
+	type KeyObject,
+} from 'node:crypto';
 
 export interface MixinSession {
 	appId: string;
@@ -40,7 +47,11 @@ function ed25519KeyFromSeed(seed: Buffer): KeyObject {
 	const id = createHash('sha256').update(seed).digest('hex');
 	let key = keyCache.get(id);
 	if (!key) {
-		key = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: 'der', type: 'pkcs8' });
+		key = createPrivateKey({
+			key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]),
+			format: 'der',
+			type: 'pkcs8',
+		});
 		if (keyCache.size >= KEY_CACHE_SIZE) keyCache.delete(keyCache.keys().next().value as string);
 		keyCache.set(id, key);
 	}
@@ -61,20 +72,35 @@ export function parsePrivateKey(raw: string, field: string): Buffer {
 	const value = raw.trim();
 	if (value.length === 0) throw new MixinKeyError(field, 'is empty');
 	if (value.startsWith('-----BEGIN')) {
-		throw new MixinKeyError(field, 'is an RSA key; Mixin bots need an Ed25519 session key (generate a new session)');
+		throw new MixinKeyError(
+			field,
+			'is an RSA key; Mixin bots need an Ed25519 session key (generate a new session)',
+		);
 	}
 	if (/^[0-9a-f]+$/i.test(value)) {
 		if (value.length === 64) return Buffer.from(value, 'hex');
 		if (value.length === 128) return checkedSeedFromExpanded(Buffer.from(value, 'hex'), field);
-		throw new MixinKeyError(field, `must be 64 hex characters (an Ed25519 seed); got ${value.length}`);
+		throw new MixinKeyError(
+			field,
+			`must be 64 hex characters (an Ed25519 seed); got ${value.length}`,
+		);
 	}
 	if (/^[A-Za-z0-9_\-+/]+={0,2}$/.test(value)) {
-		const bytes = Buffer.from(value.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''), 'base64url');
+		const bytes = Buffer.from(
+			value.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''),
+			'base64url',
+		);
 		if (bytes.length === 64) return checkedSeedFromExpanded(bytes, field);
 		if (bytes.length === 32) return bytes;
-		throw new MixinKeyError(field, `decodes to ${bytes.length} bytes; an Ed25519 private key has 32 or 64`);
+		throw new MixinKeyError(
+			field,
+			`decodes to ${bytes.length} bytes; an Ed25519 private key has 32 or 64`,
+		);
 	}
-	throw new MixinKeyError(field, 'is neither hex nor base64: paste session_private_key from the keystore');
+	throw new MixinKeyError(
+		field,
+		'is neither hex nor base64: paste session_private_key from the keystore',
+	);
 }
 
 function checkedSeedFromExpanded(bytes: Buffer, field: string): Buffer {
@@ -86,7 +112,8 @@ function checkedSeedFromExpanded(bytes: Buffer, field: string): Buffer {
 }
 
 function requireUuid(value: unknown, field: string): string {
-	if (typeof value !== 'string' || value.trim() === '') throw new MixinKeyError(field, 'is missing');
+	if (typeof value !== 'string' || value.trim() === '')
+		throw new MixinKeyError(field, 'is missing');
 	if (!isUuid(value.trim())) throw new MixinKeyError(field, 'must be a UUID');
 	return value.trim().toLowerCase();
 }
@@ -96,7 +123,11 @@ export function sessionFromFields(
 	appId: unknown,
 	sessionId: unknown,
 	privateKey: unknown,
-	names: SessionFieldNames = { appId: 'App ID', sessionId: 'Session ID', privateKey: 'Session Private Key' },
+	names: SessionFieldNames = {
+		appId: 'App ID',
+		sessionId: 'Session ID',
+		privateKey: 'Session Private Key',
+	},
 ): MixinSession {
 	return {
 		appId: requireUuid(appId, names.appId),
@@ -110,7 +141,8 @@ export function sessionFromKeystore(json: string, field = 'Keystore JSON'): Mixi
 	const parsed = parseJsonOrUndefined(json);
 	if (!parsed) throw new MixinKeyError(field, 'is not valid JSON: paste the whole keystore file');
 	const doc = parsed.value as Record<string, unknown>;
-	if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new MixinKeyError(field, 'must be a JSON object');
+	if (!doc || typeof doc !== 'object' || Array.isArray(doc))
+		throw new MixinKeyError(field, 'must be a JSON object');
 	const appId = doc.app_id ?? doc.client_id;
 	const key = doc.session_private_key ?? doc.private_key;
 	if (typeof key !== 'string') {
@@ -125,7 +157,9 @@ export function sessionFromKeystore(json: string, field = 'Keystore JSON'): Mixi
 
 /** Hex SHA-256 of METHOD + URI (path with query) + exact body string: the JWT's `sig` claim. */
 export function requestHash(method: string, uri: string, body: string): string {
-	return createHash('sha256').update(method.toUpperCase() + uri + body, 'utf8').digest('hex');
+	return createHash('sha256')
+		.update(method.toUpperCase() + uri + body, 'utf8')
+		.digest('hex');
 }
 
 export interface TokenOptions {
@@ -145,7 +179,10 @@ function b64urlJson(value: unknown): string {
 }
 
 /** An EdDSA JWT for one request. Mixin tokens cannot be reused: sign every request and every retry anew. */
-export function signRequestToken(session: MixinSession, options: TokenOptions): { token: string; jti: string } {
+export function signRequestToken(
+	session: MixinSession,
+	options: TokenOptions,
+): { token: string; jti: string } {
 	const iat = options.now ?? Math.floor(Date.now() / 1000);
 	const jti = options.jti ?? randomUUID();
 	const claims = {
@@ -158,14 +195,20 @@ export function signRequestToken(session: MixinSession, options: TokenOptions): 
 		scp: 'FULL',
 	};
 	const signingInput = `${b64urlJson({ alg: 'EdDSA', typ: 'JWT' })}.${b64urlJson(claims)}`;
-	const signature = sign(null, Buffer.from(signingInput, 'ascii'), ed25519KeyFromSeed(session.seed));
+	const signature = sign(
+		null,
+		Buffer.from(signingInput, 'ascii'),
+		ed25519KeyFromSeed(session.seed),
+	);
 	return { token: `${signingInput}.${signature.toString('base64url')}`, jti };
 }
 
 /** The id of the 1:1 conversation between two users, as every Mixin client computes it. */
 export function uniqueConversationId(userA: string, userB: string): string {
 	const [min, max] = [userA.toLowerCase(), userB.toLowerCase()].sort();
-	const bytes = createHash('md5').update(min + max, 'utf8').digest();
+	const bytes = createHash('md5')
+		.update(min + max, 'utf8')
+		.digest();
 	bytes[6] = (bytes[6] & 0x0f) | 0x30;
 	bytes[8] = (bytes[8] & 0x3f) | 0x80;
 	const hex = bytes.toString('hex');
@@ -176,7 +219,9 @@ export function uniqueConversationId(userA: string, userB: string): string {
 function uniqueIdOfPair(a: string, b: string): string {
 	const [x, y] = [Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')];
 	const [min, max] = Buffer.compare(x, y) <= 0 ? [x, y] : [y, x];
-	const bytes = createHash('md5').update(Buffer.concat([min, max])).digest();
+	const bytes = createHash('md5')
+		.update(Buffer.concat([min, max]))
+		.digest();
 	bytes[6] = (bytes[6] & 0x0f) | 0x30;
 	bytes[8] = (bytes[8] & 0x3f) | 0x80;
 	const hex = bytes.toString('hex');
@@ -187,9 +232,16 @@ function uniqueIdOfPair(a: string, b: string): string {
  * A group's conversation id as Mixin's Go SDK and docs make it (GroupConversationId): chained unique ids over the
  * owner, the group name, a random id and the sorted participant ids.
  */
-export function groupConversationId(ownerId: string, name: string, participantIds: string[], randomId: string): string {
+export function groupConversationId(
+	ownerId: string,
+	name: string,
+	participantIds: string[],
+	randomId: string,
+): string {
 	let id = uniqueIdOfPair(uniqueIdOfPair(ownerId.toLowerCase(), name), randomId.toLowerCase());
-	const sorted = participantIds.map((p) => p.toLowerCase()).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+	const sorted = participantIds
+		.map((p) => p.toLowerCase())
+		.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
 	for (const p of sorted) id = uniqueIdOfPair(id, p);
 	return id;
 }
@@ -224,5 +276,7 @@ export function recallMessageId(messageId: string): string {
 
 /** Payload bytes as Mixin's `data_base64`: base64url without padding. */
 export function encodeMessageData(payload: string | Buffer): string {
-	return (typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload).toString('base64url');
+	return (typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload).toString(
+		'base64url',
+	);
 }

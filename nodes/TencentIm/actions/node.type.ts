@@ -1,7 +1,8 @@
 import type { AllEntities } from 'n8n-workflow';
 
 type NodeMap = {
-	message: 'send' | 'sendAndWait' | 'sendToMany' | 'list' | 'recall' | 'markRead' | 'getUnreadCount';
+	message:
+		'send' | 'sendAndWait' | 'sendToMany' | 'list' | 'recall' | 'markRead' | 'getUnreadCount';
 	account: 'import' | 'check';
 };
 

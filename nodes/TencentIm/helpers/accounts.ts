@@ -9,7 +9,8 @@ export function requireUserId(value: unknown, field: string): string {
 	if (Buffer.byteLength(id, 'utf8') > MAX_USER_ID_BYTES) {
 		throw new InputError(field, `"${field}" is longer than ${MAX_USER_ID_BYTES} bytes`);
 	}
-	if (!/^[\x21-\x7e]+$/.test(id)) throw new InputError(field, `"${field}" must be printable ASCII without spaces`);
+	if (!/^[\x21-\x7e]+$/.test(id))
+		throw new InputError(field, `"${field}" must be printable ASCII without spaces`);
 	return id;
 }
 

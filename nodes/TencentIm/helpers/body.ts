@@ -14,7 +14,11 @@ export const bodyProperties: INodeProperties[] = [
 		type: 'options',
 		options: [
 			{ name: 'Elements', value: 'elements', description: 'Build the message from elements below' },
-			{ name: 'JSON (MsgBody)', value: 'json', description: "Give Tencent's MsgBody array directly" },
+			{
+				name: 'JSON (MsgBody)',
+				value: 'json',
+				description: "Give Tencent's MsgBody array directly",
+			},
 		],
 		default: 'elements',
 	},
@@ -39,8 +43,10 @@ export function readBody(ctx: IExecuteFunctions, i: number): MsgElement[] {
 	if (ctx.getNodeParameter('bodyInput', i) === 'json') {
 		body = readJsonBody(ctx.getNodeParameter('msgBodyJson', i));
 	} else {
-		const elements = (ctx.getNodeParameter('elements', i, {}) as { element?: IDataObject[] }).element ?? [];
-		if (elements.length === 0) throw new InputError('Elements', '"Elements" needs at least one element');
+		const elements =
+			(ctx.getNodeParameter('elements', i, {}) as { element?: IDataObject[] }).element ?? [];
+		if (elements.length === 0)
+			throw new InputError('Elements', '"Elements" needs at least one element');
 		body = elements.map(buildElement);
 	}
 	if (body.filter((e) => e.MsgType === 'TIMCustomElem').length > 1) {

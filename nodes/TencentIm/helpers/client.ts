@@ -4,7 +4,11 @@ import { clientPerRun, type ClientFactory } from '../../common/context';
 import { signedHttp } from '../../common/http';
 import { requestOptionsProperty as requestOptions } from '../../common/options';
 import { PLATFORM, TencentImClient } from '../transport/api';
-import { readTencentImCredential, TENCENT_IM_CREDENTIAL_TYPE, type TencentImAccess } from '../transport/credential';
+import {
+	readTencentImCredential,
+	TENCENT_IM_CREDENTIAL_TYPE,
+	type TencentImAccess,
+} from '../transport/credential';
 
 export const requestOptionsProperty = requestOptions(
 	'Tencent',

@@ -19,16 +19,29 @@ export const messageProperties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{ displayName: 'Cloud Custom Data', name: 'cloudCustomData', type: 'string', default: '', description: 'Stored with the message and returned in history' },
+			{
+				displayName: 'Cloud Custom Data',
+				name: 'cloudCustomData',
+				type: 'string',
+				default: '',
+				description: 'Stored with the message and returned in history',
+			},
 			noBadgeField,
-			{ displayName: 'From Account', name: 'fromAccount', type: 'string', default: '', description: 'Send as this account instead of the admin' },
+			{
+				displayName: 'From Account',
+				name: 'fromAccount',
+				type: 'string',
+				default: '',
+				description: 'Send as this account instead of the admin',
+			},
 			{
 				displayName: 'Message Lifetime (Seconds)',
 				name: 'msgLifeTime',
 				type: 'number',
 				typeOptions: { minValue: 0, maxValue: MAX_MSG_LIFETIME_SECONDS },
 				default: MAX_MSG_LIFETIME_SECONDS,
-				description: 'How long an offline recipient can still receive it, 0 to 604800; 0 delivers only to online devices',
+				description:
+					'How long an offline recipient can still receive it, 0 to 604800; 0 delivers only to online devices',
 			},
 			{
 				displayName: 'MsgRandom',
@@ -47,13 +60,23 @@ export const messageProperties: INodeProperties[] = [
 					'Sequence number ordering messages sent in the same second; when 0 the node numbers the items of a run in order (or uses MsgRandom, when that is set)',
 			},
 			...pushOptionFields,
-			{ displayName: 'Read Receipt', name: 'needReadReceipt', type: 'boolean', default: false, description: 'Whether the message asks for a read receipt' },
+			{
+				displayName: 'Read Receipt',
+				name: 'needReadReceipt',
+				type: 'boolean',
+				default: false,
+				description: 'Whether the message asks for a read receipt',
+			},
 			{
 				displayName: 'Send Controls',
 				name: 'sendMsgControl',
 				type: 'multiOptions',
 				options: [
-					{ name: 'No Last Message Update', value: 'NoLastMsg', description: "Do not update the conversation list's last message" },
+					{
+						name: 'No Last Message Update',
+						value: 'NoLastMsg',
+						description: "Do not update the conversation list's last message",
+					},
 					{ name: 'No Unread Count', value: 'NoUnread', description: 'Do not count it as unread' },
 					{ name: 'Respect Do Not Disturb', value: 'WithMuteNotifications' },
 					{ name: 'Skip Moderation', value: 'NoMsgCheck' },
@@ -101,9 +124,14 @@ export function readMessage(ctx: IExecuteFunctions, i: number, seqBase: number):
 	if (from) message.From_Account = from;
 	// a user-set MsgRandom stands for "the same message every run": MsgSeq must then not change between runs either
 	message.MsgSeq = givenSeq ?? givenRandom ?? seqBase + i;
-	if (options.syncOtherMachine === 1 || options.syncOtherMachine === 2) message.SyncOtherMachine = options.syncOtherMachine;
+	if (options.syncOtherMachine === 1 || options.syncOtherMachine === 2)
+		message.SyncOtherMachine = options.syncOtherMachine;
 	if (options.msgLifeTime !== undefined) {
-		message.MsgLifeTime = requireNumber(options.msgLifeTime, 'Message Lifetime (Seconds)', { min: 0, max: MAX_MSG_LIFETIME_SECONDS, integer: true });
+		message.MsgLifeTime = requireNumber(options.msgLifeTime, 'Message Lifetime (Seconds)', {
+			min: 0,
+			max: MAX_MSG_LIFETIME_SECONDS,
+			integer: true,
+		});
 	}
 	if (options.cloudCustomData) message.CloudCustomData = String(options.cloudCustomData);
 	const push = readOfflinePush(options);

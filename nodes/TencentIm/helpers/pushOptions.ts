@@ -29,7 +29,8 @@ export const pushOptionFields: INodeProperties[] = [
 		name: 'apnsContentAvailable',
 		type: 'boolean',
 		default: false,
-		description: 'Whether the notification also wakes the app in the background (ApnsInfo.ContentAvailable 1)',
+		description:
+			'Whether the notification also wakes the app in the background (ApnsInfo.ContentAvailable 1)',
 	},
 	{
 		displayName: 'Push Category (Huawei)',
@@ -37,7 +38,8 @@ export const pushOptionFields: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'IM',
-		description: "Huawei's message category, e.g. IM, VOIP or MARKETING (AndroidInfo.HuaWeiCategory)",
+		description:
+			"Huawei's message category, e.g. IM, VOIP or MARKETING (AndroidInfo.HuaWeiCategory)",
 	},
 	{
 		displayName: 'Push Category (Vivo)',
@@ -52,28 +54,32 @@ export const pushOptionFields: INodeProperties[] = [
 		name: 'googleChannelId',
 		type: 'string',
 		default: '',
-		description: 'Android notification channel for FCM (AndroidInfo.GoogleChannelID); empty keeps the console setting',
+		description:
+			'Android notification channel for FCM (AndroidInfo.GoogleChannelID); empty keeps the console setting',
 	},
 	{
 		displayName: 'Push Channel ID (Huawei)',
 		name: 'huaweiChannelId',
 		type: 'string',
 		default: '',
-		description: 'Notification channel on Huawei EMUI 10+ (AndroidInfo.HuaWeiChannelID); empty keeps the console setting',
+		description:
+			'Notification channel on Huawei EMUI 10+ (AndroidInfo.HuaWeiChannelID); empty keeps the console setting',
 	},
 	{
 		displayName: 'Push Channel ID (OPPO)',
 		name: 'oppoChannelId',
 		type: 'string',
 		default: '',
-		description: 'Notification channel on OPPO, Android 8+ (AndroidInfo.OPPOChannelID); empty keeps the console setting',
+		description:
+			'Notification channel on OPPO, Android 8+ (AndroidInfo.OPPOChannelID); empty keeps the console setting',
 	},
 	{
 		displayName: 'Push Channel ID (Xiaomi)',
 		name: 'xiaomiChannelId',
 		type: 'string',
 		default: '',
-		description: 'Notification channel on Xiaomi MIUI 10+ (AndroidInfo.XiaoMiChannelID); empty keeps the console setting',
+		description:
+			'Notification channel on Xiaomi MIUI 10+ (AndroidInfo.XiaoMiChannelID); empty keeps the console setting',
 	},
 	{
 		displayName: 'Push Classification (Vivo)',
@@ -85,16 +91,30 @@ export const pushOptionFields: INodeProperties[] = [
 			{ name: 'System Message', value: 1 },
 		],
 		default: '',
-		description: "Vivo's older message classification (AndroidInfo.VIVOClassification); Vivo treats an absent one as a system message",
+		description:
+			"Vivo's older message classification (AndroidInfo.VIVOClassification); Vivo treats an absent one as a system message",
 	},
-	{ displayName: 'Push Disabled', name: 'pushDisabled', type: 'boolean', default: false, description: 'Whether to send no offline push notification' },
-	{ displayName: 'Push Ext', name: 'pushExt', type: 'string', default: '', description: 'Data passed through with the push notification' },
+	{
+		displayName: 'Push Disabled',
+		name: 'pushDisabled',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to send no offline push notification',
+	},
+	{
+		displayName: 'Push Ext',
+		name: 'pushExt',
+		type: 'string',
+		default: '',
+		description: 'Data passed through with the push notification',
+	},
 	{
 		displayName: 'Push Ext as Huawei Intent Parameter',
 		name: 'extAsHuaweiIntentParam',
 		type: 'boolean',
 		default: false,
-		description: 'Whether Huawei receives Push Ext as the Intent parameter instead of the Action parameter (AndroidInfo.ExtAsHuaweiIntentParam 1)',
+		description:
+			'Whether Huawei receives Push Ext as the Intent parameter instead of the Action parameter (AndroidInfo.ExtAsHuaweiIntentParam 1)',
 	},
 	{
 		displayName: 'Push Image (Google FCM)',
@@ -122,7 +142,8 @@ export const pushOptionFields: INodeProperties[] = [
 		name: 'apnsImage',
 		type: 'string',
 		default: '',
-		description: 'Picture the app shows with the notification, through a notification service extension (ApnsInfo.Image)',
+		description:
+			'Picture the app shows with the notification, through a notification service extension (ApnsInfo.Image)',
 	},
 	{
 		displayName: 'Push Importance (Honor)',
@@ -159,14 +180,52 @@ export const pushOptionFields: INodeProperties[] = [
 		name: 'apnsMutableContent',
 		type: 'boolean',
 		default: false,
-		description: "Whether the app's notification service extension may change the notification (ApnsInfo.MutableContent 1)",
+		description:
+			"Whether the app's notification service extension may change the notification (ApnsInfo.MutableContent 1)",
 	},
-	{ displayName: 'Push Sound', name: 'pushSound', type: 'string', default: '', description: 'Sound file of the push notification on iOS and Android (the platform-specific options override it)' },
-	{ displayName: 'Push Sound (Android)', name: 'androidSound', type: 'string', default: '', description: 'Sound file of the push notification on Android (AndroidInfo.Sound)' },
-	{ displayName: 'Push Sound (iOS)', name: 'apnsSound', type: 'string', default: '', description: 'Sound file of the push notification on iOS (ApnsInfo.Sound)' },
-	{ displayName: 'Push Subtitle (iOS)', name: 'apnsSubTitle', type: 'string', default: '', description: 'Subtitle of the notification on iOS (ApnsInfo.SubTitle)' },
-	{ displayName: 'Push Text', name: 'pushDesc', type: 'string', default: '', description: 'Text of the offline push notification' },
-	{ displayName: 'Push Title', name: 'pushTitle', type: 'string', default: '', description: 'Title of the offline push notification' },
+	{
+		displayName: 'Push Sound',
+		name: 'pushSound',
+		type: 'string',
+		default: '',
+		description:
+			'Sound file of the push notification on iOS and Android (the platform-specific options override it)',
+	},
+	{
+		displayName: 'Push Sound (Android)',
+		name: 'androidSound',
+		type: 'string',
+		default: '',
+		description: 'Sound file of the push notification on Android (AndroidInfo.Sound)',
+	},
+	{
+		displayName: 'Push Sound (iOS)',
+		name: 'apnsSound',
+		type: 'string',
+		default: '',
+		description: 'Sound file of the push notification on iOS (ApnsInfo.Sound)',
+	},
+	{
+		displayName: 'Push Subtitle (iOS)',
+		name: 'apnsSubTitle',
+		type: 'string',
+		default: '',
+		description: 'Subtitle of the notification on iOS (ApnsInfo.SubTitle)',
+	},
+	{
+		displayName: 'Push Text',
+		name: 'pushDesc',
+		type: 'string',
+		default: '',
+		description: 'Text of the offline push notification',
+	},
+	{
+		displayName: 'Push Title',
+		name: 'pushTitle',
+		type: 'string',
+		default: '',
+		description: 'Title of the offline push notification',
+	},
 	{
 		displayName: 'Push Title (iOS)',
 		name: 'apnsTitle',
@@ -182,7 +241,8 @@ const text = (value: unknown) => (value === undefined || value === null ? '' : S
 function optionalUrl(value: unknown, field: string, httpsOnly = false): string | undefined {
 	if (text(value).trim() === '') return undefined;
 	const url = requireUrl(value, field);
-	if (httpsOnly && !/^https:\/\//i.test(url)) throw new InputError(field, `"${field}" must be an https:// URL`);
+	if (httpsOnly && !/^https:\/\//i.test(url))
+		throw new InputError(field, `"${field}" must be an https:// URL`);
 	return url;
 }
 
@@ -206,7 +266,8 @@ export function readOfflinePush(options: IDataObject): IDataObject | undefined {
 	put(android, 'XiaoMiChannelID', text(options.xiaomiChannelId));
 	put(android, 'OPPOChannelID', text(options.oppoChannelId));
 	put(android, 'GoogleChannelID', text(options.googleChannelId));
-	if (options.vivoClassification === 0 || options.vivoClassification === 1) android.VIVOClassification = options.vivoClassification;
+	if (options.vivoClassification === 0 || options.vivoClassification === 1)
+		android.VIVOClassification = options.vivoClassification;
 	put(android, 'VIVOCategory', text(options.vivoCategory));
 	put(android, 'HuaWeiImportance', text(options.huaweiImportance));
 	put(android, 'ExtAsHuaweiIntentParam', options.extAsHuaweiIntentParam === true ? 1 : undefined);

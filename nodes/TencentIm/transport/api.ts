@@ -33,7 +33,9 @@ export const ACCOUNT_IMPORT_PER_REQUEST = 100;
 export const ACCOUNT_IMPORT_REQUESTS_PER_SECOND = 100;
 const MULTI_ACCOUNT_IMPORT_API = 'im_open_login_svc/multiaccount_import';
 /** APIs Tencent limits below REQUESTS_PER_SECOND. */
-const API_REQUESTS_PER_SECOND: Record<string, number> = { [MULTI_ACCOUNT_IMPORT_API]: ACCOUNT_IMPORT_REQUESTS_PER_SECOND };
+const API_REQUESTS_PER_SECOND: Record<string, number> = {
+	[MULTI_ACCOUNT_IMPORT_API]: ACCOUNT_IMPORT_REQUESTS_PER_SECOND,
+};
 export const ROAM_PAGE_SIZE = 100;
 
 /** Codes worth sending again: internal errors, timeouts, rate limits. */
@@ -41,14 +43,17 @@ const TRANSIENT_CODES = new Set([20004, 20005, 91000, 90992, 70169, 60008]);
 const RATE_LIMIT_CODES = new Set([60007, 60011, 60018, 60019]);
 
 const HINTS: Record<number, string> = {
-	70001: 'The UserSig expired: check the clock of the n8n server and the credential\'s UserSig lifetime.',
+	70001:
+		"The UserSig expired: check the clock of the n8n server and the credential's UserSig lifetime.",
 	70002: 'No UserSig was sent: check the credential.',
 	70003: 'Tencent could not read the UserSig: check the secret key.',
-	70009: "The UserSig does not verify: the secret key belongs to another SDKAppID, or the credential's region is not the app's data centre.",
+	70009:
+		"The UserSig does not verify: the secret key belongs to another SDKAppID, or the credential's region is not the app's data centre.",
 	70013: 'The admin identifier does not match the one inside the UserSig.',
 	70014: 'The SDKAppID does not match the one inside the UserSig.',
 	70016: "The key was not found: the credential's region is probably not the app's data centre.",
-	70020: "The SDKAppID was not found: the credential's region is probably not the app's data centre.",
+	70020:
+		"The SDKAppID was not found: the credential's region is probably not the app's data centre.",
 	70107: 'The account has not been imported: use Account → Import first.',
 	70398: 'The account quota of the app is used up (a trial app allows 100 accounts).',
 	70403: 'The identifier is not an app admin: use an admin account from the IM console.',
@@ -96,7 +101,8 @@ export function parseEnvelope(response: HttpResponse, api?: string): Envelope {
 			text: `HTTP ${response.statusCode}`,
 			httpStatus: response.statusCode,
 			hint: 'The gateway answered with an HTTP error; retried automatically when it is temporary.',
-			retryable: response.statusCode >= 500 || response.statusCode === 429 || response.statusCode === 408,
+			retryable:
+				response.statusCode >= 500 || response.statusCode === 429 || response.statusCode === 408,
 		});
 	}
 	const parsed = parseJsonOrUndefined(response.body);
@@ -197,8 +203,12 @@ export class TencentImClient {
 		this.retry = options.retry ?? DEFAULT_RETRY;
 		const now = options.now ?? Date.now;
 		const share = options.limitShare ?? 1;
-		const requests = (api: string) => Math.max(1, Math.floor((API_REQUESTS_PER_SECOND[api] ?? REQUESTS_PER_SECOND) * share));
-		const recipients = Math.max(BATCH_MAX_RECIPIENTS, Math.floor(BATCH_RECIPIENTS_PER_MINUTE * share));
+		const requests = (api: string) =>
+			Math.max(1, Math.floor((API_REQUESTS_PER_SECOND[api] ?? REQUESTS_PER_SECOND) * share));
+		const recipients = Math.max(
+			BATCH_MAX_RECIPIENTS,
+			Math.floor(BATCH_RECIPIENTS_PER_MINUTE * share),
+		);
 		const { scope } = options;
 		this.requestLimiters = new LimiterPool((api) =>
 			scope
@@ -214,7 +224,11 @@ export class TencentImClient {
 	 * One REST call. The body is serialised once and checked against the 8 KB ceiling before anything is sent; each
 	 * attempt waits for the API's rate limit, and the HTTP function signs it anew.
 	 */
-	async call<T extends Envelope = Envelope>(api: string, body: object, beforeAttempt?: () => Promise<void>): Promise<T> {
+	async call<T extends Envelope = Envelope>(
+		api: string,
+		body: object,
+		beforeAttempt?: () => Promise<void>,
+	): Promise<T> {
 		const serialized = JSON.stringify(body);
 		const bytes = utf8Length(serialized);
 		if (bytes > MAX_BODY_BYTES) {
@@ -245,9 +259,16 @@ export class TencentImClient {
 		);
 	}
 
-	async sendMessage(toAccount: string, message: MessageRequest): Promise<{ MsgKey: string; MsgTime: number; MsgId?: string }> {
+	async sendMessage(
+		toAccount: string,
+		message: MessageRequest,
+	): Promise<{ MsgKey: string; MsgTime: number; MsgId?: string }> {
 		const reply = await this.call('openim/sendmsg', { To_Account: toAccount, ...message });
-		return { MsgKey: String(reply.MsgKey), MsgTime: Number(reply.MsgTime), ...(reply.MsgId ? { MsgId: String(reply.MsgId) } : {}) };
+		return {
+			MsgKey: String(reply.MsgKey),
+			MsgTime: Number(reply.MsgTime),
+			...(reply.MsgId ? { MsgId: String(reply.MsgId) } : {}),
+		};
 	}
 
 	/**
@@ -283,7 +304,10 @@ export class TencentImClient {
 	 * reported as sent. A call that fails outright reports its recipients with that error and the other calls still
 	 * go out; only when no recipient at all was sent is the error thrown.
 	 */
-	async batchSendMessage(toAccounts: string[], message: MessageRequest): Promise<RecipientOutcome[]> {
+	async batchSendMessage(
+		toAccounts: string[],
+		message: MessageRequest,
+	): Promise<RecipientOutcome[]> {
 		const outcomes: RecipientOutcome[] = [];
 		let callError: unknown;
 		for (const [k, part] of this.batchCalls(toAccounts, message).entries()) {
@@ -300,11 +324,20 @@ export class TencentImClient {
 				if (Number(apiError?.code) !== 90012) callError ??= error;
 				const code = apiError?.code ?? 'ERROR';
 				const text = apiError?.text ?? (error instanceof Error ? error.message : String(error));
-				outcomes.push(...part.map((to) => ({ To_Account: to, ok: false, MsgRandom, ErrorCode: code, error: text })));
+				outcomes.push(
+					...part.map((to) => ({
+						To_Account: to,
+						ok: false,
+						MsgRandom,
+						ErrorCode: code,
+						error: text,
+					})),
+				);
 				continue;
 			}
 			const failed = new Map<string, number>();
-			for (const entry of (sent.value.ErrorList as Array<{ To_Account: string; ErrorCode: number }> | undefined) ?? []) {
+			for (const entry of (sent.value.ErrorList as
+				Array<{ To_Account: string; ErrorCode: number }> | undefined) ?? []) {
 				failed.set(entry.To_Account, Number(entry.ErrorCode));
 			}
 			for (const to of part) {
@@ -312,7 +345,13 @@ export class TencentImClient {
 				outcomes.push(
 					code === undefined
 						? { To_Account: to, ok: true, MsgRandom, MsgKey: String(sent.value.MsgKey) }
-						: { To_Account: to, ok: false, MsgRandom, ErrorCode: code, error: HINTS[code] ?? `Tencent error ${code}` },
+						: {
+								To_Account: to,
+								ok: false,
+								MsgRandom,
+								ErrorCode: code,
+								error: HINTS[code] ?? `Tencent error ${code}`,
+							},
 				);
 			}
 		}
@@ -355,7 +394,11 @@ export class TencentImClient {
 	}
 
 	async recallMessage(fromAccount: string, toAccount: string, msgKey: string): Promise<void> {
-		await this.call('openim/admin_msgwithdraw', { From_Account: fromAccount, To_Account: toAccount, MsgKey: msgKey });
+		await this.call('openim/admin_msgwithdraw', {
+			From_Account: fromAccount,
+			To_Account: toAccount,
+			MsgKey: msgKey,
+		});
 	}
 
 	async markRead(reportAccount: string, peerAccount: string, msgReadTime?: number): Promise<void> {
@@ -370,7 +413,11 @@ export class TencentImClient {
 	async unreadCount(
 		toAccount: string,
 		peers: string[] = [],
-	): Promise<{ total?: number; perPeer?: Array<{ Peer_Account: string; C2CUnreadMsgNum: number }>; errors?: Array<{ Peer_Account: string; ErrorCode: number }> }> {
+	): Promise<{
+		total?: number;
+		perPeer?: Array<{ Peer_Account: string; C2CUnreadMsgNum: number }>;
+		errors?: Array<{ Peer_Account: string; ErrorCode: number }>;
+	}> {
 		if (peers.length === 0) {
 			const reply = await this.call('openim/get_c2c_unread_msg_num', { To_Account: toAccount });
 			return { total: Number(reply.AllC2CUnreadMsgNum ?? 0) };
@@ -378,14 +425,20 @@ export class TencentImClient {
 		const perPeer: Array<{ Peer_Account: string; C2CUnreadMsgNum: number }> = [];
 		const errors: Array<{ Peer_Account: string; ErrorCode: number }> = [];
 		for (const part of chunk(peers, UNREAD_PEERS_PER_REQUEST)) {
-			const reply = await this.call('openim/get_c2c_unread_msg_num', { To_Account: toAccount, Peer_Account: part });
+			const reply = await this.call('openim/get_c2c_unread_msg_num', {
+				To_Account: toAccount,
+				Peer_Account: part,
+			});
 			perPeer.push(...((reply.C2CUnreadMsgNumList as typeof perPeer | undefined) ?? []));
 			errors.push(...((reply.ErrorList as typeof errors | undefined) ?? []));
 		}
 		return { perPeer, errors };
 	}
 
-	async importAccount(userId: string, profile: { Nick?: string; FaceUrl?: string } = {}): Promise<void> {
+	async importAccount(
+		userId: string,
+		profile: { Nick?: string; FaceUrl?: string } = {},
+	): Promise<void> {
 		await this.call('im_open_login_svc/account_import', { UserID: userId, ...profile });
 	}
 
@@ -413,15 +466,25 @@ export class TencentImClient {
 				callError ??= imported.error;
 				const apiError = imported.error instanceof PlatformApiError ? imported.error : undefined;
 				const code = apiError?.code ?? 'ERROR';
-				const text = apiError?.text ?? (imported.error instanceof Error ? imported.error.message : String(imported.error));
-				outcomes.push(...part.map((UserID) => ({ UserID, ok: false, ErrorCode: code, error: text })));
+				const text =
+					apiError?.text ??
+					(imported.error instanceof Error ? imported.error.message : String(imported.error));
+				outcomes.push(
+					...part.map((UserID) => ({ UserID, ok: false, ErrorCode: code, error: text })),
+				);
 				continue;
 			}
-			const failed = new Set(((imported.value.FailAccounts as unknown[] | undefined) ?? []).map(String));
+			const failed = new Set(
+				((imported.value.FailAccounts as unknown[] | undefined) ?? []).map(String),
+			);
 			for (const UserID of part) {
 				outcomes.push(
 					failed.has(UserID)
-						? { UserID, ok: false, error: 'Tencent did not import this account (listed in FailAccounts)' }
+						? {
+								UserID,
+								ok: false,
+								error: 'Tencent did not import this account (listed in FailAccounts)',
+							}
 						: { UserID, ok: true },
 				);
 			}
@@ -430,10 +493,21 @@ export class TencentImClient {
 		return outcomes;
 	}
 
-	async checkAccounts(userIds: string[]): Promise<Array<{ UserID: string; AccountStatus: string; ResultCode?: number; ResultInfo?: string }>> {
-		const results: Array<{ UserID: string; AccountStatus: string; ResultCode?: number; ResultInfo?: string }> = [];
+	async checkAccounts(
+		userIds: string[],
+	): Promise<
+		Array<{ UserID: string; AccountStatus: string; ResultCode?: number; ResultInfo?: string }>
+	> {
+		const results: Array<{
+			UserID: string;
+			AccountStatus: string;
+			ResultCode?: number;
+			ResultInfo?: string;
+		}> = [];
 		for (const part of chunk(userIds, ACCOUNT_CHECK_PER_REQUEST)) {
-			const reply = await this.call('im_open_login_svc/account_check', { CheckItem: part.map((UserID) => ({ UserID })) });
+			const reply = await this.call('im_open_login_svc/account_check', {
+				CheckItem: part.map((UserID) => ({ UserID })),
+			});
 			results.push(...((reply.ResultItem as typeof results | undefined) ?? []));
 		}
 		return results;

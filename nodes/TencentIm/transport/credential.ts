@@ -38,7 +38,9 @@ function problem(field: string, detail: string): CredentialInputError {
 }
 
 /** Read the credential, or fail naming the field that is wrong. */
-export function readTencentImCredential(credentials: ICredentialDataDecryptedObject): TencentImAccess {
+export function readTencentImCredential(
+	credentials: ICredentialDataDecryptedObject,
+): TencentImAccess {
 	const sdkAppId = Number(credentials.sdkAppId);
 	if (!Number.isSafeInteger(sdkAppId) || sdkAppId <= 0) {
 		throw problem('SDKAppID', 'must be the positive number shown in the IM console');
@@ -54,7 +56,8 @@ export function readTencentImCredential(credentials: ICredentialDataDecryptedObj
 	let baseUrl: string;
 	if (credentials.region === 'custom') {
 		baseUrl = String(credentials.customBaseUrl ?? '').trim();
-		if (!/^https?:\/\/\S+$/i.test(baseUrl)) throw problem('Custom Base URL', 'must be an http(s):// URL');
+		if (!/^https?:\/\/\S+$/i.test(baseUrl))
+			throw problem('Custom Base URL', 'must be an http(s):// URL');
 	} else {
 		const region = TENCENT_IM_REGIONS.find((r) => r.value === credentials.region);
 		if (!region) throw problem('Region', 'is not a known data centre');
@@ -91,6 +94,9 @@ export async function signTencentImRequest(
 			random: requestRandom(),
 			contenttype: 'json',
 		},
-		headers: { ...(requestOptions.headers ?? {}), 'Content-Type': 'application/json; charset=utf-8' },
+		headers: {
+			...(requestOptions.headers ?? {}),
+			'Content-Type': 'application/json; charset=utf-8',
+		},
 	};
 }

@@ -19,7 +19,8 @@ export interface UserSigInput {
 const ERR = 'Tencent IM UserSig:';
 
 function validate(input: UserSigInput): void {
-	if (input === null || typeof input !== 'object') throw new Error(`${ERR} input must be an object`);
+	if (input === null || typeof input !== 'object')
+		throw new Error(`${ERR} input must be an object`);
 	const { sdkAppId, secretKey, identifier, expireSeconds, now } = input;
 	if (typeof sdkAppId !== 'number' || !Number.isSafeInteger(sdkAppId) || sdkAppId <= 0) {
 		throw new Error(`${ERR} sdkAppId must be a positive integer`);
@@ -31,7 +32,11 @@ function validate(input: UserSigInput): void {
 	if (typeof identifier !== 'string' || identifier.length === 0) {
 		throw new Error(`${ERR} identifier must be a non-empty string`);
 	}
-	if (typeof expireSeconds !== 'number' || !Number.isSafeInteger(expireSeconds) || expireSeconds <= 0) {
+	if (
+		typeof expireSeconds !== 'number' ||
+		!Number.isSafeInteger(expireSeconds) ||
+		expireSeconds <= 0
+	) {
 		throw new Error(`${ERR} expireSeconds must be a positive integer`);
 	}
 	if (now !== undefined && (typeof now !== 'number' || !Number.isSafeInteger(now) || now < 0)) {
@@ -47,7 +52,9 @@ export function userSigHmac(input: Required<UserSigInput>): string {
 		`TLS.sdkappid:${input.sdkAppId}\n` +
 		`TLS.time:${input.now}\n` +
 		`TLS.expire:${input.expireSeconds}\n`;
-	return createHmac('sha256', Buffer.from(input.secretKey, 'utf8')).update(content, 'utf8').digest('base64');
+	return createHmac('sha256', Buffer.from(input.secretKey, 'utf8'))
+		.update(content, 'utf8')
+		.digest('base64');
 }
 
 async function zlibDeflate(data: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {

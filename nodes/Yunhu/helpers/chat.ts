@@ -58,7 +58,10 @@ export function readChat(ctx: IExecuteFunctions, i: number, api: YunhuApi): Chat
 	const type = ctx.getNodeParameter('chatType', i) as string;
 	const chatType = CHAT_TYPE[type];
 	if (!chatType || (api === 'botApi' && chatType === 3)) {
-		throw new InputError('Chat Type', `"Chat Type" ${type} is not one the ${api === 'botApi' ? 'bot' : 'client'} API can reach`);
+		throw new InputError(
+			'Chat Type',
+			`"Chat Type" ${type} is not one the ${api === 'botApi' ? 'bot' : 'client'} API can reach`,
+		);
 	}
 	const chatId = requireText(ctx.getNodeParameter('chatId', i), 'Chat ID');
 	return { chatId, chatType, recvType: type as RecvType };

@@ -23,8 +23,16 @@ export const authenticationProperty: INodeProperties = {
 	name: 'authentication',
 	type: 'options',
 	options: [
-		{ name: 'Bot (Open API)', value: 'botApi', description: 'Act as a bot with its token: the official API' },
-		{ name: 'User (Client API)', value: 'userApi', description: 'Act as a user with a session token' },
+		{
+			name: 'Bot (Open API)',
+			value: 'botApi',
+			description: 'Act as a bot with its token: the official API',
+		},
+		{
+			name: 'User (Client API)',
+			value: 'userApi',
+			description: 'Act as a user with a session token',
+		},
 	],
 	default: 'botApi',
 };

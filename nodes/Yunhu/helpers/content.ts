@@ -46,11 +46,24 @@ const KIND_NAMES: Record<ContentKind, string> = {
 
 /** What each API can send. */
 export const KINDS_OF: Record<YunhuApi, ContentKind[]> = {
-	userApi: ['text', 'markdown', 'html', 'image', 'file', 'video', 'audio', 'sticker', 'form', 'article'],
+	userApi: [
+		'text',
+		'markdown',
+		'html',
+		'image',
+		'file',
+		'video',
+		'audio',
+		'sticker',
+		'form',
+		'article',
+	],
 	botApi: ['text', 'markdown', 'html', 'image', 'file', 'video'],
 };
 
-const show = (kinds: ContentKind[], extra: IDataObject = {}) => ({ show: { contentType: kinds, ...extra } });
+const show = (kinds: ContentKind[], extra: IDataObject = {}) => ({
+	show: { contentType: kinds, ...extra },
+});
 
 function contentTypeProperty(api: YunhuApi, kinds: ContentKind[]): INodeProperties {
 	return {
@@ -99,7 +112,13 @@ export const buttonsProperty: INodeProperties = {
 					description: 'Buttons with the same row number sit side by side',
 				},
 				{ displayName: 'Text', name: 'text', type: 'string', default: '' },
-				{ displayName: 'URL', name: 'url', type: 'string', default: '', displayOptions: { show: { action: ['openUrl'] } } },
+				{
+					displayName: 'URL',
+					name: 'url',
+					type: 'string',
+					default: '',
+					displayOptions: { show: { action: ['openUrl'] } },
+				},
 				{
 					displayName: 'Value',
 					name: 'value',
@@ -128,7 +147,13 @@ export const mentionsProperty: INodeProperties = {
 			name: 'mention',
 			values: [
 				{ displayName: 'User ID', name: 'userId', type: 'string', default: '' },
-				{ displayName: 'Name', name: 'name', type: 'string', default: '', description: 'The name shown after the @' },
+				{
+					displayName: 'Name',
+					name: 'name',
+					type: 'string',
+					default: '',
+					description: 'The name shown after the @',
+				},
 			],
 		},
 	],
@@ -153,8 +178,16 @@ export const contentProperties: INodeProperties[] = [
 		name: 'mediaSource',
 		type: 'options',
 		options: [
-			{ name: 'Binary Data', value: 'binary', description: 'Upload a binary field of the input item first' },
-			{ name: 'Uploaded Key or URL', value: 'key', description: 'A key an earlier upload returned, or an http(s) URL' },
+			{
+				name: 'Binary Data',
+				value: 'binary',
+				description: 'Upload a binary field of the input item first',
+			},
+			{
+				name: 'Uploaded Key or URL',
+				value: 'key',
+				description: 'A key an earlier upload returned, or an http(s) URL',
+			},
 		],
 		default: 'binary',
 		displayOptions: show(MEDIA),
@@ -321,7 +354,8 @@ function readButtons(ctx: IExecuteFunctions, i: number): BotButton[][] | undefin
 		const button: BotButton = { text: requireText(b.text, field('Text')), actionType };
 		if (actionType === 1) {
 			const url = requireText(b.url, field('URL'));
-			if (!/^https?:\/\/\S+$/i.test(url)) throw new InputError(field('URL'), `"${field('URL')}" must be an http(s):// URL`);
+			if (!/^https?:\/\/\S+$/i.test(url))
+				throw new InputError(field('URL'), `"${field('URL')}" must be an http(s):// URL`);
 			button.url = url;
 		} else {
 			button.value = requireText(b.value, field('Value'));
@@ -333,7 +367,8 @@ function readButtons(ctx: IExecuteFunctions, i: number): BotButton[][] | undefin
 }
 
 function readMentions(ctx: IExecuteFunctions, i: number): Mention[] | undefined {
-	const raw = (ctx.getNodeParameter('mentions', i, {}) as { mention?: IDataObject[] }).mention ?? [];
+	const raw =
+		(ctx.getNodeParameter('mentions', i, {}) as { mention?: IDataObject[] }).mention ?? [];
 	if (raw.length === 0) return undefined;
 	return raw.map((m, n) => ({
 		userId: requireText(m.userId, `Mentions › ${n + 1} › User ID`),
@@ -351,7 +386,10 @@ export function markMentions(text: string, mentions: Mention[] = []): string {
 		const marked = `@${name}\u200b`;
 		if (out.includes(marked)) continue;
 		const at = out.indexOf(`@${name}`);
-		out = at >= 0 ? `${out.slice(0, at)}${marked}${out.slice(at + name.length + 1)}` : `${out}${out ? ' ' : ''}${marked}`;
+		out =
+			at >= 0
+				? `${out.slice(0, at)}${marked}${out.slice(at + name.length + 1)}`
+				: `${out}${out ? ' ' : ''}${marked}`;
 	}
 	return out;
 }
@@ -360,16 +398,26 @@ export function readText(ctx: IExecuteFunctions, i: number): string {
 	const text = requireText(ctx.getNodeParameter('text', i), 'Text');
 	const length = [...text].length;
 	if (length > MAX_TEXT_CHARS) {
-		throw new InputError('Text', `"Text" is ${length} characters long; the node sends at most ${MAX_TEXT_CHARS}`);
+		throw new InputError(
+			'Text',
+			`"Text" is ${length} characters long; the node sends at most ${MAX_TEXT_CHARS}`,
+		);
 	}
 	return text;
 }
 
 /** Read one item's content for `api`; files from binary fields are read (not uploaded). */
-export async function readContent(ctx: IExecuteFunctions, i: number, api: YunhuApi): Promise<DraftContent> {
+export async function readContent(
+	ctx: IExecuteFunctions,
+	i: number,
+	api: YunhuApi,
+): Promise<DraftContent> {
 	const kind = ctx.getNodeParameter('contentType', i) as ContentKind;
 	if (!KINDS_OF[api].includes(kind)) {
-		throw new InputError('Content Type', `"Content Type" ${kind} cannot be sent through the ${api === 'botApi' ? 'bot' : 'client'} API`);
+		throw new InputError(
+			'Content Type',
+			`"Content Type" ${kind} cannot be sent through the ${api === 'botApi' ? 'bot' : 'client'} API`,
+		);
 	}
 	const draft: DraftContent = { kind };
 	if (TEXTUAL.includes(kind)) {
@@ -386,29 +434,44 @@ export async function readContent(ctx: IExecuteFunctions, i: number, api: YunhuA
 			draft.mediaKey = requireText(ctx.getNodeParameter('mediaKey', i), 'Key or URL');
 		}
 		if (kind === 'file') {
-			const name = String(ctx.getNodeParameter('fileName', i, '') ?? '').trim() || draft.upload?.fileName || '';
+			const name =
+				String(ctx.getNodeParameter('fileName', i, '') ?? '').trim() ||
+				draft.upload?.fileName ||
+				'';
 			draft.fileName = requireText(name, 'File Name');
 		}
 		if (kind === 'audio') {
-			draft.audioSeconds = requireNumber(ctx.getNodeParameter('audioSeconds', i), 'Duration (Seconds)', {
-				min: 1,
-				integer: true,
-			});
+			draft.audioSeconds = requireNumber(
+				ctx.getNodeParameter('audioSeconds', i),
+				'Duration (Seconds)',
+				{
+					min: 1,
+					integer: true,
+				},
+			);
 		}
 		return draft;
 	}
 	if (kind === 'sticker') {
 		const source = ctx.getNodeParameter('stickerSource', i) as string;
-		if (source === 'image') draft.sticker = { image: requireText(ctx.getNodeParameter('stickerImage', i), 'Sticker Image') };
+		if (source === 'image')
+			draft.sticker = {
+				image: requireText(ctx.getNodeParameter('stickerImage', i), 'Sticker Image'),
+			};
 		else if (source === 'expression') {
-			draft.sticker = { expressionId: requireText(ctx.getNodeParameter('expressionId', i), 'Personal Sticker ID') };
+			draft.sticker = {
+				expressionId: requireText(ctx.getNodeParameter('expressionId', i), 'Personal Sticker ID'),
+			};
 		} else {
 			const id = (name: string, field: string) => {
 				const value = requireText(ctx.getNodeParameter(name, i), field);
 				if (!/^\d+$/.test(value)) throw new InputError(field, `"${field}" must be a number`);
 				return value;
 			};
-			draft.sticker = { itemId: id('stickerItemId', 'Sticker Item ID'), packId: id('stickerPackId', 'Sticker Pack ID') };
+			draft.sticker = {
+				itemId: id('stickerItemId', 'Sticker Item ID'),
+				packId: id('stickerPackId', 'Sticker Pack ID'),
+			};
 		}
 		return draft;
 	}
@@ -417,7 +480,10 @@ export async function readContent(ctx: IExecuteFunctions, i: number, api: YunhuA
 		if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
 			throw new InputError('Form (JSON)', '"Form (JSON)" must be a JSON object');
 		}
-		const commandId = requireNumber(ctx.getNodeParameter('commandId', i), 'Command ID', { min: 1, integer: true });
+		const commandId = requireNumber(ctx.getNodeParameter('commandId', i), 'Command ID', {
+			min: 1,
+			integer: true,
+		});
 		draft.form = { json: JSON.stringify(parsed), commandId };
 		return draft;
 	}

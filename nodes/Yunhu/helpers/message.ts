@@ -9,8 +9,18 @@ import { fileExtension, type BinaryFile } from '../../common/binary';
 import { InputError } from '../../common/errors';
 import { requireText } from '../../common/validate';
 import type { ProtoObject } from '../transport/codec';
-import { BOT_UPLOAD_MAX_BYTES, type BotContent, type BotMessage, type YunhuBotClient } from '../transport/botApi';
-import { IMAGE_CDN, MAX_UPLOAD_BYTES, MSG_ID_PATTERN, type YunhuUserClient } from '../transport/userApi';
+import {
+	BOT_UPLOAD_MAX_BYTES,
+	type BotContent,
+	type BotMessage,
+	type YunhuBotClient,
+} from '../transport/botApi';
+import {
+	IMAGE_CDN,
+	MAX_UPLOAD_BYTES,
+	MSG_ID_PATTERN,
+	type YunhuUserClient,
+} from '../transport/userApi';
 import type { Chat } from './chat';
 import { mediaKindOf, type ContentKind, type DraftContent, type MediaKind } from './content';
 
@@ -44,7 +54,13 @@ export const userOptionsProperty: INodeProperties = {
 			description:
 				'32 hex characters; a random one when empty. Give a stable one to make a send idempotent across executions.',
 		},
-		{ displayName: 'Quote Message ID', name: 'quoteMessageId', type: 'string', default: '', description: 'Reply to this message' },
+		{
+			displayName: 'Quote Message ID',
+			name: 'quoteMessageId',
+			type: 'string',
+			default: '',
+			description: 'Reply to this message',
+		},
 		{
 			displayName: 'Quote Text',
 			name: 'quoteText',
@@ -63,16 +79,26 @@ export const botOptionsProperty: INodeProperties = {
 	default: {},
 	displayOptions: { show: { authentication: ['botApi'] } },
 	options: [
-		{ displayName: 'Reply To Message ID', name: 'parentId', type: 'string', default: '', description: 'Quote this message' },
+		{
+			displayName: 'Reply To Message ID',
+			name: 'parentId',
+			type: 'string',
+			default: '',
+			description: 'Quote this message',
+		},
 	],
 };
 
 /** The msg_id of a client API message, made once per item before the first attempt (or the user's own). */
 export function readMessageId(ctx: IExecuteFunctions, i: number): string {
 	const options = ctx.getNodeParameter('messageOptions', i, {}) as IDataObject;
-	const given = String(options.messageId ?? '').trim().toLowerCase().replace(/-/g, '');
+	const given = String(options.messageId ?? '')
+		.trim()
+		.toLowerCase()
+		.replace(/-/g, '');
 	if (!given) return randomUUID().replace(/-/g, '');
-	if (!MSG_ID_PATTERN.test(given)) throw new InputError('Message ID', '"Message ID" must be 32 hex characters');
+	if (!MSG_ID_PATTERN.test(given))
+		throw new InputError('Message ID', '"Message ID" must be 32 hex characters');
 	return given;
 }
 
@@ -98,7 +124,12 @@ export function checkUpload(draft: DraftContent, api: 'userApi' | 'botApi'): voi
 	const kind = mediaKindOf(draft.kind);
 	if (!draft.upload || !kind) return;
 	if (api === 'userApi') checkSize(draft.upload, MAX_UPLOAD_BYTES, 'Yunhu');
-	else checkSize(draft.upload, BOT_UPLOAD_MAX_BYTES[kind as keyof typeof BOT_UPLOAD_MAX_BYTES], 'the bot API');
+	else
+		checkSize(
+			draft.upload,
+			BOT_UPLOAD_MAX_BYTES[kind as keyof typeof BOT_UPLOAD_MAX_BYTES],
+			'the bot API',
+		);
 }
 
 export interface Uploaded {
@@ -110,15 +141,28 @@ export interface Uploaded {
 }
 
 /** Upload through the client API: key = MD5 of the bytes plus the extension, as Yunhu's own clients name files. */
-export async function uploadAsUser(client: YunhuUserClient, kind: MediaKind, file: BinaryFile): Promise<Uploaded> {
+export async function uploadAsUser(
+	client: YunhuUserClient,
+	kind: MediaKind,
+	file: BinaryFile,
+): Promise<Uploaded> {
 	const name = uploadName(file);
 	const ext = fileExtension(name, file.mimeType);
 	const key = ext ? `${file.md5}.${ext}` : file.md5;
 	const done = await client.upload(kind, file.blob, name, key);
-	return { key: done.key, hash: done.hash, size: done.fsize ?? file.size, ...(kind === 'image' ? { url: IMAGE_CDN + done.key } : {}) };
+	return {
+		key: done.key,
+		hash: done.hash,
+		size: done.fsize ?? file.size,
+		...(kind === 'image' ? { url: IMAGE_CDN + done.key } : {}),
+	};
 }
 
-export async function uploadAsBot(client: YunhuBotClient, kind: MediaKind, file: BinaryFile): Promise<Uploaded> {
+export async function uploadAsBot(
+	client: YunhuBotClient,
+	kind: MediaKind,
+	file: BinaryFile,
+): Promise<Uploaded> {
 	if (kind === 'audio') throw new InputError('Content Type', 'the bot API cannot send audio');
 	const key = await client.upload(kind, file.blob, uploadName(file));
 	return { key, size: file.size, ...(kind === 'image' ? { url: IMAGE_CDN + key } : {}) };
@@ -185,7 +229,13 @@ export function userContent(draft: DraftContent): { content: ProtoObject; comman
 }
 
 /** The client API's send (or edit) request of one item. */
-export function userRequest(ctx: IExecuteFunctions, i: number, msgId: string, chat: Chat, draft: DraftContent): ProtoObject {
+export function userRequest(
+	ctx: IExecuteFunctions,
+	i: number,
+	msgId: string,
+	chat: Chat,
+	draft: DraftContent,
+): ProtoObject {
 	const options = ctx.getNodeParameter('messageOptions', i, {}) as IDataObject;
 	const { content, commandId } = userContent(draft);
 	const quote = String(options.quoteMessageId ?? '').trim();
@@ -220,7 +270,12 @@ export function botContent(draft: DraftContent): BotContent {
 	}
 }
 
-export function botMessage(ctx: IExecuteFunctions, i: number, chat: Chat, draft: DraftContent): BotMessage {
+export function botMessage(
+	ctx: IExecuteFunctions,
+	i: number,
+	chat: Chat,
+	draft: DraftContent,
+): BotMessage {
 	const options = ctx.getNodeParameter('messageOptions', i, {}) as IDataObject;
 	const message: BotMessage = {
 		recvId: chat.chatId,

@@ -33,7 +33,8 @@ function parsed(value: unknown): unknown {
 
 function camelObject(value: IDataObject): IDataObject {
 	const out: IDataObject = {};
-	for (const [k, v] of Object.entries(value)) out[camel(k)] = k === 'buttons' || k === 'form' ? (parsed(v) as IDataObject) : v;
+	for (const [k, v] of Object.entries(value))
+		out[camel(k)] = k === 'buttons' || k === 'form' ? (parsed(v) as IDataObject) : v;
 	return out;
 }
 

@@ -100,7 +100,9 @@ export class YunhuBotClient {
 		createsMessages = false,
 	): Promise<T> {
 		const serialized = body === undefined ? undefined : JSON.stringify(body);
-		const search = query ? `?${new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]))}` : '';
+		const search = query
+			? `?${new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]))}`
+			: '';
 		const limiter = this.limiter(endpoint);
 		return await withRetry(
 			this.retry,
@@ -117,7 +119,9 @@ export class YunhuBotClient {
 				return parseJsonEnvelope<T>(response);
 			},
 			(error) =>
-				error instanceof PlatformApiError && error.retryable && !(createsMessages && mayHaveTakenEffect(error)),
+				error instanceof PlatformApiError &&
+				error.retryable &&
+				!(createsMessages && mayHaveTakenEffect(error)),
 			this.options.sleep,
 		).catch((error: unknown) => {
 			throw createsMessages ? uncertainSend(error) : error;
@@ -125,30 +129,30 @@ export class YunhuBotClient {
 	}
 
 	async send(message: BotMessage): Promise<{ msgId: string; recvId: string; recvType: string }> {
-		const data = await this.call<{ messageInfo: { msgId: string; recvId: string; recvType: string } }>(
-			'POST',
-			'/bot/send',
-			message,
-			undefined,
-			true,
-		);
+		const data = await this.call<{
+			messageInfo: { msgId: string; recvId: string; recvType: string };
+		}>('POST', '/bot/send', message, undefined, true);
 		return data.messageInfo;
 	}
 
-	async batchSend(
-		message: Omit<BotMessage, 'recvId'> & { recvIds: string[] },
-	): Promise<{ successCount: number; successList: Array<{ msgId: string; recvId: string; recvType: string }> }> {
-		const data = await this.call<{ successCount?: number; successList?: Array<{ msgId: string; recvId: string; recvType: string }> }>(
-			'POST',
-			'/bot/batch_send',
-			message,
-			undefined,
-			true,
-		);
+	async batchSend(message: Omit<BotMessage, 'recvId'> & { recvIds: string[] }): Promise<{
+		successCount: number;
+		successList: Array<{ msgId: string; recvId: string; recvType: string }>;
+	}> {
+		const data = await this.call<{
+			successCount?: number;
+			successList?: Array<{ msgId: string; recvId: string; recvType: string }>;
+		}>('POST', '/bot/batch_send', message, undefined, true);
 		return { successCount: Number(data?.successCount ?? 0), successList: data?.successList ?? [] };
 	}
 
-	async edit(edit: { msgId: string; recvId: string; recvType: RecvType; contentType: string; content: BotContent }): Promise<void> {
+	async edit(edit: {
+		msgId: string;
+		recvId: string;
+		recvType: RecvType;
+		contentType: string;
+		content: BotContent;
+	}): Promise<void> {
 		await this.call('POST', '/bot/edit', edit);
 	}
 
@@ -164,7 +168,10 @@ export class YunhuBotClient {
 		before?: number;
 		after?: number;
 	}): Promise<IDataObject[]> {
-		const q: Record<string, string | number> = { 'chat-id': query.chatId, 'chat-type': query.chatType };
+		const q: Record<string, string | number> = {
+			'chat-id': query.chatId,
+			'chat-type': query.chatType,
+		};
 		if (query.messageId) q['message-id'] = query.messageId;
 		if (query.before) q.before = query.before;
 		if (query.after) q.after = query.after;

@@ -48,10 +48,14 @@ function checkFields(t: Type, value: ProtoObject, path: string): void {
 		const field = t.fields[key];
 		if (!field) throw new Error(`${path}: no field "${key}" in yh.${t.name}`);
 		field.resolve();
-		const nested = field.resolvedType && 'fields' in field.resolvedType ? (field.resolvedType as Type) : undefined;
+		const nested =
+			field.resolvedType && 'fields' in field.resolvedType
+				? (field.resolvedType as Type)
+				: undefined;
 		if (!nested) continue;
 		for (const entry of Array.isArray(v) ? v : [v]) {
-			if (entry && typeof entry === 'object') checkFields(nested, entry as ProtoObject, `${path}.${key}`);
+			if (entry && typeof entry === 'object')
+				checkFields(nested, entry as ProtoObject, `${path}.${key}`);
 		}
 	}
 }
@@ -70,5 +74,8 @@ export function encode(name: string, value: ProtoObject): Uint8Array {
 export function decode(name: string, bytes: Uint8Array): ProtoObject {
 	const t = type(name);
 	const message = t.decode(bytes);
-	return fromLongStrings(t, t.toObject(message, { longs: String, enums: Number, defaults: false }) as ProtoObject);
+	return fromLongStrings(
+		t,
+		t.toObject(message, { longs: String, enums: Number, defaults: false }) as ProtoObject,
+	);
 }

@@ -26,8 +26,11 @@ export interface YunhuBotAccess {
 }
 
 function httpUrl(value: unknown, credential: string, field: string, fallback: string): string {
-	const url = String(value || fallback).trim().replace(/\/+$/, '');
-	if (!/^https?:\/\/\S+$/i.test(url)) throw new CredentialInputError(credential, field, 'must be an http(s):// URL');
+	const url = String(value || fallback)
+		.trim()
+		.replace(/\/+$/, '');
+	if (!/^https?:\/\/\S+$/i.test(url))
+		throw new CredentialInputError(credential, field, 'must be an http(s):// URL');
 	return url;
 }
 
@@ -37,7 +40,9 @@ function token(value: unknown, credential: string): string {
 	return text;
 }
 
-export function readYunhuUserCredential(credentials: ICredentialDataDecryptedObject): YunhuUserAccess {
+export function readYunhuUserCredential(
+	credentials: ICredentialDataDecryptedObject,
+): YunhuUserAccess {
 	const name = YUNHU_USER_CREDENTIAL_NAME;
 	return {
 		token: token(credentials.token, name),
@@ -46,7 +51,9 @@ export function readYunhuUserCredential(credentials: ICredentialDataDecryptedObj
 	};
 }
 
-export function readYunhuBotCredential(credentials: ICredentialDataDecryptedObject): YunhuBotAccess {
+export function readYunhuBotCredential(
+	credentials: ICredentialDataDecryptedObject,
+): YunhuBotAccess {
 	const name = YUNHU_BOT_CREDENTIAL_NAME;
 	return {
 		token: token(credentials.token, name),

@@ -17,7 +17,8 @@ export const BOT_RATE_WINDOW_MS = 1100;
 export const BOT_LIMITER_WINDOW_MS = 1010;
 
 const HINTS: Record<number, string> = {
-	[NOT_LOGGED_IN]: "The user token is not logged in (expired, logged out or wrong): log in again and update the credential's token.",
+	[NOT_LOGGED_IN]:
+		"The user token is not logged in (expired, logged out or wrong): log in again and update the credential's token.",
 	1002: 'Yunhu found an invalid parameter (a chat ID, a content type or an empty message).',
 	1003: 'Yunhu refused the token, or the user has not added the bot as a friend.',
 	1004: 'The bot is banned.',

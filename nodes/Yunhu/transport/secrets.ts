@@ -5,5 +5,10 @@ registerSecretShapes({
 	parameters: ['token'],
 	jsonFields: ['token', 'uploadToken'],
 	// a Qiniu upload token: access key, signature and base64 policy joined by colons
-	patterns: [{ pattern: /\b[A-Za-z0-9_-]{20,}:[A-Za-z0-9_=-]{20,}:[A-Za-z0-9_=-]{20,}\b/g, replacement: '[redacted-upload-token]' }],
+	patterns: [
+		{
+			pattern: /\b[A-Za-z0-9_-]{20,}:[A-Za-z0-9_=-]{20,}:[A-Za-z0-9_=-]{20,}\b/g,
+			replacement: '[redacted-upload-token]',
+		},
+	],
 });

@@ -9,7 +9,14 @@ import { multipartForm } from '../../common/http';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy, type Sleep } from '../../common/retry';
 import { parseJsonOrUndefined, settleSync } from '../../common/settle';
 import { decode, encode, type ProtoObject } from './codec';
-import { httpError, jsonEnvelope, parseJsonEnvelope, PLATFORM, SUCCESS, yunhuError } from './envelope';
+import {
+	httpError,
+	jsonEnvelope,
+	parseJsonEnvelope,
+	PLATFORM,
+	SUCCESS,
+	yunhuError,
+} from './envelope';
 
 export type UploadKind = 'image' | 'file' | 'video' | 'audio';
 
@@ -112,7 +119,8 @@ export class YunhuUserClient {
 		}
 		const decoded = read.value;
 		const status = (decoded.status ?? {}) as { code?: number; msg?: string };
-		if (status.code !== SUCCESS) throw yunhuError(Number(status.code ?? 0), String(status.msg ?? ''), response.statusCode);
+		if (status.code !== SUCCESS)
+			throw yunhuError(Number(status.code ?? 0), String(status.msg ?? ''), response.statusCode);
 		return decoded;
 	}
 
@@ -132,40 +140,79 @@ export class YunhuUserClient {
 	}
 
 	async userInfo(): Promise<ProtoObject> {
-		return (await this.proto('/v1/user/info', undefined, undefined, 'UserInfo')).data as ProtoObject;
+		return (await this.proto('/v1/user/info', undefined, undefined, 'UserInfo'))
+			.data as ProtoObject;
 	}
 
 	/** Send (or, with `edit`, replace) a message; the request carries the msg_id chosen before the first attempt. */
 	async sendMessage(request: ProtoObject, edit = false): Promise<void> {
-		await this.proto(edit ? '/v1/msg/edit-message' : '/v1/msg/send-message', 'SendMsgRequest', request, 'StatusResponse');
+		await this.proto(
+			edit ? '/v1/msg/edit-message' : '/v1/msg/send-message',
+			'SendMsgRequest',
+			request,
+			'StatusResponse',
+		);
 	}
 
 	async recall(msgIds: string[], chatId: string, chatType: ChatType): Promise<void> {
 		const path = msgIds.length === 1 ? '/v1/msg/recall-msg' : '/v1/msg/recall-msg-batch';
-		await this.proto(path, 'RecallMsg', { msg_id: msgIds, chat_id: chatId, chat_type: chatType }, 'StatusResponse');
+		await this.proto(
+			path,
+			'RecallMsg',
+			{ msg_id: msgIds, chat_id: chatId, chat_type: chatType },
+			'StatusResponse',
+		);
 	}
 
 	/** Messages before `msgId` (the newest when empty), oldest first. */
-	async listBefore(chatId: string, chatType: ChatType, count: number, msgId?: string): Promise<ProtoObject[]> {
+	async listBefore(
+		chatId: string,
+		chatType: ChatType,
+		count: number,
+		msgId?: string,
+	): Promise<ProtoObject[]> {
 		const request: ProtoObject = { msg_count: count, chat_type: chatType, chat_id: chatId };
 		if (msgId) request.msg_id = msgId;
-		return this.messages(await this.proto('/v1/msg/list-message', 'ListMsgRequest', request, 'ListMsgResponse'));
+		return this.messages(
+			await this.proto('/v1/msg/list-message', 'ListMsgRequest', request, 'ListMsgResponse'),
+		);
 	}
 
 	/** Messages after sequence number `start` (that one not included), oldest first; Yunhu answers about 30. */
 	async listAfterSeq(chatId: string, chatType: ChatType, start: number): Promise<ProtoObject[]> {
 		const request = { msg_start: start, chat_type: chatType, chat_id: chatId };
 		return this.messages(
-			await this.proto('/v1/msg/list-message-by-seq', 'ListMsgBySeqRequest', request, 'ListMsgResponse'),
+			await this.proto(
+				'/v1/msg/list-message-by-seq',
+				'ListMsgBySeqRequest',
+				request,
+				'ListMsgResponse',
+			),
 		);
 	}
 
 	/** `count` messages before a message and the message itself, oldest first. */
-	async listAround(chatId: string, chatType: ChatType, msgId: string, count: number, msgSeq?: number): Promise<ProtoObject[]> {
-		const request: ProtoObject = { chat_type: chatType, chat_id: chatId, msg_count: count, msg_id: msgId };
+	async listAround(
+		chatId: string,
+		chatType: ChatType,
+		msgId: string,
+		count: number,
+		msgSeq?: number,
+	): Promise<ProtoObject[]> {
+		const request: ProtoObject = {
+			chat_type: chatType,
+			chat_id: chatId,
+			msg_count: count,
+			msg_id: msgId,
+		};
 		if (msgSeq !== undefined) request.msg_seq = msgSeq;
 		return this.messages(
-			await this.proto('/v1/msg/list-message-by-mid-seq', 'ListMsgByMidSeqRequest', request, 'ListMsgResponse'),
+			await this.proto(
+				'/v1/msg/list-message-by-mid-seq',
+				'ListMsgByMidSeqRequest',
+				request,
+				'ListMsgResponse',
+			),
 		);
 	}
 
@@ -184,12 +231,20 @@ export class YunhuUserClient {
 	}
 
 	/** One page of a message's edit history. */
-	async editRecords(msgId: string, size: number, page: number): Promise<{ list: ProtoObject[]; total: number }> {
-		const data = await this.json<{ list?: ProtoObject[]; total?: number }>('POST', '/v1/msg/list-message-edit-record', {
-			msgId,
-			size,
-			page,
-		});
+	async editRecords(
+		msgId: string,
+		size: number,
+		page: number,
+	): Promise<{ list: ProtoObject[]; total: number }> {
+		const data = await this.json<{ list?: ProtoObject[]; total?: number }>(
+			'POST',
+			'/v1/msg/list-message-edit-record',
+			{
+				msgId,
+				size,
+				page,
+			},
+		);
 		return { list: data?.list ?? [], total: Number(data?.total ?? 0) };
 	}
 
@@ -211,7 +266,8 @@ export class YunhuUserClient {
 				body: multipartForm({ token, key }, [{ field: 'file', bytes: file, fileName }]),
 				timeoutMs: this.options.timeoutMs,
 			});
-			const doc = parseJsonOrUndefined(response.body)?.value as (QiniuUpload & { error?: string }) | undefined;
+			const doc = parseJsonOrUndefined(response.body)?.value as
+				(QiniuUpload & { error?: string }) | undefined;
 			if (response.statusCode >= 300 || !doc?.key) {
 				throw new PlatformApiError({
 					platform: PLATFORM,

@@ -50,7 +50,11 @@ export const messagesProperty: INodeProperties = {
 					type: 'options',
 					options: [
 						{ name: 'Fields', value: 'fields' },
-						{ name: 'JSON', value: 'json', description: "The content object as Yunzhenji's docs show it" },
+						{
+							name: 'JSON',
+							value: 'json',
+							description: "The content object as Yunzhenji's docs show it",
+						},
 					],
 					default: 'fields',
 					displayOptions: { hide: { type: JSON_ONLY } },
@@ -71,7 +75,14 @@ export const messagesProperty: INodeProperties = {
 					description: 'The content object of this type, as the platform documents it',
 					displayOptions: { show: { type: JSON_ONLY } },
 				},
-				{ displayName: 'Text', name: 'text', type: 'string', typeOptions: { rows: 3 }, default: '', displayOptions: forTypes(['text', 'announcement']) },
+				{
+					displayName: 'Text',
+					name: 'text',
+					type: 'string',
+					typeOptions: { rows: 3 },
+					default: '',
+					displayOptions: forTypes(['text', 'announcement']),
+				},
 				{
 					displayName: 'Mention WXIDs',
 					name: 'mentions',
@@ -89,10 +100,34 @@ export const messagesProperty: INodeProperties = {
 					description: 'WeCom emoji codes to add after the text, separated by commas',
 					displayOptions: forTypes(['text']),
 				},
-				{ displayName: 'Title', name: 'title', type: 'string', default: '', displayOptions: forTypes(['link', 'file', 'program']) },
-				{ displayName: 'URL', name: 'url', type: 'string', default: '', displayOptions: forTypes(['picture', 'link', 'file', 'voice', 'video']) },
-				{ displayName: 'Description', name: 'desc', type: 'string', default: '', displayOptions: forTypes(['link']) },
-				{ displayName: 'Cover URL', name: 'cover', type: 'string', default: '', displayOptions: forTypes(['link', 'video', 'program']) },
+				{
+					displayName: 'Title',
+					name: 'title',
+					type: 'string',
+					default: '',
+					displayOptions: forTypes(['link', 'file', 'program']),
+				},
+				{
+					displayName: 'URL',
+					name: 'url',
+					type: 'string',
+					default: '',
+					displayOptions: forTypes(['picture', 'link', 'file', 'voice', 'video']),
+				},
+				{
+					displayName: 'Description',
+					name: 'desc',
+					type: 'string',
+					default: '',
+					displayOptions: forTypes(['link']),
+				},
+				{
+					displayName: 'Cover URL',
+					name: 'cover',
+					type: 'string',
+					default: '',
+					displayOptions: forTypes(['link', 'video', 'program']),
+				},
 				{
 					displayName: 'Duration (Seconds)',
 					name: 'duration',
@@ -109,9 +144,28 @@ export const messagesProperty: INodeProperties = {
 					description: 'For a voice taken from a received message: its org_content, copied',
 					displayOptions: forTypes(['voice']),
 				},
-				{ displayName: 'Mini Program App ID', name: 'appid', type: 'string', default: '', displayOptions: forTypes(['program']) },
-				{ displayName: 'Mini Program Username', name: 'username', type: 'string', default: '', placeholder: 'gh_abc123@app', displayOptions: forTypes(['program']) },
-				{ displayName: 'Page Path', name: 'pagepath', type: 'string', default: '', displayOptions: forTypes(['program']) },
+				{
+					displayName: 'Mini Program App ID',
+					name: 'appid',
+					type: 'string',
+					default: '',
+					displayOptions: forTypes(['program']),
+				},
+				{
+					displayName: 'Mini Program Username',
+					name: 'username',
+					type: 'string',
+					default: '',
+					placeholder: 'gh_abc123@app',
+					displayOptions: forTypes(['program']),
+				},
+				{
+					displayName: 'Page Path',
+					name: 'pagepath',
+					type: 'string',
+					default: '',
+					displayOptions: forTypes(['program']),
+				},
 				{
 					displayName: 'Send At',
 					name: 'delayedTime',
@@ -124,7 +178,8 @@ export const messagesProperty: INodeProperties = {
 					name: 'apiSendId',
 					type: 'string',
 					default: '',
-					description: "Echoed in the callbacks; when empty one is made from the execution and the item's position",
+					description:
+						"Echoed in the callbacks; when empty one is made from the execution and the item's position",
 				},
 			],
 		},
@@ -133,7 +188,8 @@ export const messagesProperty: INodeProperties = {
 
 function requireUrl(value: unknown, field: string): string {
 	const text = requireText(value, field);
-	if (!/^https?:\/\/\S+$/i.test(text)) throw new InputError(field, `"${field}" must be an http(s):// URL`);
+	if (!/^https?:\/\/\S+$/i.test(text))
+		throw new InputError(field, `"${field}" must be an http(s):// URL`);
 	return text;
 }
 
@@ -145,7 +201,12 @@ function list(value: unknown): string[] {
 }
 
 /** The content of one message from its fields. */
-function contentOf(m: IDataObject, type: MessageType, field: (name: string) => string, target: string): IDataObject {
+function contentOf(
+	m: IDataObject,
+	type: MessageType,
+	field: (name: string) => string,
+	target: string,
+): IDataObject {
 	switch (type) {
 		case 'text': {
 			const text = String(m.text ?? '');
@@ -159,13 +220,19 @@ function contentOf(m: IDataObject, type: MessageType, field: (name: string) => s
 		}
 		case 'announcement':
 			if (!target.startsWith('R:')) {
-				throw new InputError(field('Type'), `${field('Type')}: a group announcement can only go to a group (a target WXID starting with R:)`);
+				throw new InputError(
+					field('Type'),
+					`${field('Type')}: a group announcement can only go to a group (a target WXID starting with R:)`,
+				);
 			}
 			return { text: requireText(m.text, field('Text')) };
 		case 'picture':
 			return { url: requireUrl(m.url, field('URL')) };
 		case 'link': {
-			const content: IDataObject = { title: requireText(m.title, field('Title')), url: requireUrl(m.url, field('URL')) };
+			const content: IDataObject = {
+				title: requireText(m.title, field('Title')),
+				url: requireUrl(m.url, field('URL')),
+			};
 			if (m.desc) content.desc = String(m.desc);
 			if (m.cover) content.cover = requireUrl(m.cover, field('Cover URL'));
 			return content;
@@ -175,14 +242,21 @@ function contentOf(m: IDataObject, type: MessageType, field: (name: string) => s
 		case 'voice':
 			return {
 				url: requireUrl(m.url, field('URL')),
-				duration: requireNumber(m.duration, field('Duration (Seconds)'), { min: 1, max: 60, integer: true }),
+				duration: requireNumber(m.duration, field('Duration (Seconds)'), {
+					min: 1,
+					max: 60,
+					integer: true,
+				}),
 				org_content: String(m.orgContent ?? ''),
 			};
 		case 'video': {
 			const content: IDataObject = { url: requireUrl(m.url, field('URL')) };
 			if (m.cover) content.cover = requireUrl(m.cover, field('Cover URL'));
 			if (m.duration !== undefined && m.duration !== '' && Number(m.duration) > 0) {
-				content.duration = requireNumber(m.duration, field('Duration (Seconds)'), { min: 1, integer: true });
+				content.duration = requireNumber(m.duration, field('Duration (Seconds)'), {
+					min: 1,
+					integer: true,
+				});
 			}
 			return content;
 		}
@@ -197,7 +271,10 @@ function contentOf(m: IDataObject, type: MessageType, field: (name: string) => s
 			return content;
 		}
 		default:
-			throw new InputError(field('Content (JSON)'), `"${field('Content (JSON)')}" is required for ${type}`);
+			throw new InputError(
+				field('Content (JSON)'),
+				`"${field('Content (JSON)')}" is required for ${type}`,
+			);
 	}
 }
 
@@ -208,20 +285,31 @@ export function readMessages(
 	target: string,
 	idFor: (n: number) => string,
 ): OutgoingMessage[] {
-	const raw = (ctx.getNodeParameter('messages', i, {}) as { message?: IDataObject[] }).message ?? [];
+	const raw =
+		(ctx.getNodeParameter('messages', i, {}) as { message?: IDataObject[] }).message ?? [];
 	if (raw.length === 0) throw new InputError('Messages', '"Messages" needs at least one message');
 	const zone = ctx.getTimezone();
 	return raw.map((m, n) => {
 		const field = (name: string) => `Messages › ${n + 1} › ${name}`;
 		const type = String(m.type ?? 'text') as MessageType;
-		if (!TYPES.some((t) => t.value === type)) throw new InputError(field('Type'), `"${field('Type')}" ${type} is not a message type`);
+		if (!TYPES.some((t) => t.value === type))
+			throw new InputError(field('Type'), `"${field('Type')}" ${type} is not a message type`);
 		let content: IDataObject;
 		if (JSON_ONLY.includes(type) || m.contentInput === 'json') {
 			const parsed = parseJsonParameter(m.contentJson ?? '{}', field('Content (JSON)'));
-			if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed) || Object.keys(parsed).length === 0) {
-				throw new InputError(field('Content (JSON)'), `"${field('Content (JSON)')}" must be a JSON object with the ${type} content`);
+			if (
+				!parsed ||
+				typeof parsed !== 'object' ||
+				Array.isArray(parsed) ||
+				Object.keys(parsed).length === 0
+			) {
+				throw new InputError(
+					field('Content (JSON)'),
+					`"${field('Content (JSON)')}" must be a JSON object with the ${type} content`,
+				);
 			}
-			if (type === 'announcement' && !target.startsWith('R:')) contentOf({}, 'announcement', field, target);
+			if (type === 'announcement' && !target.startsWith('R:'))
+				contentOf({}, 'announcement', field, target);
 			content = parsed as IDataObject;
 		} else {
 			content = contentOf(m, type, field, target);

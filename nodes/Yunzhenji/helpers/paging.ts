@@ -29,7 +29,9 @@ export async function allPages(
 	page: (page: number, size: number) => Promise<{ list: IDataObject[]; total?: number }>,
 ): Promise<IDataObject[]> {
 	const returnAll = ctx.getNodeParameter('returnAll', i, false) as boolean;
-	const limit = returnAll ? Infinity : requireNumber(ctx.getNodeParameter('limit', i), 'Limit', { min: 1, integer: true });
+	const limit = returnAll
+		? Infinity
+		: requireNumber(ctx.getNodeParameter('limit', i), 'Limit', { min: 1, integer: true });
 	const out: IDataObject[] = [];
 	for (let n = 1; out.length < limit; n++) {
 		const size = Math.min(MAX_PAGE_SIZE, limit - out.length);

@@ -77,7 +77,8 @@ function parseAnswer<T>(response: HttpResponse): T {
 			retryable: response.statusCode >= 500 || response.statusCode === 429,
 		});
 	}
-	const doc = parseJsonOrUndefined(response.body)?.value as { errcode?: unknown; message?: unknown; errmsg?: unknown; data?: unknown } | undefined;
+	const doc = parseJsonOrUndefined(response.body)?.value as
+		{ errcode?: unknown; message?: unknown; errmsg?: unknown; data?: unknown } | undefined;
 	if (!doc || typeof doc !== 'object' || typeof doc.errcode !== 'number') {
 		throw new PlatformApiError({
 			platform: PLATFORM,
@@ -114,7 +115,12 @@ export class YunzhenjiClient {
 	 * One call. A refused token is fetched anew and the call sent once more (a refusal did nothing). Calls that send
 	 * messages are repeated only when the failed attempt cannot have reached Yunzhenji: it knows no idempotency key.
 	 */
-	private async call<T>(method: 'GET' | 'POST', path: string, payload: IDataObject, sendsMessages = false): Promise<T> {
+	private async call<T>(
+		method: 'GET' | 'POST',
+		path: string,
+		payload: IDataObject,
+		sendsMessages = false,
+	): Promise<T> {
 		const query =
 			method === 'GET'
 				? `?${new URLSearchParams(Object.entries(payload).map(([k, v]) => [k, String(v)])).toString()}`
@@ -149,9 +155,19 @@ export class YunzhenjiClient {
 	}
 
 	/** Send up to 5 messages from `wxid` to `target`; each accepted one gets its `api_send_svrid`. */
-	async sendMessages(wxid: string, target: string, messages: OutgoingMessage[]): Promise<Accepted[]> {
-		if (messages.length > MAX_MESSAGES_PER_REQUEST) throw new RangeError('at most 5 messages per request');
-		const data = await this.call<Accepted[]>('POST', '/wechat/sendMessage', { wxid, target_wxid: target, messages: messages as unknown as IDataObject[] }, true);
+	async sendMessages(
+		wxid: string,
+		target: string,
+		messages: OutgoingMessage[],
+	): Promise<Accepted[]> {
+		if (messages.length > MAX_MESSAGES_PER_REQUEST)
+			throw new RangeError('at most 5 messages per request');
+		const data = await this.call<Accepted[]>(
+			'POST',
+			'/wechat/sendMessage',
+			{ wxid, target_wxid: target, messages: messages as unknown as IDataObject[] },
+			true,
+		);
 		const accepted = Array.isArray(data) ? data : [];
 		if (accepted.length < messages.length) {
 			const got = accepted.map((a) => a.idx).join(', ') || 'none';
@@ -179,7 +195,11 @@ export class YunzhenjiClient {
 	}
 
 	/** One page of the logged-in WeCom accounts; `online` -1 all, 0 offline, 1 online. */
-	async listAccounts(page: number, pageSize: number, online: number): Promise<{ list: IDataObject[]; total?: number }> {
+	async listAccounts(
+		page: number,
+		pageSize: number,
+		online: number,
+	): Promise<{ list: IDataObject[]; total?: number }> {
 		return this.page(await this.call('GET', '/wechat/list', { online, page, page_size: pageSize }));
 	}
 
@@ -187,8 +207,13 @@ export class YunzhenjiClient {
 		return (await this.call<IDataObject>('GET', '/wechat/contactInfo', { wxid })) ?? {};
 	}
 
-	async blacklist(page: number, pageSize: number): Promise<{ list: IDataObject[]; total?: number }> {
-		return this.page(await this.call('GET', '/wechat/blackContactList', { page, page_size: pageSize }));
+	async blacklist(
+		page: number,
+		pageSize: number,
+	): Promise<{ list: IDataObject[]; total?: number }> {
+		return this.page(
+			await this.call('GET', '/wechat/blackContactList', { page, page_size: pageSize }),
+		);
 	}
 
 	/** A paged answer: a list, with a total when Yunzhenji gives one (the docs show only its beginning). */

@@ -3,5 +3,13 @@ import { registerSecretShapes } from '../../common/redact';
 
 registerSecretShapes({
 	parameters: ['access_token', 'app_secret'],
-	jsonFields: ['access_token', 'app_secret', 'appSecret', 'encodingAesSecret', 'encodingAesKey', 'encoding_aes_key', 'sessionToken'],
+	jsonFields: [
+		'access_token',
+		'app_secret',
+		'appSecret',
+		'encodingAesSecret',
+		'encodingAesKey',
+		'encoding_aes_key',
+		'sessionToken',
+	],
 });

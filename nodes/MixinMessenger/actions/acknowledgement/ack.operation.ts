@@ -50,6 +50,8 @@ export async function executeBatch(
 	const client = await mixinClient(this);
 	const errors = await client.acknowledge(items.map((item) => item.value));
 	return items.map(({ value }, n) =>
-		errors[n] ? { ok: false, error: errors[n] } : { ok: true, result: { ...value, acknowledged: true } },
+		errors[n]
+			? { ok: false, error: errors[n] }
+			: { ok: true, result: { ...value, acknowledged: true } },
 	);
 }

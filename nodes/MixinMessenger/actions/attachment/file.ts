@@ -31,6 +31,10 @@ export function attachmentFileOptions(fallback: string): INodeProperties[] {
 export function readMediaTypeOption(value: unknown): string | undefined {
 	const text = String(value ?? '').trim();
 	if (text === '') return undefined;
-	if (!MEDIA_TYPE_RE.test(text)) throw new InputError('MIME Type', `"MIME Type" must look like type/subtype, got "${text.slice(0, 60)}"`);
+	if (!MEDIA_TYPE_RE.test(text))
+		throw new InputError(
+			'MIME Type',
+			`"MIME Type" must look like type/subtype, got "${text.slice(0, 60)}"`,
+		);
 	return text;
 }

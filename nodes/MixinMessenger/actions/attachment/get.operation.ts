@@ -48,7 +48,10 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['attachment'], operation: ['get'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['attachment'], operation: ['get'] } },
+	properties,
+);
 
 /**
  * The downloaded file's type: as given, else what the storage said if it says anything, else what the given
@@ -74,15 +77,25 @@ function describeFile(
 export async function execute(this: IExecuteFunctions, i: number): Promise<ItemResult> {
 	const attachmentId = requireUuid(this.getNodeParameter('attachmentId', i), 'Attachment ID');
 	const download = this.getNodeParameter('download', i, false) as boolean;
-	const property = download ? requireText(this.getNodeParameter('binaryPropertyName', i), 'Put Output File in Field') : '';
+	const property = download
+		? requireText(this.getNodeParameter('binaryPropertyName', i), 'Put Output File in Field')
+		: '';
 	const options = download ? (this.getNodeParameter('options', i, {}) as IDataObject) : {};
 	// checked before anything is fetched
-	const given = { fileName: String(options.fileName ?? '').trim(), mimeType: readMediaTypeOption(options.mimeType) };
+	const given = {
+		fileName: String(options.fileName ?? '').trim(),
+		mimeType: readMediaTypeOption(options.mimeType),
+	};
 	const client = await mixinClient(this);
 	const { upload_url: _presigned, ...attachment } = await client.getAttachment(attachmentId);
 	if (!download) return attachment;
 	const { bytes, contentType } = await client.download(attachment.view_url);
-	const { mimeType, fileName } = describeFile(attachment.attachment_id ?? attachmentId, bytes, contentType, given);
+	const { mimeType, fileName } = describeFile(
+		attachment.attachment_id ?? attachmentId,
+		bytes,
+		contentType,
+		given,
+	);
 	const binary = await this.helpers.prepareBinaryData(bytes, fileName, mimeType);
 	return new ItemWithBinary(
 		{ ...attachment, size: bytes.length, mime_type: mimeType, file_name: fileName },

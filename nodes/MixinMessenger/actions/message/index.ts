@@ -15,8 +15,18 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['message'] } },
 		options: [
-			{ name: 'Recall', value: 'recall', description: 'Recall a message the bot sent', action: 'Recall a message' },
-			{ name: 'Send', value: 'send', description: 'Send one message per input item', action: 'Send a message' },
+			{
+				name: 'Recall',
+				value: 'recall',
+				description: 'Recall a message the bot sent',
+				action: 'Recall a message',
+			},
+			{
+				name: 'Send',
+				value: 'send',
+				description: 'Send one message per input item',
+				action: 'Send a message',
+			},
 			{
 				name: 'Send and Wait for Response',
 				value: 'sendAndWait',

@@ -20,7 +20,10 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['recall'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['message'], operation: ['recall'] } },
+	properties,
+);
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<ItemResult> {
 	const client = await mixinClient(this);

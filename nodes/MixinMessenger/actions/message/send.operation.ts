@@ -17,7 +17,11 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<ItemR
 	const draft = await readMessageDraft(this, i, client.botUserId);
 	const message = await finalizeMessage(client, draft);
 	const { response, createdConversation } = await client.sendMessage(message);
-	return sentMessageOutput(message, response, createdConversation ? { created_conversation: true } : {});
+	return sentMessageOutput(
+		message,
+		response,
+		createdConversation ? { created_conversation: true } : {},
+	);
 }
 
 export function orderKey(this: IExecuteFunctions, i: number): string {

@@ -26,7 +26,11 @@ export const description: INodeProperties[] = updateDisplayOptions(
 
 /** Mixin's button labels are 1–36 characters. */
 const MAX_LABEL = 36;
-const COLOR: Record<AnswerLink['kind'], string> = { approve: '#27AE60', decline: '#EB5757', respond: '#2F80ED' };
+const COLOR: Record<AnswerLink['kind'], string> = {
+	approve: '#27AE60',
+	decline: '#EB5757',
+	respond: '#2F80ED',
+};
 
 /**
  * The question as a text message followed by its buttons (an APP_BUTTON_GROUP whose actions are the signed resume
@@ -38,9 +42,18 @@ export async function executeOnce(this: IExecuteFunctions): Promise<INodeExecuti
 	return await sendAndWait(
 		this,
 		async ({ message, links }) => {
-			const buttons = links.map((link) => ({ label: link.label, color: COLOR[link.kind], action: link.url }));
+			const buttons = links.map((link) => ({
+				label: link.label,
+				color: COLOR[link.kind],
+				action: link.url,
+			}));
 			const question: OutgoingMessage[] = [
-				{ ...recipient, message_id: randomUUID(), category: 'PLAIN_TEXT', data_base64: encodeMessageData(message) },
+				{
+					...recipient,
+					message_id: randomUUID(),
+					category: 'PLAIN_TEXT',
+					data_base64: encodeMessageData(message),
+				},
 				{
 					...recipient,
 					message_id: randomUUID(),
@@ -49,7 +62,10 @@ export async function executeOnce(this: IExecuteFunctions): Promise<INodeExecuti
 				},
 			];
 			if (messageBytes(question[0]) > MAX_MESSAGE_BYTES) {
-				throw new InputError('Message', `the message is longer than Mixin's ${MAX_MESSAGE_BYTES} bytes`);
+				throw new InputError(
+					'Message',
+					`the message is longer than Mixin's ${MAX_MESSAGE_BYTES} bytes`,
+				);
 			}
 			for (const part of question) await client.sendMessage(part);
 		},

@@ -53,7 +53,8 @@ export async function executeBatch(
 	});
 	// without continue-on-fail the run stops at the first failed item, yet the others already went out: say so
 	if (!this.continueOnFail() && sentCount > 0) {
-		for (const outcome of outcomes) if (!outcome.ok) outcome.error = noteOthersSent(outcome.error, sentCount);
+		for (const outcome of outcomes)
+			if (!outcome.ok) outcome.error = noteOthersSent(outcome.error, sentCount);
 	}
 	return outcomes;
 }

@@ -151,7 +151,12 @@ export const appCard: MessageKind = {
 	read: ({ ctx, i, extra, botUserId }) => {
 		const style = ctx.getNodeParameter('cardStyle', i, CLASSIC) as string;
 		const appId = optionalUuid(extra.appId, 'App ID') ?? botUserId;
-		const title = requireLength(requireText(ctx.getNodeParameter('cardTitle', i), 'Title'), 'Title', 1, 36);
+		const title = requireLength(
+			requireText(ctx.getNodeParameter('cardTitle', i), 'Title'),
+			'Title',
+			1,
+			36,
+		);
 		const description = requireLength(
 			requireText(ctx.getNodeParameter('cardDescription', i), 'Description'),
 			'Description',
@@ -172,7 +177,8 @@ export const appCard: MessageKind = {
 				},
 			};
 		}
-		if (style !== WITH_BUTTONS) throw new InputError('Card Style', `"Card Style" ${style} is not supported`);
+		if (style !== WITH_BUTTONS)
+			throw new InputError('Card Style', `"Card Style" ${style} is not supported`);
 		// no `action` key at all: with one, clients draw the classic card and ignore the cover and the buttons
 		const payload: IDataObject = { app_id: appId };
 		const cover = String(ctx.getNodeParameter('cardCoverUrl', i, '') ?? '').trim();
@@ -201,7 +207,10 @@ export const buttonGroup: MessageKind = {
 			options: [{ displayName: 'Button', name: 'button', values: buttonValues }],
 		},
 	],
-	read: ({ ctx, i }) => ({ category: 'APP_BUTTON_GROUP', payload: readButtons(ctx.getNodeParameter('buttons', i, {}), 'Buttons') }),
+	read: ({ ctx, i }) => ({
+		category: 'APP_BUTTON_GROUP',
+		payload: readButtons(ctx.getNodeParameter('buttons', i, {}), 'Buttons'),
+	}),
 };
 
 export const live: MessageKind = {

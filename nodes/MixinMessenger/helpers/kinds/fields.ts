@@ -35,8 +35,16 @@ function typedOrFromFile(
 const typedSize = [forKinds(LIVE), forKinds(SIZED_MEDIA, { mediaSource: ['attachment'] })];
 
 export const dimensionProperties: INodeProperties[] = [
-	...typedOrFromFile({ displayName: 'Width', name: 'width', description: 'Width in pixels' }, typedSize, SIZED_MEDIA),
-	...typedOrFromFile({ displayName: 'Height', name: 'height', description: 'Height in pixels' }, typedSize, SIZED_MEDIA),
+	...typedOrFromFile(
+		{ displayName: 'Width', name: 'width', description: 'Width in pixels' },
+		typedSize,
+		SIZED_MEDIA,
+	),
+	...typedOrFromFile(
+		{ displayName: 'Height', name: 'height', description: 'Height in pixels' },
+		typedSize,
+		SIZED_MEDIA,
+	),
 ];
 
 export function readDimensions(ctx: IExecuteFunctions, i: number): IDataObject {
@@ -47,19 +55,34 @@ export function readDimensions(ctx: IExecuteFunctions, i: number): IDataObject {
 }
 
 export const durationProperties: INodeProperties[] = typedOrFromFile(
-	{ displayName: 'Duration (Ms)', name: 'duration', description: 'Length in milliseconds, as Mixin clients expect' },
+	{
+		displayName: 'Duration (Ms)',
+		name: 'duration',
+		description: 'Length in milliseconds, as Mixin clients expect',
+	},
 	[forKinds(TIMED, { mediaSource: ['attachment'] })],
 	TIMED,
 );
 
 export function readDuration(ctx: IExecuteFunctions, i: number): number {
-	return requireNumber(ctx.getNodeParameter('duration', i), 'Duration (Ms)', { min: 1, integer: true });
+	return requireNumber(ctx.getNodeParameter('duration', i), 'Duration (Ms)', {
+		min: 1,
+		integer: true,
+	});
 }
 
 /** A width, height or duration that may be left at 0 (or empty) for the file's own; undefined then. */
-export function readOverride(ctx: IExecuteFunctions, i: number, name: string, field: string): number | undefined {
+export function readOverride(
+	ctx: IExecuteFunctions,
+	i: number,
+	name: string,
+	field: string,
+): number | undefined {
 	const value = ctx.getNodeParameter(name, i, 0) as unknown;
-	const unset = value === undefined || value === null || (typeof value === 'string' ? value.trim() === '' || Number(value) === 0 : value === 0);
+	const unset =
+		value === undefined ||
+		value === null ||
+		(typeof value === 'string' ? value.trim() === '' || Number(value) === 0 : value === 0);
 	return unset ? undefined : requireNumber(value, field, { min: 1, integer: true });
 }
 
@@ -102,15 +125,22 @@ export function requireAction(value: unknown, field: string): string {
 	const text = requireText(value, field);
 	if (!text.startsWith(INPUT_ACTION_PREFIX)) {
 		if (!/^(https?|mixin):\/\/\S+$/i.test(text)) {
-			throw new InputError(field, `"${field}" must be an http(s):// or mixin:// URL, or input:<text to send back>`);
+			throw new InputError(
+				field,
+				`"${field}" must be an http(s):// or mixin:// URL, or input:<text to send back>`,
+			);
 		}
 		return text;
 	}
 	const reply = text.slice(INPUT_ACTION_PREFIX.length);
-	if (reply.trim() === '') throw new InputError(field, `"${field}" needs the text to send back after input:`);
+	if (reply.trim() === '')
+		throw new InputError(field, `"${field}" needs the text to send back after input:`);
 	const length = [...reply].length;
 	if (length > MAX_INPUT_ACTION_TEXT) {
-		throw new InputError(field, `"${field}": the input: text is ${length} characters; at most ${MAX_INPUT_ACTION_TEXT}`);
+		throw new InputError(
+			field,
+			`"${field}": the input: text is ${length} characters; at most ${MAX_INPUT_ACTION_TEXT}`,
+		);
 	}
 	return text;
 }

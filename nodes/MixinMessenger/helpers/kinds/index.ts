@@ -37,7 +37,8 @@ export const messageTypeProperty: INodeProperties = {
 	default: 'text',
 };
 
-const byValue = (...values: string[]) => values.flatMap((v) => KINDS.find((k) => k.value === v)!.properties);
+const byValue = (...values: string[]) =>
+	values.flatMap((v) => KINDS.find((k) => k.value === v)!.properties);
 
 /** Every kind's fields, shared ones (media source, size, duration) where they read best. */
 export const kindProperties: INodeProperties[] = [
@@ -52,7 +53,8 @@ export const kindProperties: INodeProperties[] = [
 /** The options kinds add to Additional Fields, once each. */
 export function kindAdditionalOptions(): INodeProperties[] {
 	const options = new Map<string, INodeProperties>();
-	for (const kind of KINDS) for (const option of kind.additionalOptions ?? []) options.set(option.name, option);
+	for (const kind of KINDS)
+		for (const option of kind.additionalOptions ?? []) options.set(option.name, option);
 	return [...options.values()];
 }
 

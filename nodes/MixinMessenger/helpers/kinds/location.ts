@@ -33,11 +33,20 @@ export const location: MessageKind = {
 	],
 	read({ ctx, i, extra }) {
 		const payload: IDataObject = {
-			latitude: requireNumber(ctx.getNodeParameter('latitude', i), 'Latitude', { min: -90, max: 90 }),
-			longitude: requireNumber(ctx.getNodeParameter('longitude', i), 'Longitude', { min: -180, max: 180 }),
+			latitude: requireNumber(ctx.getNodeParameter('latitude', i), 'Latitude', {
+				min: -90,
+				max: 90,
+			}),
+			longitude: requireNumber(ctx.getNodeParameter('longitude', i), 'Longitude', {
+				min: -180,
+				max: 180,
+			}),
 		};
 		if (payload.latitude === 0 && payload.longitude === 0) {
-			throw new InputError('Latitude', '"Latitude" and "Longitude" are both 0, which Mixin clients show as no location');
+			throw new InputError(
+				'Latitude',
+				'"Latitude" and "Longitude" are both 0, which Mixin clients show as no location',
+			);
 		}
 		if (extra.locationName) payload.name = String(extra.locationName);
 		if (extra.locationAddress) payload.address = String(extra.locationAddress);

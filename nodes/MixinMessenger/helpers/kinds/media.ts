@@ -1,7 +1,13 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { InputError } from '../../../common/errors';
-import { IMAGE_FORMAT_NAMES, imageFormat, imageSize, mp4Info, oggOpusDurationMs } from '../../../common/mediaInfo';
+import {
+	IMAGE_FORMAT_NAMES,
+	imageFormat,
+	imageSize,
+	mp4Info,
+	oggOpusDurationMs,
+} from '../../../common/mediaInfo';
 import { requireNumber, requireText, requireUuid } from '../../../common/validate';
 import { base64Field, readDimensions, readDuration, readOverride } from './fields';
 import { forKinds, type KindInput, type MessageKind, type PendingUpload } from './types';
@@ -17,8 +23,16 @@ export const mediaSourceProperties: INodeProperties[] = [
 		name: 'mediaSource',
 		type: 'options',
 		options: [
-			{ name: 'Binary Data', value: 'binary', description: 'Upload a binary property of the input item first' },
-			{ name: 'Existing Attachment', value: 'attachment', description: 'An attachment already uploaded' },
+			{
+				name: 'Binary Data',
+				value: 'binary',
+				description: 'Upload a binary property of the input item first',
+			},
+			{
+				name: 'Existing Attachment',
+				value: 'attachment',
+				description: 'An attachment already uploaded',
+			},
 		],
 		default: 'binary',
 		displayOptions: forKinds(MEDIA_KINDS),
@@ -90,7 +104,10 @@ const thumbnailBinaryOption: INodeProperties = {
 };
 
 /** The media types Mixin's clients can show for each kind; parameters (`; codecs=opus`) are allowed. */
-const MEDIA_TYPE_OF: Record<string, { test: (essence: string, codecs?: string) => boolean; expected: string }> = {
+const MEDIA_TYPE_OF: Record<
+	string,
+	{ test: (essence: string, codecs?: string) => boolean; expected: string }
+> = {
 	image: { test: (t) => t.startsWith('image/'), expected: 'an image/* type' },
 	audio: {
 		test: (t, codecs) => t === 'audio/ogg' && (codecs === undefined || codecs === 'opus'),
@@ -102,9 +119,15 @@ const MEDIA_TYPE_OF: Record<string, { test: (essence: string, codecs?: string) =
 function checkMediaType(kind: string, mimeType: string, field: string): void {
 	const rule = MEDIA_TYPE_OF[kind];
 	const [essence, ...parameters] = mimeType.split(';').map((p) => p.trim().toLowerCase());
-	const codecs = parameters.find((p) => p.startsWith('codecs='))?.slice('codecs='.length).replace(/"/g, '');
+	const codecs = parameters
+		.find((p) => p.startsWith('codecs='))
+		?.slice('codecs='.length)
+		.replace(/"/g, '');
 	if (rule && !rule.test(essence, codecs)) {
-		throw new InputError(field, `"${field}" is ${mimeType}; ${kind} messages must be ${rule.expected}`);
+		throw new InputError(
+			field,
+			`"${field}" is ${mimeType}; ${kind} messages must be ${rule.expected}`,
+		);
 	}
 }
 
@@ -115,14 +138,21 @@ async function readMedia(
 ): Promise<{ fields: IDataObject; upload?: PendingUpload }> {
 	const source = ctx.getNodeParameter('mediaSource', i) as string;
 	if (source === 'binary') {
-		const property = requireText(ctx.getNodeParameter('binaryPropertyName', i), 'Input Binary Field');
+		const property = requireText(
+			ctx.getNodeParameter('binaryPropertyName', i),
+			'Input Binary Field',
+		);
 		const meta = ctx.helpers.assertBinaryData(i, property);
 		const override = String(extra.mimeTypeOverride ?? '').trim();
 		const mimeType = override || meta.mimeType || 'application/octet-stream';
 		checkMediaType(kind, mimeType, override ? 'MIME Type Override' : 'Input Binary Field');
 		const bytes = await ctx.helpers.getBinaryDataBuffer(i, property);
-		if (bytes.length === 0) throw new InputError('Input Binary Field', `binary field "${property}" is empty`);
-		return { fields: { mime_type: mimeType, size: bytes.length }, upload: { bytes, mimeType, fileName: meta.fileName } };
+		if (bytes.length === 0)
+			throw new InputError('Input Binary Field', `binary field "${property}" is empty`);
+		return {
+			fields: { mime_type: mimeType, size: bytes.length },
+			upload: { bytes, mimeType, fileName: meta.fileName },
+		};
 	}
 	const fields: IDataObject = {
 		attachment_id: requireUuid(ctx.getNodeParameter('attachmentId', i), 'Attachment ID'),
@@ -136,13 +166,19 @@ async function readMedia(
 /** "A", "A and B", "A, B and C", each quoted as the fields are in messages. */
 function fieldList(fields: string[]): string {
 	const quoted = fields.map((f) => `"${f}"`);
-	return quoted.length > 1 ? `${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1]}` : quoted[0];
+	return quoted.length > 1
+		? `${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1]}`
+		: quoted[0];
 }
 
 /** A payload field the file can tell, named as its parameter; the display name is for messages. */
 type Measure = 'width' | 'height' | 'duration';
 
-const FIELD_OF: Record<Measure, string> = { width: 'Width', height: 'Height', duration: 'Duration (Ms)' };
+const FIELD_OF: Record<Measure, string> = {
+	width: 'Width',
+	height: 'Height',
+	duration: 'Duration (Ms)',
+};
 
 /**
  * Width, height and duration of media from a binary field: each one typed (non-zero) is sent as typed, and only
@@ -174,12 +210,17 @@ function fromFile(
 }
 
 function imageDimensions(input: KindInput, bytes: Buffer): IDataObject {
-	return fromFile(input, ['width', 'height'], () => imageSize(bytes), () => {
-		const format = imageFormat(bytes);
-		return format
-			? `could not read the image size from the ${IMAGE_FORMAT_NAMES[format]} header of "Input Binary Field"`
-			: 'could not read the image size: "Input Binary Field" is not a PNG, JPEG, GIF or WebP image';
-	});
+	return fromFile(
+		input,
+		['width', 'height'],
+		() => imageSize(bytes),
+		() => {
+			const format = imageFormat(bytes);
+			return format
+				? `could not read the image size from the ${IMAGE_FORMAT_NAMES[format]} header of "Input Binary Field"`
+				: 'could not read the image size: "Input Binary Field" is not a PNG, JPEG, GIF or WebP image';
+		},
+	);
 }
 
 function videoMeasures(input: KindInput, bytes: Buffer): IDataObject {
@@ -192,8 +233,10 @@ function videoMeasures(input: KindInput, bytes: Buffer): IDataObject {
 		},
 		(missing) => {
 			const size = missing.includes('width') || missing.includes('height');
-			const what = size && missing.includes('duration') ? 'size and duration' : size ? 'size' : 'duration';
-			if (!mp4Info(bytes)) return `could not read the video ${what}: "Input Binary Field" has no MP4 movie box (moov)`;
+			const what =
+				size && missing.includes('duration') ? 'size and duration' : size ? 'size' : 'duration';
+			if (!mp4Info(bytes))
+				return `could not read the video ${what}: "Input Binary Field" has no MP4 movie box (moov)`;
 			const box = what === 'size' ? 'tkhd' : what === 'duration' ? 'mvhd' : 'mvhd, tkhd';
 			return `could not read the video ${what} from the MP4 headers (${box}) of "Input Binary Field"`;
 		},
@@ -217,10 +260,14 @@ async function readThumbnail({ ctx, i, extra }: KindInput): Promise<string | und
 	const field = 'Thumbnail Input Binary Field';
 	if (typed) throw new InputError(field, `set "Thumbnail (Base64)" or "${field}", not both`);
 	if (!ctx.getInputData()[i]?.binary?.[property]) {
-		throw new InputError(field, `"${field}" names binary field "${property}", which the item does not have`);
+		throw new InputError(
+			field,
+			`"${field}" names binary field "${property}", which the item does not have`,
+		);
 	}
 	const bytes = await ctx.helpers.getBinaryDataBuffer(i, property);
-	if (bytes.length === 0) throw new InputError(field, `"${field}": binary field "${property}" is empty`);
+	if (bytes.length === 0)
+		throw new InputError(field, `"${field}": binary field "${property}" is empty`);
 	if (bytes.length > MAX_THUMBNAIL_BYTES) {
 		throw new InputError(
 			field,
@@ -228,7 +275,8 @@ async function readThumbnail({ ctx, i, extra }: KindInput): Promise<string | und
 			"A thumbnail is a tiny preview shown while the media loads: Mixin's own clients send a blurred JPEG of at most 64 px a side.",
 		);
 	}
-	if (!imageFormat(bytes)) throw new InputError(field, `"${field}" must hold a PNG, JPEG, GIF or WebP image`);
+	if (!imageFormat(bytes))
+		throw new InputError(field, `"${field}" must hold a PNG, JPEG, GIF or WebP image`);
 	return bytes.toString('base64');
 }
 
@@ -239,7 +287,9 @@ export const image: MessageKind = {
 	additionalOptions: [mimeTypeOverride, thumbnailOption, thumbnailBinaryOption],
 	async read(input) {
 		const media = await readMedia(input, 'image');
-		const dimensions = media.upload ? imageDimensions(input, media.upload.bytes) : readDimensions(input.ctx, input.i);
+		const dimensions = media.upload
+			? imageDimensions(input, media.upload.bytes)
+			: readDimensions(input.ctx, input.i);
 		const payload: IDataObject = { ...media.fields, ...dimensions };
 		const thumbnail = await readThumbnail(input);
 		if (thumbnail) payload.thumbnail = thumbnail;
@@ -257,7 +307,12 @@ export const video: MessageKind = {
 		const measures = media.upload
 			? videoMeasures(input, media.upload.bytes)
 			: { ...readDimensions(input.ctx, input.i), duration: readDuration(input.ctx, input.i) };
-		const payload: IDataObject = { ...media.fields, width: measures.width, height: measures.height, duration: measures.duration };
+		const payload: IDataObject = {
+			...media.fields,
+			width: measures.width,
+			height: measures.height,
+			duration: measures.duration,
+		};
 		const thumbnail = await readThumbnail(input);
 		if (thumbnail) payload.thumbnail = thumbnail;
 		return { category: 'PLAIN_VIDEO', payload, upload: media.upload };
@@ -280,7 +335,10 @@ export const file: MessageKind = {
 	additionalOptions: [mimeTypeOverride],
 	async read(input) {
 		const media = await readMedia(input, 'file');
-		const name = (input.ctx.getNodeParameter('fileName', input.i, '') as string).trim() || media.upload?.fileName || '';
+		const name =
+			(input.ctx.getNodeParameter('fileName', input.i, '') as string).trim() ||
+			media.upload?.fileName ||
+			'';
 		return {
 			category: 'PLAIN_DATA',
 			payload: { ...media.fields, name: requireText(name, 'File Name') },
@@ -305,7 +363,9 @@ export const audio: MessageKind = {
 	],
 	async read(input) {
 		const media = await readMedia(input, 'audio');
-		const duration = media.upload ? audioDuration(input, media.upload.bytes) : { duration: readDuration(input.ctx, input.i) };
+		const duration = media.upload
+			? audioDuration(input, media.upload.bytes)
+			: { duration: readDuration(input.ctx, input.i) };
 		const payload: IDataObject = { ...media.fields, ...duration };
 		// clients draw a voice message from its waveform; one that has none gets a steady line
 		payload.waveform = base64Field(input.extra.waveform, 'Waveform (Base64)') ?? flatWaveform();

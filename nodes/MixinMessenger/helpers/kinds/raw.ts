@@ -25,7 +25,8 @@ export const raw: MessageKind = {
 			typeOptions: { rows: 4 },
 			required: true,
 			default: '',
-			description: 'The payload: plain text for PLAIN_TEXT and PLAIN_POST, JSON for the other categories',
+			description:
+				'The payload: plain text for PLAIN_TEXT and PLAIN_POST, JSON for the other categories',
 			displayOptions: forKinds(['raw']),
 		},
 	],
@@ -38,7 +39,8 @@ export const raw: MessageKind = {
 			);
 		}
 		const data = ctx.getNodeParameter('rawData', i) as unknown;
-		if (category === 'PLAIN_TEXT' || category === 'PLAIN_POST') return { category, payload: requireText(data, 'Data') };
+		if (category === 'PLAIN_TEXT' || category === 'PLAIN_POST')
+			return { category, payload: requireText(data, 'Data') };
 		const parsed = parseJsonParameter(data, 'Data');
 		if (!parsed || typeof parsed !== 'object') {
 			throw new InputError('Data', `"Data" must be a JSON object or array for ${category}`);

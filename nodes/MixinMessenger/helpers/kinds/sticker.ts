@@ -21,7 +21,9 @@ export const sticker: MessageKind = {
 		{ displayName: 'Sticker Name', name: 'stickerName', type: 'string', default: '' },
 	],
 	read({ ctx, i, extra }) {
-		const payload: IDataObject = { sticker_id: requireUuid(ctx.getNodeParameter('stickerId', i), 'Sticker ID') };
+		const payload: IDataObject = {
+			sticker_id: requireUuid(ctx.getNodeParameter('stickerId', i), 'Sticker ID'),
+		};
 		if (extra.stickerName) payload.name = String(extra.stickerName);
 		const albumId = optionalUuid(extra.albumId, 'Sticker Album ID');
 		if (albumId) payload.album_id = albumId;

@@ -15,7 +15,10 @@ export const text: MessageKind = {
 			displayOptions: forKinds(['text']),
 		},
 	],
-	read: ({ ctx, i }) => ({ category: 'PLAIN_TEXT', payload: requireText(ctx.getNodeParameter('text', i), 'Text') }),
+	read: ({ ctx, i }) => ({
+		category: 'PLAIN_TEXT',
+		payload: requireText(ctx.getNodeParameter('text', i), 'Text'),
+	}),
 };
 
 export const post: MessageKind = {
@@ -33,5 +36,8 @@ export const post: MessageKind = {
 			displayOptions: forKinds(['post']),
 		},
 	],
-	read: ({ ctx, i }) => ({ category: 'PLAIN_POST', payload: requireText(ctx.getNodeParameter('post', i), 'Markdown') }),
+	read: ({ ctx, i }) => ({
+		category: 'PLAIN_POST',
+		payload: requireText(ctx.getNodeParameter('post', i), 'Markdown'),
+	}),
 };

@@ -16,7 +16,10 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['account'], operation: ['check'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['account'], operation: ['check'] } },
+	properties,
+);
 
 /** One output item per account: whether it has been imported. */
 export async function execute(this: IExecuteFunctions, i: number): Promise<ItemResult> {

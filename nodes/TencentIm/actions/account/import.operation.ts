@@ -14,8 +14,16 @@ const properties: INodeProperties[] = [
 		name: 'importMode',
 		type: 'options',
 		options: [
-			{ name: 'One Account', value: 'one', description: 'One account_import call, with an optional nickname and avatar' },
-			{ name: 'Many Accounts', value: 'many', description: `Calls to multiaccount_import, up to ${ACCOUNT_IMPORT_PER_REQUEST} accounts each` },
+			{
+				name: 'One Account',
+				value: 'one',
+				description: 'One account_import call, with an optional nickname and avatar',
+			},
+			{
+				name: 'Many Accounts',
+				value: 'many',
+				description: `Calls to multiaccount_import, up to ${ACCOUNT_IMPORT_PER_REQUEST} accounts each`,
+			},
 		],
 		default: 'one',
 	},
@@ -52,7 +60,10 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['account'], operation: ['import'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['account'], operation: ['import'] } },
+	properties,
+);
 
 /** One account (one output item), or many (one output item per account, imported or not and why). */
 export async function execute(this: IExecuteFunctions, i: number): Promise<ItemResult> {
@@ -60,14 +71,12 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<ItemR
 		const userIds = requireUserIdList(this.getNodeParameter('userIds', i), 'User IDs');
 		const client = await tencentClient(this);
 		const outcomes = await client.importAccounts(userIds);
-		return outcomes.map(
-			(o): IDataObject => ({
-				UserID: o.UserID,
-				imported: o.ok,
-				...(o.ErrorCode !== undefined ? { ErrorCode: o.ErrorCode } : {}),
-				...(o.error ? { error: o.error } : {}),
-			}),
-		);
+		return outcomes.map((o): IDataObject => ({
+			UserID: o.UserID,
+			imported: o.ok,
+			...(o.ErrorCode !== undefined ? { ErrorCode: o.ErrorCode } : {}),
+			...(o.error ? { error: o.error } : {}),
+		}));
 	}
 	const userId = requireUserId(this.getNodeParameter('userId', i), 'User ID');
 	const profile = this.getNodeParameter('profile', i, {}) as { nick?: string; faceUrl?: string };

@@ -13,8 +13,18 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['account'] } },
 		options: [
-			{ name: 'Check', value: 'check', description: 'Check whether accounts have been imported', action: 'Check accounts' },
-			{ name: 'Import', value: 'import', description: 'Import one or many accounts so they can send and receive', action: 'Import accounts' },
+			{
+				name: 'Check',
+				value: 'check',
+				description: 'Check whether accounts have been imported',
+				action: 'Check accounts',
+			},
+			{
+				name: 'Import',
+				value: 'import',
+				description: 'Import one or many accounts so they can send and receive',
+				action: 'Import accounts',
+			},
 		],
 		default: 'import',
 	},

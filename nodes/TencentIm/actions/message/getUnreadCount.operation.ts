@@ -6,17 +6,28 @@ import { requireUserId, requireUserIdList } from '../../helpers/accounts';
 import { tencentClient } from '../../helpers/client';
 
 const properties: INodeProperties[] = [
-	{ displayName: 'Account', name: 'toAccount', type: 'string', required: true, default: '', description: 'Whose unread counts to read' },
+	{
+		displayName: 'Account',
+		name: 'toAccount',
+		type: 'string',
+		required: true,
+		default: '',
+		description: 'Whose unread counts to read',
+	},
 	{
 		displayName: 'Peer Accounts',
 		name: 'peerAccounts',
 		type: 'string',
 		default: '',
-		description: 'Count per conversation partner (comma-separated); the total over all conversations when empty',
+		description:
+			'Count per conversation partner (comma-separated); the total over all conversations when empty',
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['getUnreadCount'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['message'], operation: ['getUnreadCount'] } },
+	properties,
+);
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<ItemResult> {
 	const account = requireUserId(this.getNodeParameter('toAccount', i), 'Account');

@@ -59,18 +59,27 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['list'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['message'], operation: ['list'] } },
+	properties,
+);
 
 /** One output item per message, newest first; recalled messages are included and marked. */
 export async function execute(this: IExecuteFunctions, i: number): Promise<ItemResult> {
 	const operator = requireUserId(this.getNodeParameter('operatorAccount', i), 'Account');
 	const peer = requireUserId(this.getNodeParameter('peerAccount', i), 'Peer Account');
 	const zone = this.getTimezone();
-	const maxTime = optionalUnixSeconds(this.getNodeParameter('maxTime', i, ''), 'To', zone) ?? Math.floor(Date.now() / 1000);
-	const minTime = optionalUnixSeconds(this.getNodeParameter('minTime', i, ''), 'From', zone) ?? maxTime - 7 * DAY_SECONDS;
+	const maxTime =
+		optionalUnixSeconds(this.getNodeParameter('maxTime', i, ''), 'To', zone) ??
+		Math.floor(Date.now() / 1000);
+	const minTime =
+		optionalUnixSeconds(this.getNodeParameter('minTime', i, ''), 'From', zone) ??
+		maxTime - 7 * DAY_SECONDS;
 	if (minTime > maxTime) throw new InputError('From', '"From" is later than "To"');
 	const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
-	const limit = returnAll ? undefined : requireNumber(this.getNodeParameter('limit', i), 'Limit', { min: 1, integer: true });
+	const limit = returnAll
+		? undefined
+		: requireNumber(this.getNodeParameter('limit', i), 'Limit', { min: 1, integer: true });
 	const client = await tencentClient(this);
 	const messages = await client.listMessages({ operator, peer, minTime, maxTime, limit });
 	return messages.map((m) => ({ ...m, recalled: m.MsgFlagBits === 8 }) as IDataObject);

@@ -18,7 +18,10 @@ const properties: INodeProperties[] = [
 	...messageProperties,
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['send'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['message'], operation: ['send'] } },
+	properties,
+);
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<ItemResult> {
 	const toAccount = requireUserId(this.getNodeParameter('toAccount', i), 'To Account');
@@ -36,6 +39,8 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<ItemR
 
 /** Messages from one account to another keep their order. */
 export function orderKey(this: IExecuteFunctions, i: number): string {
-	const from = String((this.getNodeParameter('messageOptions', i, {}) as { fromAccount?: string }).fromAccount ?? '');
+	const from = String(
+		(this.getNodeParameter('messageOptions', i, {}) as { fromAccount?: string }).fromAccount ?? '',
+	);
 	return `${from}>${String(this.getNodeParameter('toAccount', i, ''))}`;
 }

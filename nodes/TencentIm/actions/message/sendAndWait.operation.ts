@@ -21,12 +21,16 @@ const properties: INodeProperties[] = [
 		name: 'fromAccount',
 		type: 'string',
 		default: '',
-		description: "UserID the question comes from (for example a bot account); the credential's admin when empty",
+		description:
+			"UserID the question comes from (for example a bot account); the credential's admin when empty",
 	},
 	...sendAndWaitProperties,
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['sendAndWait'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['message'], operation: ['sendAndWait'] } },
+	properties,
+);
 
 /**
  * The question as a text message with each answer's label and signed resume URL on its own line (Tencent's

@@ -20,7 +20,10 @@ const properties: INodeProperties[] = [
 	...messageProperties,
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['sendToMany'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['message'], operation: ['sendToMany'] } },
+	properties,
+);
 
 /** One output item per recipient, saying whether Tencent accepted the message for it. */
 export async function execute(this: IExecuteFunctions, i: number): Promise<ItemResult> {

@@ -17,7 +17,10 @@ export const text: ElementKind = {
 			displayOptions: forType(['text']),
 		},
 	],
-	build: (e, f) => ({ MsgType: 'TIMTextElem', MsgContent: { Text: requireText(e.text, f('Text')) } }),
+	build: (e, f) => ({
+		MsgType: 'TIMTextElem',
+		MsgContent: { Text: requireText(e.text, f('Text')) },
+	}),
 };
 
 export const face: ElementKind = {
@@ -35,7 +38,10 @@ export const face: ElementKind = {
 	],
 	build: (e, f) => ({
 		MsgType: 'TIMFaceElem',
-		MsgContent: { Index: requireNumber(e.index, f('Face Index'), { integer: true }), Data: String(e.data ?? '') },
+		MsgContent: {
+			Index: requireNumber(e.index, f('Face Index'), { integer: true }),
+			Data: String(e.data ?? ''),
+		},
 	}),
 };
 

@@ -51,6 +51,10 @@ export const elementsProperty: INodeProperties = {
 export function buildElement(values: IDataObject, n: number): MsgElement {
 	const field = (name: string) => `Elements › ${n + 1} › ${name}`;
 	const kind = ELEMENTS.find((k) => k.value === values.type);
-	if (!kind) throw new InputError(field('Type'), `"${field('Type')}" ${String(values.type)} is not an element type`);
+	if (!kind)
+		throw new InputError(
+			field('Type'),
+			`"${field('Type')}" ${String(values.type)} is not an element type`,
+		);
 	return kind.build(values, field);
 }

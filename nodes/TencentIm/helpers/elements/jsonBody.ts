@@ -62,7 +62,13 @@ const ELEMENT_RULES: Record<string, Rules> = {
 			},
 		},
 	},
-	TIMFileElem: { Url: url, UUID: uuid, FileSize: size(), FileName: str(), Download_Flag: downloadFlag },
+	TIMFileElem: {
+		Url: url,
+		UUID: uuid,
+		FileSize: size(),
+		FileName: str(),
+		Download_Flag: downloadFlag,
+	},
 	TIMVideoFileElem: {
 		VideoUrl: url,
 		VideoUUID: uuid,
@@ -101,7 +107,8 @@ const ELEMENT_RULES: Record<string, Rules> = {
 	},
 };
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+	typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const KIND_TEXT: Record<Kind, string> = {
 	string: 'a string',
@@ -161,7 +168,9 @@ function checkValue(v: unknown, rule: Rule, place: Place): void {
 		place.fail(`needs at least ${rule.minItems} item${rule.minItems === 1 ? '' : 's'}`);
 	}
 	if (rule.kind === 'objects' && rule.items) {
-		(v as Array<Record<string, unknown>>).forEach((item, k) => checkFields(item, rule.items!, place.at(String(k + 1))));
+		(v as Array<Record<string, unknown>>).forEach((item, k) =>
+			checkFields(item, rule.items!, place.at(String(k + 1))),
+		);
 	}
 	if (rule.kind === 'msgBody') checkElements(v as unknown[], place);
 }
@@ -182,28 +191,41 @@ function checkElements(list: unknown[], inside?: Place): void {
 	let custom = 0;
 	list.forEach((entry, n) => {
 		const el = entry as Partial<MsgElement> | undefined;
-		const rules = typeof el?.MsgType === 'string' && Object.hasOwn(ELEMENT_RULES, el.MsgType) ? ELEMENT_RULES[el.MsgType] : undefined;
+		const rules =
+			typeof el?.MsgType === 'string' && Object.hasOwn(ELEMENT_RULES, el.MsgType)
+				? ELEMENT_RULES[el.MsgType]
+				: undefined;
 		if (!rules || !isObject(el?.MsgContent)) {
 			const problem = 'needs a known MsgType and a MsgContent object';
 			if (inside) return inside.at(String(n + 1)).fail(problem);
 			throw new InputError(JSON_BODY_FIELD, `element ${n + 1} of "${JSON_BODY_FIELD}" ${problem}`);
 		}
 		const type = el!.MsgType!;
-		const place = inside ? inside.at(`${n + 1} (${type})`) : new Place(`element ${n + 1} (${type}) of "${JSON_BODY_FIELD}"`);
+		const place = inside
+			? inside.at(`${n + 1} (${type})`)
+			: new Place(`element ${n + 1} (${type}) of "${JSON_BODY_FIELD}"`);
 		const content = el!.MsgContent as Record<string, unknown>;
 		checkFields(content, rules, place);
-		if (type === 'TIMRelayElem' && content.MsgList === undefined && content.JsonMsgKey === undefined) {
+		if (
+			type === 'TIMRelayElem' &&
+			content.MsgList === undefined &&
+			content.JsonMsgKey === undefined
+		) {
 			place.fail('needs MsgList (the forwarded messages) or JsonMsgKey');
 		}
 		// the top-level count is checked for both body inputs by readBody
-		if (inside && type === 'TIMCustomElem' && ++custom > 1) inside.fail('may contain at most one TIMCustomElem');
+		if (inside && type === 'TIMCustomElem' && ++custom > 1)
+			inside.fail('may contain at most one TIMCustomElem');
 	});
 }
 
 /** A MsgBody given as JSON (parsed), checked; the top-level custom-element count is left to the caller. */
 export function checkJsonBody(parsed: unknown): MsgElement[] {
 	if (!Array.isArray(parsed) || parsed.length === 0) {
-		throw new InputError(JSON_BODY_FIELD, `"${JSON_BODY_FIELD}" must be a non-empty array of elements`);
+		throw new InputError(
+			JSON_BODY_FIELD,
+			`"${JSON_BODY_FIELD}" must be a non-empty array of elements`,
+		);
 	}
 	checkElements(parsed);
 	return parsed as MsgElement[];

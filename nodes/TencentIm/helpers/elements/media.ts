@@ -58,7 +58,13 @@ export const file: ElementKind = {
 	value: 'file',
 	name: 'File (URL)',
 	fields: [
-		{ displayName: 'File Name', name: 'fileName', type: 'string', default: '', displayOptions: forType(['file']) },
+		{
+			displayName: 'File Name',
+			name: 'fileName',
+			type: 'string',
+			default: '',
+			displayOptions: forType(['file']),
+		},
 	],
 	build(e, f) {
 		const address = requireUrl(e.url, f('URL'));
@@ -100,12 +106,48 @@ export const video: ElementKind = {
 	value: 'video',
 	name: 'Video (URL)',
 	fields: [
-		{ displayName: 'Video Format', name: 'videoFormat', type: 'string', default: 'mp4', displayOptions: forVideo },
-		{ displayName: 'Thumbnail URL', name: 'thumbUrl', type: 'string', default: '', displayOptions: forVideo },
-		{ displayName: 'Thumbnail Width', name: 'thumbWidth', type: 'number', default: 0, displayOptions: forVideo },
-		{ displayName: 'Thumbnail Height', name: 'thumbHeight', type: 'number', default: 0, displayOptions: forVideo },
-		{ displayName: 'Thumbnail Size (Bytes)', name: 'thumbSize', type: 'number', default: 0, displayOptions: forVideo },
-		{ displayName: 'Thumbnail Format', name: 'thumbFormat', type: 'string', default: 'JPG', displayOptions: forVideo },
+		{
+			displayName: 'Video Format',
+			name: 'videoFormat',
+			type: 'string',
+			default: 'mp4',
+			displayOptions: forVideo,
+		},
+		{
+			displayName: 'Thumbnail URL',
+			name: 'thumbUrl',
+			type: 'string',
+			default: '',
+			displayOptions: forVideo,
+		},
+		{
+			displayName: 'Thumbnail Width',
+			name: 'thumbWidth',
+			type: 'number',
+			default: 0,
+			displayOptions: forVideo,
+		},
+		{
+			displayName: 'Thumbnail Height',
+			name: 'thumbHeight',
+			type: 'number',
+			default: 0,
+			displayOptions: forVideo,
+		},
+		{
+			displayName: 'Thumbnail Size (Bytes)',
+			name: 'thumbSize',
+			type: 'number',
+			default: 0,
+			displayOptions: forVideo,
+		},
+		{
+			displayName: 'Thumbnail Format',
+			name: 'thumbFormat',
+			type: 'string',
+			default: 'JPG',
+			displayOptions: forVideo,
+		},
 	],
 	build(e, f) {
 		const address = requireUrl(e.url, f('URL'));

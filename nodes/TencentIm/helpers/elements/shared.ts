@@ -47,7 +47,13 @@ export const mediaFields: INodeProperties[] = [
 		description: 'Globally unique ID of the file; an MD5 of the URL when empty',
 		displayOptions: forType(MEDIA_TYPES),
 	},
-	{ displayName: 'Size (Bytes)', name: 'size', type: 'number', default: 0, displayOptions: forType(MEDIA_TYPES) },
+	{
+		displayName: 'Size (Bytes)',
+		name: 'size',
+		type: 'number',
+		default: 0,
+		displayOptions: forType(MEDIA_TYPES),
+	},
 ];
 
 export const secondsField: INodeProperties = {
@@ -64,7 +70,8 @@ export function md5(text: string): string {
 
 export function requireUrl(value: unknown, field: string): string {
 	const text = requireText(value, field);
-	if (!/^https?:\/\/\S+$/i.test(text)) throw new InputError(field, `"${field}" must be an http(s):// URL`);
+	if (!/^https?:\/\/\S+$/i.test(text))
+		throw new InputError(field, `"${field}" must be an http(s):// URL`);
 	return text;
 }
 

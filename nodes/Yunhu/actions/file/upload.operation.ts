@@ -31,13 +31,17 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['file'], operation: ['upload'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['file'], operation: ['upload'] } },
+	properties,
+);
 
 /** Returns the key to send the file by, and for images the public URL. */
 export async function execute(this: IExecuteFunctions, i: number): Promise<ItemResult> {
 	const api = chosenApi(this);
 	const kind = this.getNodeParameter('fileKind', i) as MediaKind;
-	if (api === 'botApi' && kind === 'audio') throw new InputError('File Kind', 'the bot API cannot upload audio');
+	if (api === 'botApi' && kind === 'audio')
+		throw new InputError('File Kind', 'the bot API cannot upload audio');
 	const file = await readBinaryFile(this, i);
 	checkUpload({ kind, upload: file }, api);
 	const uploaded =

@@ -43,7 +43,10 @@ const properties: INodeProperties[] = [
 	mentionsProperty,
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['edit'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['message'], operation: ['edit'] } },
+	properties,
+);
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<ItemResult> {
 	const api = chosenApi(this);
@@ -54,14 +57,32 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<ItemR
 		const { content } = userContent(draft);
 		const client = await userClient(this);
 		await client.sendMessage(
-			{ msg_id: msgId, chat_id: chat.chatId, chat_type: chat.chatType, content, content_type: CONTENT_TYPE[draft.kind] },
+			{
+				msg_id: msgId,
+				chat_id: chat.chatId,
+				chat_type: chat.chatType,
+				content,
+				content_type: CONTENT_TYPE[draft.kind],
+			},
 			true,
 		);
 	} else {
 		const client = await botClient(this);
-		await client.edit({ msgId, recvId: chat.chatId, recvType: chat.recvType, contentType: draft.kind, content: botContent(draft) });
+		await client.edit({
+			msgId,
+			recvId: chat.chatId,
+			recvType: chat.recvType,
+			contentType: draft.kind,
+			content: botContent(draft),
+		});
 	}
-	return { msgId, chatId: chat.chatId, chatType: chat.recvType, contentType: draft.kind, edited: true };
+	return {
+		msgId,
+		chatId: chat.chatId,
+		chatType: chat.recvType,
+		contentType: draft.kind,
+		edited: true,
+	};
 }
 
 export function orderKey(this: IExecuteFunctions, i: number): string {

@@ -37,16 +37,24 @@ export const description = updateDisplayOptions(
 export async function execute(this: IExecuteFunctions, i: number): Promise<ItemResult> {
 	const msgId = requireText(this.getNodeParameter('messageId', i), 'Message ID');
 	const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
-	const limit = returnAll ? Infinity : requireNumber(this.getNodeParameter('limit', i), 'Limit', { min: 1, integer: true });
+	const limit = returnAll
+		? Infinity
+		: requireNumber(this.getNodeParameter('limit', i), 'Limit', { min: 1, integer: true });
 	const client = await userClient(this);
 	const records: IDataObject[] = [];
 	for (let page = 1; records.length < limit; page++) {
-		const { list, total } = await client.editRecords(msgId, Math.min(PAGE_SIZE, limit - records.length), page);
+		const { list, total } = await client.editRecords(
+			msgId,
+			Math.min(PAGE_SIZE, limit - records.length),
+			page,
+		);
 		records.push(...(list as IDataObject[]).slice(0, limit - records.length));
 		if (list.length === 0 || records.length >= total) break;
 	}
 	return records.map((r) => ({
 		...r,
-		contentOld: (parseJsonOrUndefined(String(r.contentOld ?? ''))?.value as IDataObject | undefined) ?? r.contentOld,
+		contentOld:
+			(parseJsonOrUndefined(String(r.contentOld ?? ''))?.value as IDataObject | undefined) ??
+			r.contentOld,
 	}));
 }

@@ -11,7 +11,18 @@ import * as send from './send.operation';
 import * as sendAndWait from './sendAndWait.operation';
 import * as sendToMany from './sendToMany.operation';
 
-export { edit, getEditHistory, list, recall, recallMany, recordFileDownload, reportButtonClick, send, sendAndWait, sendToMany };
+export {
+	edit,
+	getEditHistory,
+	list,
+	recall,
+	recallMany,
+	recordFileDownload,
+	reportButtonClick,
+	send,
+	sendAndWait,
+	sendToMany,
+};
 
 export const description: INodeProperties[] = [
 	{
@@ -21,15 +32,30 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['message'], authentication: ['userApi'] } },
 		options: [
-			{ name: 'Edit', value: 'edit', description: 'Change the text of a sent message', action: 'Edit a message' },
+			{
+				name: 'Edit',
+				value: 'edit',
+				description: 'Change the text of a sent message',
+				action: 'Edit a message',
+			},
 			{
 				name: 'Get Edit History',
 				value: 'getEditHistory',
 				description: "A message's earlier versions",
 				action: 'Get edit history',
 			},
-			{ name: 'List', value: 'list', description: "Read a chat's messages", action: 'List messages' },
-			{ name: 'Recall', value: 'recall', description: 'Recall a sent message', action: 'Recall a message' },
+			{
+				name: 'List',
+				value: 'list',
+				description: "Read a chat's messages",
+				action: 'List messages',
+			},
+			{
+				name: 'Recall',
+				value: 'recall',
+				description: 'Recall a sent message',
+				action: 'Recall a message',
+			},
 			{
 				name: 'Recall Many',
 				value: 'recallMany',
@@ -48,7 +74,12 @@ export const description: INodeProperties[] = [
 				description: "Click a message's button as the user",
 				action: 'Report a button click',
 			},
-			{ name: 'Send', value: 'send', description: 'Send a message to a user, a group or a bot', action: 'Send a message' },
+			{
+				name: 'Send',
+				value: 'send',
+				description: 'Send a message to a user, a group or a bot',
+				action: 'Send a message',
+			},
 			{
 				name: 'Send and Wait for Response',
 				value: 'sendAndWait',
@@ -65,16 +96,36 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['message'], authentication: ['botApi'] } },
 		options: [
-			{ name: 'Edit', value: 'edit', description: 'Change the text of a sent message', action: 'Edit a message' },
-			{ name: 'List', value: 'list', description: "Read a chat's messages", action: 'List messages' },
-			{ name: 'Recall', value: 'recall', description: 'Recall a sent message', action: 'Recall a message' },
+			{
+				name: 'Edit',
+				value: 'edit',
+				description: 'Change the text of a sent message',
+				action: 'Edit a message',
+			},
+			{
+				name: 'List',
+				value: 'list',
+				description: "Read a chat's messages",
+				action: 'List messages',
+			},
+			{
+				name: 'Recall',
+				value: 'recall',
+				description: 'Recall a sent message',
+				action: 'Recall a message',
+			},
 			{
 				name: 'Recall Many',
 				value: 'recallMany',
 				description: 'Recall several messages of one chat',
 				action: 'Recall many messages',
 			},
-			{ name: 'Send', value: 'send', description: 'Send a message to a user, a group or a bot', action: 'Send a message' },
+			{
+				name: 'Send',
+				value: 'send',
+				description: 'Send a message to a user, a group or a bot',
+				action: 'Send a message',
+			},
 			{
 				name: 'Send and Wait for Response',
 				value: 'sendAndWait',

@@ -19,9 +19,21 @@ const properties: INodeProperties[] = [
 		name: 'window',
 		type: 'options',
 		options: [
-			{ name: 'Latest (or Before a Message)', value: 'before', description: 'Newest first, going back in time' },
-			{ name: 'After a Sequence Number', value: 'afterSeq', description: 'Everything after a msg_seq, oldest first' },
-			{ name: 'Around a Message', value: 'around', description: 'A message and the ones just before it' },
+			{
+				name: 'Latest (or Before a Message)',
+				value: 'before',
+				description: 'Newest first, going back in time',
+			},
+			{
+				name: 'After a Sequence Number',
+				value: 'afterSeq',
+				description: 'Everything after a msg_seq, oldest first',
+			},
+			{
+				name: 'Around a Message',
+				value: 'around',
+				description: 'A message and the ones just before it',
+			},
 		],
 		default: 'before',
 		displayOptions: { show: { authentication: ['userApi'] } },
@@ -31,8 +43,16 @@ const properties: INodeProperties[] = [
 		name: 'window',
 		type: 'options',
 		options: [
-			{ name: 'Latest (or Before a Message)', value: 'before', description: 'Newest first, going back in time' },
-			{ name: 'Around a Message', value: 'around', description: 'A message with the ones before and after it' },
+			{
+				name: 'Latest (or Before a Message)',
+				value: 'before',
+				description: 'Newest first, going back in time',
+			},
+			{
+				name: 'Around a Message',
+				value: 'around',
+				description: 'A message with the ones before and after it',
+			},
 		],
 		default: 'before',
 		displayOptions: { show: { authentication: ['botApi'] } },
@@ -97,7 +117,10 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['list'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['message'], operation: ['list'] } },
+	properties,
+);
 
 type Page = (anchor: string | undefined, size: number) => Promise<IDataObject[]>;
 
@@ -105,7 +128,12 @@ type Page = (anchor: string | undefined, size: number) => Promise<IDataObject[]>
  * Newest first: pages go back from the anchor until a page comes back short (or only the anchor), or the limit is
  * reached. Each page is oldest first, as Yunhu answers.
  */
-async function pageBackwards(page: Page, limit: number, idOf: (m: IDataObject) => string, start?: string) {
+async function pageBackwards(
+	page: Page,
+	limit: number,
+	idOf: (m: IDataObject) => string,
+	start?: string,
+) {
 	const out: IDataObject[] = [];
 	const seen = new Set<string>();
 	let anchor = start;
@@ -124,11 +152,18 @@ async function pageBackwards(page: Page, limit: number, idOf: (m: IDataObject) =
  * Everything after sequence number `start`, oldest first. list-message-by-seq answers only the newest ~30 when asked
  * from further back, so a gap before its first message is filled by paging back with list-message.
  */
-async function listAfterSeq(client: YunhuUserClient, chat: Chat, start: number, limit: number): Promise<IDataObject[]> {
+async function listAfterSeq(
+	client: YunhuUserClient,
+	chat: Chat,
+	start: number,
+	limit: number,
+): Promise<IDataObject[]> {
 	const out: IDataObject[] = [];
 	let from = start;
 	for (;;) {
-		const batch = (await client.listAfterSeq(chat.chatId, chat.chatType, from)).filter((m) => Number(m.msg_seq) > from);
+		const batch = (await client.listAfterSeq(chat.chatId, chat.chatType, from)).filter(
+			(m) => Number(m.msg_seq) > from,
+		);
 		if (batch.length === 0) return out.slice(0, limit);
 		const first = Math.min(...batch.map((m) => Number(m.msg_seq)));
 		if (first > from + 1) {
@@ -151,16 +186,28 @@ async function listAfterSeq(client: YunhuUserClient, chat: Chat, start: number, 
 	}
 }
 
-async function listAsUser(ctx: IExecuteFunctions, i: number, client: YunhuUserClient, chat: Chat, limit: number) {
+async function listAsUser(
+	ctx: IExecuteFunctions,
+	i: number,
+	client: YunhuUserClient,
+	chat: Chat,
+	limit: number,
+) {
 	const window = ctx.getNodeParameter('window', i) as string;
 	const item = (m: IDataObject) => userListItem(m, chat);
 	if (window === 'around') {
 		const msgId = requireText(ctx.getNodeParameter('aroundMessageId', i), 'Message ID');
-		const count = requireNumber(ctx.getNodeParameter('countBefore', i), 'Messages Before', { min: 0, integer: true });
+		const count = requireNumber(ctx.getNodeParameter('countBefore', i), 'Messages Before', {
+			min: 0,
+			integer: true,
+		});
 		return (await client.listAround(chat.chatId, chat.chatType, msgId, count)).map(item);
 	}
 	if (window === 'afterSeq') {
-		const start = requireNumber(ctx.getNodeParameter('afterSeq', i), 'After Sequence Number', { min: 0, integer: true });
+		const start = requireNumber(ctx.getNodeParameter('afterSeq', i), 'After Sequence Number', {
+			min: 0,
+			integer: true,
+		});
 		return (await listAfterSeq(client, chat, start, limit)).map(item);
 	}
 	const before = String(ctx.getNodeParameter('beforeMessageId', i, '') ?? '').trim() || undefined;
@@ -173,13 +220,25 @@ async function listAsUser(ctx: IExecuteFunctions, i: number, client: YunhuUserCl
 	return messages.map(item);
 }
 
-async function listAsBot(ctx: IExecuteFunctions, i: number, client: YunhuBotClient, chat: Chat, limit: number) {
+async function listAsBot(
+	ctx: IExecuteFunctions,
+	i: number,
+	client: YunhuBotClient,
+	chat: Chat,
+	limit: number,
+) {
 	const window = ctx.getNodeParameter('window', i) as string;
 	const query = { chatId: chat.chatId, chatType: chat.recvType };
 	if (window === 'around') {
 		const messageId = requireText(ctx.getNodeParameter('aroundMessageId', i), 'Message ID');
-		const before = requireNumber(ctx.getNodeParameter('countBefore', i), 'Messages Before', { min: 0, integer: true });
-		const after = requireNumber(ctx.getNodeParameter('countAfter', i), 'Messages After', { min: 0, integer: true });
+		const before = requireNumber(ctx.getNodeParameter('countBefore', i), 'Messages Before', {
+			min: 0,
+			integer: true,
+		});
+		const after = requireNumber(ctx.getNodeParameter('countAfter', i), 'Messages After', {
+			min: 0,
+			integer: true,
+		});
 		return (await client.messages({ ...query, messageId, before, after })).map(botListItem);
 	}
 	const start = String(ctx.getNodeParameter('beforeMessageId', i, '') ?? '').trim() || undefined;
@@ -198,7 +257,8 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<ItemR
 	const api = chosenApi(this);
 	const chat = readChat(this, i, api);
 	const window = this.getNodeParameter('window', i) as string;
-	const returnAll = window !== 'around' && (this.getNodeParameter('returnAll', i, false) as boolean);
+	const returnAll =
+		window !== 'around' && (this.getNodeParameter('returnAll', i, false) as boolean);
 	const limit =
 		window === 'around' || returnAll
 			? Infinity

@@ -11,7 +11,10 @@ const properties: INodeProperties[] = [
 	...chatProperties('ID of the chat the message is in'),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['recall'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['message'], operation: ['recall'] } },
+	properties,
+);
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<ItemResult> {
 	const api = chosenApi(this);

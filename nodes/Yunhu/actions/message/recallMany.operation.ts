@@ -15,12 +15,16 @@ const properties: INodeProperties[] = [
 		typeOptions: { rows: 3 },
 		required: true,
 		default: '',
-		description: 'Messages of one chat, separated by commas or new lines (or an array from an expression)',
+		description:
+			'Messages of one chat, separated by commas or new lines (or an array from an expression)',
 	},
 	...chatProperties('ID of the chat the messages are in'),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['recallMany'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['message'], operation: ['recallMany'] } },
+	properties,
+);
 
 /**
  * The client API recalls all the messages in one call (all or none); the bot API recalls one message per call, so
@@ -29,12 +33,24 @@ export const description = updateDisplayOptions({ show: { resource: ['message'],
 export async function execute(this: IExecuteFunctions, i: number): Promise<ItemResult> {
 	const api = chosenApi(this);
 	const raw = this.getNodeParameter('messageIds', i) as unknown;
-	const ids = [...new Set((Array.isArray(raw) ? raw : String(raw ?? '').split(/[\n,]/)).map((v) => String(v).trim()).filter(Boolean))];
-	if (ids.length === 0) throw new InputError('Message IDs', '"Message IDs" needs at least one message');
+	const ids = [
+		...new Set(
+			(Array.isArray(raw) ? raw : String(raw ?? '').split(/[\n,]/))
+				.map((v) => String(v).trim())
+				.filter(Boolean),
+		),
+	];
+	if (ids.length === 0)
+		throw new InputError('Message IDs', '"Message IDs" needs at least one message');
 	const chat = readChat(this, i, api);
 	if (api === 'userApi') {
 		await (await userClient(this)).recall(ids, chat.chatId, chat.chatType);
-		return ids.map((msgId) => ({ msgId, chatId: chat.chatId, chatType: chat.recvType, recalled: true }));
+		return ids.map((msgId) => ({
+			msgId,
+			chatId: chat.chatId,
+			chatType: chat.recvType,
+			recalled: true,
+		}));
 	}
 	const client = await botClient(this);
 	const out = [];
@@ -47,7 +63,9 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<ItemR
 			chatId: chat.chatId,
 			chatType: chat.recvType,
 			recalled: done.ok,
-			...(done.ok ? {} : { error: done.error instanceof Error ? done.error.message : String(done.error) }),
+			...(done.ok
+				? {}
+				: { error: done.error instanceof Error ? done.error.message : String(done.error) }),
 		});
 	}
 	// nothing recalled at all: the item fails with Yunhu's answer

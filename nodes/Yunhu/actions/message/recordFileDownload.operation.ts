@@ -6,7 +6,14 @@ import { requireText } from '../../../common/validate';
 import { userClient } from '../../helpers/client';
 
 const properties: INodeProperties[] = [
-	{ displayName: 'Message ID', name: 'messageId', type: 'string', required: true, default: '', description: 'The file message' },
+	{
+		displayName: 'Message ID',
+		name: 'messageId',
+		type: 'string',
+		required: true,
+		default: '',
+		description: 'The file message',
+	},
 	{
 		displayName: 'Download Path',
 		name: 'downloadPath',
@@ -19,7 +26,9 @@ const properties: INodeProperties[] = [
 ];
 
 export const description = updateDisplayOptions(
-	{ show: { resource: ['message'], operation: ['recordFileDownload'], authentication: ['userApi'] } },
+	{
+		show: { resource: ['message'], operation: ['recordFileDownload'], authentication: ['userApi'] },
+	},
 	properties,
 );
 

@@ -7,7 +7,14 @@ import { chatProperties, readChat } from '../../helpers/chat';
 import { userClient } from '../../helpers/client';
 
 const properties: INodeProperties[] = [
-	{ displayName: 'Message ID', name: 'messageId', type: 'string', required: true, default: '', description: 'The message with the button' },
+	{
+		displayName: 'Message ID',
+		name: 'messageId',
+		type: 'string',
+		required: true,
+		default: '',
+		description: 'The message with the button',
+	},
 	...chatProperties('ID of the chat the message is in'),
 	{
 		displayName: 'User ID',
@@ -17,11 +24,20 @@ const properties: INodeProperties[] = [
 		default: '',
 		description: 'Who clicks: the user of the credential',
 	},
-	{ displayName: 'Button Value', name: 'buttonValue', type: 'string', required: true, default: '', description: "The button's value" },
+	{
+		displayName: 'Button Value',
+		name: 'buttonValue',
+		type: 'string',
+		required: true,
+		default: '',
+		description: "The button's value",
+	},
 ];
 
 export const description = updateDisplayOptions(
-	{ show: { resource: ['message'], operation: ['reportButtonClick'], authentication: ['userApi'] } },
+	{
+		show: { resource: ['message'], operation: ['reportButtonClick'], authentication: ['userApi'] },
+	},
 	properties,
 );
 
@@ -31,6 +47,19 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<ItemR
 	const userId = requireText(this.getNodeParameter('userId', i), 'User ID');
 	const buttonValue = requireText(this.getNodeParameter('buttonValue', i), 'Button Value');
 	const client = await userClient(this);
-	await client.buttonReport({ msg_id: msgId, chat_type: chat.chatType, chat_id: chat.chatId, user_id: userId, button_value: buttonValue });
-	return { msgId, chatId: chat.chatId, chatType: chat.recvType, userId, buttonValue, reported: true };
+	await client.buttonReport({
+		msg_id: msgId,
+		chat_type: chat.chatType,
+		chat_id: chat.chatId,
+		user_id: userId,
+		button_value: buttonValue,
+	});
+	return {
+		msgId,
+		chatId: chat.chatId,
+		chatType: chat.recvType,
+		userId,
+		buttonValue,
+		reported: true,
+	};
 }

@@ -25,11 +25,18 @@ const properties: INodeProperties[] = [
 	botOptionsProperty,
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['send'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['message'], operation: ['send'] } },
+	properties,
+);
 
 function uploadedFields(uploaded?: Uploaded): IDataObject {
 	if (!uploaded) return {};
-	return { fileKey: uploaded.key, ...(uploaded.url ? { fileUrl: uploaded.url } : {}), fileSize: uploaded.size };
+	return {
+		fileKey: uploaded.key,
+		...(uploaded.url ? { fileUrl: uploaded.url } : {}),
+		fileSize: uploaded.size,
+	};
 }
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<ItemResult> {
@@ -41,7 +48,10 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<ItemR
 		// made once per item, before the first attempt: Yunhu keeps one message per sender and msg_id
 		const msgId = readMessageId(this, i);
 		const client = await userClient(this);
-		const uploaded = await finishContent(draft, async (kind, file) => await uploadAsUser(client, kind, file));
+		const uploaded = await finishContent(
+			draft,
+			async (kind, file) => await uploadAsUser(client, kind, file),
+		);
 		const request = userRequest(this, i, msgId, chat, draft);
 		await client.sendMessage(request);
 		return {
@@ -54,7 +64,10 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<ItemR
 		};
 	}
 	const client = await botClient(this);
-	const uploaded = await finishContent(draft, async (kind, file) => await uploadAsBot(client, kind, file));
+	const uploaded = await finishContent(
+		draft,
+		async (kind, file) => await uploadAsBot(client, kind, file),
+	);
 	const info = await client.send(botMessage(this, i, chat, draft));
 	return { ...info, contentType: draft.kind, sent: true, ...uploadedFields(uploaded) };
 }

@@ -44,6 +44,11 @@ export async function executeOnce(this: IExecuteFunctions): Promise<INodeExecuti
 			return;
 		}
 		const client = await botClient(this);
-		await client.send({ recvId: chat.chatId, recvType: chat.recvType, contentType: 'text', content: botContent(draft) });
+		await client.send({
+			recvId: chat.chatId,
+			recvType: chat.recvType,
+			contentType: 'text',
+			content: botContent(draft),
+		});
 	});
 }

@@ -5,7 +5,13 @@ import { InputError } from '../../../common/errors';
 import type { ItemResult } from '../../../common/router';
 import { botClient } from '../../helpers/client';
 import { contentProperties, readContent } from '../../helpers/content';
-import { botContent, botOptionsProperty, checkUpload, finishContent, uploadAsBot } from '../../helpers/message';
+import {
+	botContent,
+	botOptionsProperty,
+	checkUpload,
+	finishContent,
+	uploadAsBot,
+} from '../../helpers/message';
 import type { RecvType } from '../../transport/botApi';
 
 const properties: INodeProperties[] = [
@@ -26,7 +32,8 @@ const properties: INodeProperties[] = [
 		typeOptions: { rows: 3 },
 		required: true,
 		default: '',
-		description: 'User or group IDs, separated by commas or new lines (or an array from an expression); repeats are sent once',
+		description:
+			'User or group IDs, separated by commas or new lines (or an array from an expression); repeats are sent once',
 	},
 	...contentProperties,
 	botOptionsProperty,
@@ -40,7 +47,8 @@ export const description = updateDisplayOptions(
 function readIds(value: unknown): string[] {
 	const raw = Array.isArray(value) ? value : String(value ?? '').split(/[\n,]/);
 	const ids = [...new Set(raw.map((v) => String(v).trim()).filter((v) => v !== ''))];
-	if (ids.length === 0) throw new InputError('Recipient IDs', '"Recipient IDs" needs at least one ID');
+	if (ids.length === 0)
+		throw new InputError('Recipient IDs', '"Recipient IDs" needs at least one ID');
 	return ids;
 }
 
@@ -50,7 +58,9 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<ItemR
 	const recvIds = readIds(this.getNodeParameter('recvIds', i));
 	const draft = await readContent(this, i, 'botApi');
 	checkUpload(draft, 'botApi');
-	const parentId = String((this.getNodeParameter('messageOptions', i, {}) as { parentId?: string }).parentId ?? '').trim();
+	const parentId = String(
+		(this.getNodeParameter('messageOptions', i, {}) as { parentId?: string }).parentId ?? '',
+	).trim();
 	const client = await botClient(this);
 	await finishContent(draft, async (kind, file) => await uploadAsBot(client, kind, file));
 	const result = await client.batchSend({

@@ -20,10 +20,17 @@ const properties: INodeProperties[] = [
 	...pagingProperties,
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['account'], operation: ['list'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['account'], operation: ['list'] } },
+	properties,
+);
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<ItemResult> {
 	const online = Number(this.getNodeParameter('online', i, -1));
 	const client = await yunzhenjiClient(this);
-	return await allPages(this, i, async (page, size) => await client.listAccounts(page, size, online));
+	return await allPages(
+		this,
+		i,
+		async (page, size) => await client.listAccounts(page, size, online),
+	);
 }

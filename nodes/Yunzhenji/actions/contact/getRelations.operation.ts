@@ -9,7 +9,10 @@ const properties: INodeProperties[] = [
 	{ displayName: 'Customer WXID', name: 'wxid', type: 'string', required: true, default: '' },
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['contact'], operation: ['getRelations'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['contact'], operation: ['getRelations'] } },
+	properties,
+);
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<ItemResult> {
 	const wxid = requireText(this.getNodeParameter('wxid', i), 'Customer WXID');

@@ -35,7 +35,10 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['send'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['message'], operation: ['send'] } },
+	properties,
+);
 
 /** One output item per message, in order, with its api_send_svrid and api_send_id. */
 export async function execute(this: IExecuteFunctions, i: number): Promise<ItemResult> {
