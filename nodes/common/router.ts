@@ -103,13 +103,15 @@ export async function runOperation(
 	const node = this.getNode();
 	const continueOnFail = this.continueOnFail();
 	const output: INodeExecutionData[] = [];
+	// how many items went through although the run stops: the error says so, since a rerun would repeat them
+	let succeeded = 0;
 	const settleItem = (itemIndex: number, outcome: BatchOutcome) => {
 		if (outcome.ok) {
 			output.push(...toExecutionData(outcome.result, itemIndex));
 			return;
 		}
 		const nodeError = toNodeError(node, outcome.error, itemIndex);
-		if (!continueOnFail) throw nodeError;
+		if (!continueOnFail) throw withOthersDone(nodeError, succeeded);
 		output.push(errorItem(nodeError, itemIndex));
 	};
 
@@ -123,6 +125,7 @@ export async function runOperation(
 
 	if (!isBatch(operation)) {
 		const outcomes = await runItems.call(this, operation, indexes, continueOnFail);
+		succeeded = outcomes.filter((o) => o?.ok).length;
 		if (!continueOnFail) {
 			// the first failure in item order stops the run; items after it may not have been started
 			const failed = indexes.find((i) => outcomes[i] && !outcomes[i]!.ok);
@@ -149,8 +152,18 @@ export async function runOperation(
 			: prepared.map(() => ({ ok: false as const, error: sent.error }));
 		results.forEach((result, n) => outcomes.set(prepared[n].itemIndex, result));
 	}
+	succeeded = [...outcomes.values()].filter((o) => o.ok).length;
 	for (const i of indexes) settleItem(i, outcomes.get(i)!);
 	return [output];
+}
+
+/** The stopping error, saying that other items of the run went through (sent, uploaded …) before it stopped. */
+function withOthersDone(error: NodeApiError | NodeOperationError, succeeded: number) {
+	if (succeeded === 0) return error;
+	const others = `${succeeded} other item${succeeded === 1 ? '' : 's'} of this run went through before it stopped`;
+	const note = `${others}; running the workflow again repeats them unless they carry an ID of your own the platform recognises. Set the node's "On Error" to continue to get one output item per input item.`;
+	error.description = error.description ? `${error.description} ${note}` : note;
+	return error;
 }
 
 /** At most `limit` tasks at a time, started in the order they ask. */

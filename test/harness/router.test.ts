@@ -139,6 +139,17 @@ describe('The shared item loop runs items at once, in order per recipient', () =
 		const result = await run(items, { concurrency: 2 });
 		expect(result.error?.message).toBe('item 1 failed');
 		expect(trace.started.length).toBeLessThan(items.length);
+		// items that went through before the stop are named, since running the workflow again would repeat them
+		const done = trace.started.length - 1;
+		expect(result.error?.description).toBe(
+			`${done} other item${done === 1 ? '' : 's'} of this run went through before it stopped; running the workflow again repeats them unless they carry an ID of your own the platform recognises. Set the node's "On Error" to continue to get one output item per input item.`,
+		);
+	});
+
+	test('a run that stops at its first item says nothing of others', async () => {
+		const result = await run([{ to: 'a', ms: 1, fail: true }], { concurrency: 1 });
+		expect(result.error?.message).toBe('item 0 failed');
+		expect(result.error?.description ?? '').not.toMatch(/went through/);
 	});
 
 	test('with continue-on-fail every item runs and the failed one is an error item in its place', async () => {

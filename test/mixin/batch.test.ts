@@ -135,7 +135,7 @@ describe('Message › Send Many', () => {
 			expect(result.error?.message).toMatch(/^Mixin error 10002/);
 			expect((result.error?.context as { itemIndex?: number }).itemIndex).toBe(1);
 			expect(result.error?.description).toMatch(
-				/^Mixin found an invalid field in the request\. 2 other messages were sent\. Running the workflow again sends them again unless their items set a Message ID/,
+				/^Mixin found an invalid field in the request\. 2 other items of this run went through before it stopped; running the workflow again repeats them unless they carry an ID of your own/,
 			);
 			expect(emu.messages).toHaveLength(2);
 		});

@@ -1,6 +1,5 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { PlatformApiError } from '../../../common/errors';
 import type { BatchOutcome, PreparedItem } from '../../../common/router';
 import { settle } from '../../../common/settle';
 import { mixinClient } from '../../helpers/client';
@@ -39,7 +38,6 @@ export async function executeBatch(
 		else outcomes[n] = { ok: false, error: finished.error };
 	}
 	const results = await client.sendMessages(ready.map((r) => r.message));
-	const sentCount = results.filter((r) => r.ok).length;
 	results.forEach((result, k) => {
 		outcomes[ready[k].n] = result.ok
 			? {
@@ -51,27 +49,5 @@ export async function executeBatch(
 				}
 			: { ok: false, error: result.error };
 	});
-	// without continue-on-fail the run stops at the first failed item, yet the others already went out: say so
-	if (!this.continueOnFail() && sentCount > 0) {
-		for (const outcome of outcomes)
-			if (!outcome.ok) outcome.error = noteOthersSent(outcome.error, sentCount);
-	}
 	return outcomes;
-}
-
-function noteOthersSent(error: unknown, sentCount: number): unknown {
-	if (!(error instanceof PlatformApiError)) return error;
-	const note =
-		`${sentCount} other message${sentCount === 1 ? ' was' : 's were'} sent. Running the workflow again sends ` +
-		'them again unless their items set a Message ID; set the node\'s "On Error" to continue to get one output per item.';
-	return new PlatformApiError({
-		platform: error.platform,
-		code: error.code,
-		text: error.text,
-		httpStatus: error.httpStatus,
-		hint: `${error.hint ?? error.text} ${note}`,
-		retryable: error.retryable,
-		retryAfterSeconds: error.retryAfterSeconds,
-		uncertain: error.uncertain,
-	});
 }
