@@ -52,6 +52,12 @@ import {
 	startMixin,
 } from './fixtures';
 
+if (typeof (globalThis as { WebSocket?: unknown }).WebSocket !== 'function') {
+	throw new Error(
+		'The Mixin trigger tests need the global WebSocket, which Node.js 20 has only with --experimental-websocket: run `npm test`, or `node --experimental-websocket node_modules/jest/bin/jest.js test/mixin/trigger.test.ts`.',
+	);
+}
+
 const TRIGGER = 'Mixin Trigger';
 const OTHER_SEED = 'a'.repeat(64);
 const SECOND_USER = '5c7a6b8e-1f2d-4e3a-9b8c-7d6e5f4a3b2c';
